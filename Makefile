@@ -1,0 +1,37 @@
+# The two commands of CONTRACT.md: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+DB ?= $(if $(TAIZHANG_DB),$(TAIZHANG_DB),data/taizhang.duckdb)
+PORT ?= 8501
+
+.PHONY: run test demo bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	@if [ ! -e "$(DB)" ] && case "$(DB)" in ducklake:*) false;; *) true;; esac; then \
+		echo "No database at $(DB): building the demo database"; \
+		$(PY) -m loaders demo --db "$(DB)"; \
+	fi
+	$(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.headless true
+
+demo: $(VENV)/.installed
+	$(PY) -m loaders demo --db "$(DB)"
+
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(PY) benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""Shared core of Taizhang: where the store is, its schema, and how to open it."""

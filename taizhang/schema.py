@@ -1,0 +1,68 @@
+"""The database schema. `tasks` and `uploads` are the public surface (CONTRACT.md)."""
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+# Rows currently in force: at most one upload holds a (unit, report_month).
+# Rows replaced by a later upload move to superseded_rows so that a rollback can
+# restore them exactly.
+TASK_COLUMNS = """
+    report_month DATE NOT NULL,
+    region VARCHAR,
+    unit VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    category VARCHAR,
+    status VARCHAR NOT NULL,
+    deadline DATE,
+    planned_investment DOUBLE,
+    actual_investment DOUBLE,
+    beneficiaries BIGINT,
+    responsible_person VARCHAR,
+    upload_id VARCHAR NOT NULL,
+    source_sheet VARCHAR,
+    source_row INTEGER
+"""
+
+DDL = [
+    """CREATE TABLE IF NOT EXISTS schema_info (
+        key VARCHAR PRIMARY KEY, value VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS uploads (
+        upload_id VARCHAR PRIMARY KEY,
+        file_name VARCHAR NOT NULL,
+        sha256 VARCHAR NOT NULL,
+        loaded_at TIMESTAMP NOT NULL,
+        report_month DATE NOT NULL,
+        units VARCHAR[] NOT NULL,
+        rows_loaded INTEGER NOT NULL,
+        rows_rejected INTEGER NOT NULL,
+        loaded_by VARCHAR,
+        sheet VARCHAR,
+        stored_path VARCHAR,
+        state VARCHAR NOT NULL DEFAULT 'active'
+    )""",
+    f"CREATE TABLE IF NOT EXISTS task_rows ({TASK_COLUMNS})",
+    f"CREATE TABLE IF NOT EXISTS superseded_rows ({TASK_COLUMNS}, superseded_by VARCHAR NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS rejected_rows (
+        upload_id VARCHAR NOT NULL,
+        source_sheet VARCHAR,
+        source_row INTEGER,
+        source_column VARCHAR,
+        code VARCHAR NOT NULL,
+        message_zh VARCHAR NOT NULL,
+        message_en VARCHAR NOT NULL
+    )""",
+    """CREATE OR REPLACE VIEW tasks AS
+        SELECT report_month, region, unit, title, category, status, deadline,
+               planned_investment, actual_investment, beneficiaries,
+               upload_id, source_sheet, source_row
+        FROM task_rows""",
+]
+
+
+def ensure_schema(con) -> None:
+    """Create what is missing. Safe to run on every write."""
+    for statement in DDL:
+        con.execute(statement)
+    con.execute(
+        "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+    )
