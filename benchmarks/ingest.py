@@ -1,0 +1,148 @@
+"""Ingest speed against a baseline measured in the same run.
+
+    python benchmarks/ingest.py [--rows 100000] [--big 500000] [--repeat 3]
+
+Builds a ledger of N task rows in the shape offices send (title row, filer
+line, two-row header with a merged band, category group rows, a total row),
+then times, each in a fresh process so peak RSS is the load's own:
+  - ours: `loaders.pipeline.ingest` into a new DuckDB file (read, locate,
+    parse, validate, write, keep the original);
+  - baseline: a bare `pandas.read_excel(engine="openpyxl")` of the same file.
+Prints the median times, the ratio baseline/ours, and peak RSS. The machine
+is shared and noisy, so only the ratio within one run means anything.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CATEGORIES = ["解民忧暖民心", "关爱老区关心英烈后代", "党员志愿活动", "政策惠民", "项目建设服务", "历史遗留问题及信访积案化解"]
+STATUSES = ["已完成", "正在推进", "按序时推进", "未启动", "✔已完成", "已启动，正在实施"]
+DEADLINES = ["2021年6月底前", "2021.9.30", "长期坚持", "2021/12/31"]
+
+
+def build_ledger(path: Path, rows: int) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("台账")
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.merge_range(0, 0, 0, 12, "江州市“我为群众办实事”项目台账（2021年4月）")
+    sheet.write(1, 0, "填报单位（盖章）：市直机关工委    填报人：张三    填报时间：2021年4月25日")
+    top = ["序号", "县区", "责任单位", "项目名称", "类别", "具体内容", "责任人", "完成时限", "投资情况（万元）", None, "服务群众（人次）", "进展情况", "备注"]
+    for col, text in enumerate(top):
+        if text == "投资情况（万元）":
+            sheet.merge_range(2, col, 2, col + 1, text)
+        elif text is not None:
+            sheet.merge_range(2, col, 3, col, text)
+    sheet.write(3, 8, "计划投资")
+    sheet.write(3, 9, "完成投资")
+    row = 4
+    per_group = rows // len(CATEGORIES) + 1
+    written = 0
+    for g, category in enumerate(CATEGORIES):
+        sheet.write(row, 0, f"{'一二三四五六'[g]}、{category}")
+        row += 1
+        for i in range(per_group):
+            if written == rows:
+                break
+            n = written
+            sheet.write_number(row, 0, n + 1)
+            sheet.write_string(row, 1, f"县区{n % 14}")
+            sheet.write_string(row, 2, f"单位{n % 3000}")
+            sheet.write_string(row, 3, f"实事项目{n}：改善群众身边的具体问题")
+            sheet.write_string(row, 4, category)
+            sheet.write_string(row, 5, "完善设施，优化服务，解决群众急难愁盼问题" + str(n % 97))
+            sheet.write_string(row, 6, f"责任人{n % 500}")
+            if n % 5 == 0:
+                sheet.write_datetime(row, 7, dt.datetime(2021, 6, 30), date_format)
+            else:
+                sheet.write_string(row, 7, DEADLINES[n % len(DEADLINES)])
+            sheet.write_number(row, 8, round(10 + (n % 1000) * 1.5, 1))
+            sheet.write_number(row, 9, round((n % 1000) * 0.75, 2))
+            sheet.write_number(row, 10, n % 5000)
+            sheet.write_string(row, 11, STATUSES[n % len(STATUSES)])
+            row += 1
+            written += 1
+    sheet.write_string(row, 0, "合计")
+    sheet.write_string(row + 1, 0, "注：进展情况填写已完成、正在推进或未启动。")
+    book.close()
+
+
+CHILD = {
+    "ours": """
+import sys, time, resource, json
+sys.path.insert(0, {root!r})
+from loaders.pipeline import ingest
+data = open({path!r}, 'rb').read()
+t = time.perf_counter()
+report = ingest(data, {name!r}, {db!r})
+seconds = time.perf_counter() - t
+assert report.status == 'loaded', [p.message('en') for p in report.problems[:5]]
+print(json.dumps({{"seconds": seconds, "rows": report.rows_loaded,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+""",
+    "baseline": """
+import time, resource, json
+import pandas as pd
+t = time.perf_counter()
+frame = pd.read_excel({path!r}, engine="openpyxl", header=None)
+seconds = time.perf_counter() - t
+print(json.dumps({{"seconds": seconds, "rows": len(frame),
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+""",
+}
+
+
+def measure(kind: str, path: Path, workdir: Path, run: int) -> dict:
+    db = workdir / f"{kind}-{run}.duckdb"
+    code = CHILD[kind].format(root=str(ROOT), path=str(path), name=path.name, db=str(db))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench(rows: int, repeat: int, with_baseline: bool) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        path = workdir / f"ledger_{rows}.xlsx"
+        build_ledger(path, rows)
+        results = {"rows": rows, "file_mb": round(path.stat().st_size / 1e6, 1)}
+        ours = [measure("ours", path, workdir, i) for i in range(repeat)]
+        results["ours_s"] = statistics.median(r["seconds"] for r in ours)
+        results["ours_rss_mb"] = max(r["rss_mb"] for r in ours)
+        if with_baseline:
+            base = [measure("baseline", path, workdir, i) for i in range(max(1, repeat // 2))]
+            results["baseline_s"] = statistics.median(r["seconds"] for r in base)
+            results["baseline_rss_mb"] = max(r["rss_mb"] for r in base)
+            results["ratio"] = results["baseline_s"] / results["ours_s"]
+        return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--big", type=int, default=500_000, help="also time a big sheet (0 to skip)")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    main_run = bench(args.rows, args.repeat, with_baseline=True)
+    print(f"ledger: {main_run['rows']:,} rows, {main_run['file_mb']} MB")
+    print(f"  ours (ingest into DuckDB)      {main_run['ours_s']:7.2f} s   peak RSS {main_run['ours_rss_mb']:6.0f} MB")
+    print(f"  pandas.read_excel(openpyxl)    {main_run['baseline_s']:7.2f} s   peak RSS {main_run['baseline_rss_mb']:6.0f} MB")
+    print(f"  ratio baseline/ours            {main_run['ratio']:7.1f}x   (target >= 15x)")
+    if args.big:
+        big = bench(args.big, 1, with_baseline=False)
+        print(f"big ledger: {big['rows']:,} rows, {big['file_mb']} MB")
+        print(f"  ours                           {big['ours_s']:7.2f} s   peak RSS {big['ours_rss_mb']:6.0f} MB   (target < 8 s, < 900 MB)")
+
+
+if __name__ == "__main__":
+    main()

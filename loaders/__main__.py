@@ -1,0 +1,263 @@
+"""Command line over the loader pipeline (CONTRACT.md: ingest, demo, info).
+
+Exit 0: every file loaded (or already loaded). Exit 1: at least one file was
+refused; the others still load. Exit 2: wrong usage.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from taizhang.config import db_target
+
+MESSAGES = {
+    "loaded": ("已导入", "loaded"),
+    "unchanged": ("内容未变，已跳过", "unchanged, already loaded"),
+    "rejected": ("未导入", "refused"),
+    "checked": ("检查通过（未写入）", "checked, nothing written"),
+    "rows": ("{n} 行", "{n} rows"),
+    "sheet": ("工作表“{s}”", "sheet '{s}'"),
+    "month": ("{m}", "{m}"),
+    "units": ("{n} 个单位", "{n} units"),
+    "replaced": ("替换原有 {n} 行", "replaced {n} earlier rows"),
+    "more": ("……另有 {n} 个问题（用 --json 查看全部）", "... and {n} more problems (see all with --json)"),
+    "kept_going": ("已跳过 {n} 行有问题的数据", "skipped {n} rows with problems"),
+    "summary": ("共 {files} 个文件：导入 {ok} 个，未导入 {bad} 个", "{files} files: {ok} loaded, {bad} refused"),
+    "no_file": ("找不到文件“{f}”", "file '{f}' not found"),
+    "demo_writing": ("正在生成示例台账……", "writing demo ledgers..."),
+    "demo_done": ("示例数据库已建好：{db}（{files} 个文件，{rows} 行）", "demo database ready: {db} ({files} files, {rows} rows)"),
+}
+PROBLEMS_SHOWN = 20
+
+
+def _lang(explicit: str | None) -> str:
+    value = explicit or os.environ.get("TAIZHANG_LANG")
+    if value:
+        return "en" if value.lower().startswith("en") else "zh"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        locale = os.environ.get(var, "")
+        if locale and locale not in ("C", "POSIX") and not locale.startswith("C."):
+            return "zh" if locale.lower().startswith("zh") else "en"
+    return "zh"  # Chinese first
+
+
+def _m(key: str, lang: str, **kw) -> str:
+    zh, en = MESSAGES[key]
+    return (zh if lang == "zh" else en).format(**kw)
+
+
+def _month(text: str) -> dt.date:
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise argparse.ArgumentTypeError("expected YYYY-MM, e.g. 2021-04")
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent otherwise."""
+
+    def __init__(self, label: str, enabled: bool):
+        self.label = label
+        self.enabled = enabled
+        self.last = 0.0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if fraction < 1.0 and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 24
+        filled = int(width * fraction)
+        sys.stderr.write(f"\r{self.label[:40]:40} [{'#' * filled}{'.' * (width - filled)}] {stage:<7}")
+        sys.stderr.flush()
+
+    def done(self) -> None:
+        if self.enabled:
+            sys.stderr.write("\r" + " " * 80 + "\r")
+            sys.stderr.flush()
+
+
+def _print_report(report, lang: str) -> None:
+    status = _m(report.status, lang)
+    parts = []
+    if report.sheet:
+        parts.append(_m("sheet", lang, s=report.sheet))
+    if report.report_month:
+        parts.append(report.report_month.strftime("%Y-%m"))
+    if report.units:
+        parts.append(_m("units", lang, n=len(report.units)))
+    if report.status == "loaded":
+        parts.append(_m("rows", lang, n=report.rows_loaded))
+        if report.replaced_rows:
+            parts.append(_m("replaced", lang, n=report.replaced_rows))
+        if report.rows_rejected:
+            parts.append(_m("kept_going", lang, n=report.rows_rejected))
+    sep = "，" if lang == "zh" else ", "
+    line = f"{report.file}: {status}" + (f" ({sep.join(parts)})" if parts else "")
+    stream = sys.stderr if report.status == "rejected" else sys.stdout
+    print(line, file=stream)
+    if report.status in ("rejected",) or (report.status == "loaded" and report.problems):
+        for problem in report.problems[:PROBLEMS_SHOWN]:
+            print("  - " + problem.message(lang), file=sys.stderr)
+        if len(report.problems) > PROBLEMS_SHOWN:
+            print("  " + _m("more", lang, n=len(report.problems) - PROBLEMS_SHOWN), file=sys.stderr)
+
+
+def cmd_ingest(args) -> int:
+    from loaders.pipeline import ingest
+    from loaders.problems import Problem
+
+    lang = _lang(args.lang)
+    db = db_target(args.db)
+    reports = []
+    for name in args.files:
+        path = Path(name)
+        if not path.is_file():
+            from loaders.pipeline import FileReport
+
+            report = FileReport(file=path.name, status="rejected", problems=[Problem("read_error", file=path.name, params={"detail": _m("no_file", lang, f=name)})])
+        else:
+            bar = ProgressBar(path.name, enabled=sys.stderr.isatty() and not args.json)
+            report = ingest(
+                path.read_bytes(),
+                path.name,
+                db,
+                month=args.month,
+                unit=args.unit,
+                region=args.region,
+                sheet=args.sheet,
+                keep_going=args.keep_going,
+                dry_run=args.dry_run,
+                loaded_by=args.loaded_by or os.environ.get("USER"),
+                progress=bar,
+            )
+            bar.done()
+        reports.append(report)
+        if args.json:
+            print(json.dumps(report.to_json(), ensure_ascii=False))
+        else:
+            _print_report(report, lang)
+    bad = sum(r.status == "rejected" for r in reports)
+    if not args.json and len(reports) > 1:
+        print(_m("summary", lang, files=len(reports), ok=len(reports) - bad, bad=bad))
+    return 1 if bad else 0
+
+
+def cmd_info(args) -> int:
+    from taizhang import database
+
+    db = db_target(args.db)
+    rows = []
+    if database.exists(db):
+        with database.reading(db) as con:
+            has_view = con.execute(
+                "SELECT count(*) FROM duckdb_views() WHERE view_name = 'tasks'"
+            ).fetchone()[0]
+            if has_view:
+                rows = con.execute(
+                    """SELECT strftime(report_month, '%Y-%m') AS month,
+                              count(DISTINCT unit) AS units,
+                              count(*) AS tasks,
+                              count(*) FILTER (WHERE status = 'completed') AS completed
+                       FROM tasks GROUP BY report_month ORDER BY report_month DESC"""
+                ).fetchall()
+    result = [{"month": m, "units": u, "tasks": t, "completed": c} for m, u, t, c in rows]
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        lang = _lang(args.lang)
+        header = ("月份  单位数  任务数  已完成" if lang == "zh" else "month    units  tasks  completed")
+        print(header)
+        for r in result:
+            print(f"{r['month']}  {r['units']:>6}  {r['tasks']:>6}  {r['completed']:>6}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from loaders.demo import write_demo_files
+    from loaders.pipeline import ingest
+
+    lang = _lang(args.lang)
+    db = db_target(args.db)
+    out_dir = Path(args.out) if args.out else Path(db).resolve().parent / "demo"
+    print(_m("demo_writing", lang), file=sys.stderr)
+    files = write_demo_files(out_dir)
+    bad = 0
+    rows = 0
+    bar = ProgressBar("demo", enabled=sys.stderr.isatty())
+    for i, demo_file in enumerate(files):
+        report = ingest(demo_file.path.read_bytes(), demo_file.path.name, db, loaded_by="demo")
+        bar("load", (i + 1) / len(files))
+        rows += report.rows_loaded
+        if report.status == "rejected":
+            bad += 1
+            bar.done()
+            _print_report(report, lang)
+    bar.done()
+    print(_m("demo_done", lang, db=db, files=len(files), rows=rows))
+    return 1 if bad else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m loaders", description="Taizhang ledger loader")
+    parser.add_argument("--lang", choices=["zh", "en"], help="language of messages (default: from the locale, else Chinese)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="load ledger files (.xlsx .xlsm .xls .csv)")
+    ingest.add_argument("files", nargs="+", metavar="FILE")
+    ingest.add_argument("--db", help="database (default $TAIZHANG_DB or data/taizhang.duckdb)")
+    ingest.add_argument("--month", type=_month, help="report month YYYY-MM when the sheet does not say")
+    ingest.add_argument("--unit", help="reporting unit when the sheet has no unit column")
+    ingest.add_argument("--region", help="region (县区) when the sheet has no region column")
+    ingest.add_argument("--sheet", help="the sheet to read, when the workbook has several ledgers")
+    ingest.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    ingest.add_argument("--keep-going", action="store_true", help="load the good rows, record the rest")
+    ingest.add_argument("--json", action="store_true", help="one JSON object per file on stdout")
+    ingest.add_argument("--loaded-by", help="who is loading (recorded in uploads)")
+    ingest.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
+    ingest.set_defaults(func=cmd_ingest)
+
+    demo = sub.add_parser("demo", help="write sample ledgers and load them")
+    demo.add_argument("--db")
+    demo.add_argument("--out", help="folder for the sample files (default: beside the database, demo/)")
+    demo.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
+    demo.set_defaults(func=cmd_demo)
+
+    info = sub.add_parser("info", help="months, units and tasks in the database")
+    info.add_argument("--db")
+    info.add_argument("--json", action="store_true")
+    info.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
+    info.set_defaults(func=cmd_info)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # the last line of defence: a message, never a traceback
+        from taizhang.database import StoreError
+
+        lang = _lang(getattr(args, "lang", None))
+        if isinstance(error, StoreError):
+            print(str(error), file=sys.stderr)
+        else:
+            print(("出错了：" if lang == "zh" else "error: ") + f"{type(error).__name__}: {error}", file=sys.stderr)
+        if os.environ.get("TAIZHANG_DEBUG"):
+            raise
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,324 @@
+"""Find the ledger inside a workbook: which sheet, which header rows, which data rows.
+
+Offices send sheets with title rows, a "填报单位：… 填报人：…" line, one- or
+two-row headers with merged bands, category group rows ("一、解民忧暖民心"),
+合计/小计 rows, column-number rows and 注 footers. This module decides which
+rows are tasks; it parses no values (clean.py does) and writes nothing.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from loaders import aliases
+from loaders.clean import find_report_month, money_unit, normalise_header
+from loaders.problems import Problem, refuse
+from loaders.read import SheetGrid, WorkbookGrids
+
+HEADER_SEARCH_ROWS = 40
+
+_TOTAL = r"^(合计|小计|总计|总合计|共计|累计|合\s*计|小\s*计|总\s*计)"
+_FOOTER = (
+    r"^(注|说明|备注|填表说明|填报说明|填报人|审核人|审核|制表人|制表|联系人|联系电话|单位负责人|"
+    r"分管领导|主要领导|负责人)\s*[:：0-9０-９、.．]"
+)
+_GROUP = r"^([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
+_GROUP_LEVEL1 = re.compile(r"^[一二三四五六七八九十百]+[、.．]\s*")
+_GROUP_COUNT = re.compile(r"\s*[（(]\s*(共\s*)?\d+\s*(条|项|个|件)?\s*[)）]\s*$")
+_FILER = re.compile(r"填报单位\s*(?:[（(]\s*(?:盖章|公章)\s*[)）])?\s*[:：]\s*([^\s:：]+?)(?=\s|填报人|联系人|填报时间|填报日期|日期|$)")
+_REGION_IN_TEXT = re.compile(r"(?:[\u4e00-\u9fff]{2,4}市)?([\u4e00-\u9fff]{2,10}?(?:自治县|县|区))")
+
+
+@dataclass
+class Layout:
+    grid: SheetGrid
+    header_rows: tuple[int, ...]
+    data_start: int
+    fields: dict[str, int]  # canonical name -> grid column
+    headers: dict[str, str]  # canonical name -> header text as written
+    units: dict[str, str | None]  # money columns -> 万元/元/亿元 named in the header
+    preamble: str  # title and 填报单位 lines above the header
+    filer: str | None  # the 填报单位 named above or below the ledger
+    score: int
+    other_candidates: list[str] = field(default_factory=list)
+
+    @property
+    def sheet(self) -> str:
+        return self.grid.name
+
+    def header_row_excel(self) -> int:
+        return self.grid.excel_row(self.header_rows[-1])
+
+
+def _cells_text(row: list) -> str:
+    return " ".join(str(c) for c in row if c not in (None, ""))
+
+
+def _filled_header_rows(grid: SheetGrid, rows: list[list], start: int) -> list[list]:
+    """Copy each merged range's value into every cell it covers (header band only)."""
+    filled = [list(r) for r in rows]
+    for r0, c0, r1, c1 in grid.merged:
+        if r0 < start or r0 >= start + len(rows):
+            continue
+        value = filled[r0 - start][c0] if c0 < len(filled[r0 - start]) else None
+        for r in range(r0, min(r1, start + len(rows) - 1) + 1):
+            for c in range(c0, c1 + 1):
+                if c < len(filled[r - start]):
+                    filled[r - start][c] = value
+    return filled
+
+
+def _header_fields(top: list, bottom: list | None) -> tuple[dict[str, int], dict[str, str], dict[str, str | None]]:
+    """Canonical columns named by a one-row (bottom None) or two-row header."""
+    fields: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    units: dict[str, str | None] = {}
+    band = None
+    for col, top_cell in enumerate(top):
+        bottom_cell = bottom[col] if bottom is not None and col < len(bottom) else None
+        top_text = str(top_cell) if top_cell not in (None, "") else None
+        bottom_text = str(bottom_cell) if bottom_cell not in (None, "") else None
+        if bottom is not None:
+            # Without merge information a band's text stands only over its first
+            # column: carry it right while the row below keeps naming leaves.
+            if top_text is None and bottom_text is not None and band is not None:
+                top_text = band
+            band = top_text if bottom_text is not None and bottom_text != top_text else None
+        if bottom is None:
+            name = aliases.match_header(top_text) if top_text else None
+            written = top_text
+        else:
+            name = aliases.match_header_band(top_text, bottom_text)
+            written = bottom_text if bottom_text and bottom_text != top_text else top_text
+            if written and top_text and bottom_text and top_text != bottom_text:
+                written = f"{top_text}/{bottom_text}"
+        if name and name not in fields:
+            fields[name] = col
+            headers[name] = (written or "").replace("\n", "")
+            units[name] = money_unit(bottom_text or "") or money_unit(top_text or "")
+    return fields, headers, units
+
+
+def _qualifies(fields: dict[str, int]) -> bool:
+    if any(req not in fields for req in aliases.REQUIRED):
+        return False
+    return all(any(name in fields for name in group) for group in aliases.REQUIRED_ONE_OF)
+
+
+def _candidate(grid: SheetGrid) -> Layout | None:
+    rows = grid.rows(0, HEADER_SEARCH_ROWS)
+    if not rows:
+        return None
+    filled = _filled_header_rows(grid, rows, 0)
+    best: Layout | None = None
+    for r, row in enumerate(filled):
+        if aliases.header_score(row) < 2:
+            continue
+        one = _header_fields(row, None)
+        two = _header_fields(row, filled[r + 1]) if r + 1 < len(filled) else None
+        if two and len(two[0]) > len(one[0]):
+            fields, headers, units = two
+            header_rows = (r, r + 1)
+        else:
+            fields, headers, units = one
+            header_rows = (r,)
+        score = len(fields) + (10 if _qualifies(fields) else 0)
+        if best is None or score > best.score:
+            data_start = header_rows[-1] + 1
+            preamble_rows = rows[: header_rows[0]]
+            best = Layout(
+                grid=grid,
+                header_rows=header_rows,
+                data_start=data_start,
+                fields=fields,
+                headers=headers,
+                units=units,
+                preamble="\n".join(_cells_text(p) for p in preamble_rows if _cells_text(p)),
+                filer=None,
+                score=score,
+            )
+    if best is None:
+        return None
+    # A row of column numbers (1 2 3 …) under the header is part of the form.
+    first = grid.rows(best.data_start, best.data_start + 1)
+    if first:
+        values = [str(v).strip() for v in first[0] if v not in (None, "")]
+        if len(values) >= 3 and values == [str(i) for i in range(1, len(values) + 1)]:
+            best.data_start += 1
+    best.filer = _find_filer(best.preamble)
+    return best
+
+
+def _find_filer(text: str) -> str | None:
+    match = _FILER.search(text or "")
+    return match.group(1).strip() if match else None
+
+
+def choose_sheet(book: WorkbookGrids, file_name: str, sheet_name: str | None = None) -> Layout:
+    """The sheet that holds the ledger, with its header and data band."""
+    sheets = book.sheets
+    if sheet_name is not None:
+        sheets = [s for s in sheets if s.name == sheet_name]
+        if not sheets:
+            raise refuse("no_ledger_sheet", file=file_name, sheets="、".join(s.name for s in book.sheets))
+    candidates = [(c, s) for s in sheets if (c := _candidate(s)) is not None]
+    qualified = [(c, s) for c, s in candidates if _qualifies(c.fields)]
+    visible = [(c, s) for c, s in qualified if s.visible or sheet_name is not None]
+    if not visible:
+        if qualified:
+            raise refuse("hidden_ledger_sheet", file=file_name, sheet=qualified[0][1].name)
+        best = max(candidates, key=lambda cs: cs[0].score)[0] if candidates else None
+        if best is not None and best.score >= 2:
+            missing = [r for r in aliases.REQUIRED if r not in best.fields]
+            missing += [group[0] for group in aliases.REQUIRED_ONE_OF if not any(n in best.fields for n in group)]
+            raise FileRefusedMissing(file_name, best, missing)
+        raise refuse("no_ledger_sheet", file=file_name, sheets="、".join(s.name for s in book.sheets))
+    layout = max(visible, key=lambda cs: (cs[0].score, cs[1].n_rows))[0]
+    layout.other_candidates = [s.name for c, s in visible if c is not layout]
+    return layout
+
+
+def FileRefusedMissing(file_name: str, layout: Layout, missing: list[str]):
+    from loaders.problems import FileRefused
+
+    problems = [
+        Problem(
+            "missing_column",
+            file=file_name,
+            sheet=layout.sheet,
+            row=layout.header_row_excel(),
+            column_name=aliases.ALIASES[name][0],
+            params={"aliases": "、".join(aliases.ALIASES[name][:6])},
+        )
+        for name in missing
+    ]
+    return FileRefused(problems)
+
+
+def report_month_from(layout: Layout, file_name: str):
+    return find_report_month(layout.preamble) or find_report_month(layout.grid.name) or find_report_month(file_name)
+
+
+def region_from(layout: Layout) -> str | None:
+    """A region named by the title or the 填报单位 line, for sheets without a 县区 column."""
+    text = "\n".join(filter(None, [layout.preamble, layout.filer or ""]))
+    if "市直" in text:
+        return "市直"
+    for source in (layout.filer or "", layout.preamble):
+        match = _REGION_IN_TEXT.search(source)
+        if match:
+            return match.group(1)
+    return None
+
+
+# --- rows ----------------------------------------------------------------------
+
+
+def _norm(arr: pa.Array) -> pa.Array:
+    return pc.replace_substring_regex(pc.utf8_trim_whitespace(arr), r"\s+", "")
+
+
+@dataclass
+class RowBand:
+    """Which grid rows of the data band are tasks, and the category of group rows above them."""
+
+    task_rows: np.ndarray  # grid row indices
+    group_category: pa.Array | None  # per task row, the level-1 group heading above it
+    skipped: dict[str, int]  # reason -> count
+    footer_row: int | None  # grid row where the footer starts
+
+
+def classify_rows(layout: Layout) -> RowBand:
+    grid = layout.grid
+    start = layout.data_start
+    n = grid.n_rows - start
+    if n <= 0:
+        return RowBand(np.array([], dtype=np.int64), None, {}, None)
+    cols = [c.slice(start, n) for c in grid.columns]
+    # Cells of whitespace only are blank.
+    cols = [pc.if_else(pc.equal(pc.utf8_trim_whitespace(c), ""), pa.scalar(None, pa.string()), c) for c in cols]
+    present = np.zeros(n, dtype=np.int32)
+    for c in cols:
+        present += np.asarray(c.is_valid(), dtype=np.int32)
+    first_text = pc.coalesce(*cols) if cols else pa.nulls(n, pa.string())
+    first_norm = _norm(first_text)
+
+    seq_col = layout.fields.get("seq")
+    only_seq = np.zeros(n, dtype=bool)
+    if seq_col is not None:
+        # Pre-numbered template rows: a number in 序号 and nothing else.
+        numbered = pc.fill_null(pc.match_substring_regex(_norm(cols[seq_col]), r"^\d+(\.0)?$"), False)
+        only_seq = (present == 1) & np.asarray(numbered, dtype=bool)
+    blank = (present == 0) | only_seq
+
+    is_footer = np.asarray(pc.fill_null(pc.match_substring_regex(first_norm, _FOOTER), False), dtype=bool)
+    footer_row = None
+    if is_footer.any():
+        # Footers close the ledger: everything from the first footer row down is skipped,
+        # but only if no task row follows it (a stray 说明 inside the table is a task problem).
+        first_footer = int(np.argmax(is_footer))
+        footer_row = first_footer + start
+        after = np.zeros(n, dtype=bool)
+        after[first_footer:] = True
+        is_footer = after
+
+    total = np.zeros(n, dtype=bool)
+    key_cols = [layout.fields[k] for k in ("seq", "title", "unit", "region", "township") if k in layout.fields]
+    for arr in [first_norm] + [_norm(cols[k]) for k in key_cols]:
+        total |= np.asarray(pc.fill_null(pc.match_substring_regex(arr, _TOTAL), False), dtype=bool)
+
+    title_col = layout.fields.get("title")
+    status_cols = [layout.fields[k] for k in ("status", "completed_flag") if k in layout.fields]
+    group_like = np.asarray(pc.fill_null(pc.match_substring_regex(first_norm, _GROUP), False), dtype=bool)
+    status_blank = np.ones(n, dtype=bool)
+    for k in status_cols:
+        status_blank &= ~np.asarray(cols[k].is_valid(), dtype=bool)
+    if title_col is not None:
+        title = cols[title_col]
+        title_is_first = np.asarray(pc.fill_null(pc.equal(title, first_text), True), dtype=bool) | ~np.asarray(
+            title.is_valid(), dtype=bool
+        )
+    else:
+        title_is_first = np.ones(n, dtype=bool)
+    group = group_like & title_is_first & status_blank & (present <= 3)
+    group &= ~blank & ~is_footer & ~total
+
+    tasks = ~blank & ~is_footer & ~total & ~group
+    task_idx = np.nonzero(tasks)[0]
+
+    group_category = None
+    if group.any():
+        level1 = group & np.asarray(pc.fill_null(pc.match_substring_regex(first_norm, r"^[一二三四五六七八九十百]+[、.．]"), False), dtype=bool)
+        names = first_text.to_pylist() if level1.any() else []
+        heading = [None] * n
+        for i in np.nonzero(level1)[0]:
+            text = _GROUP_LEVEL1.sub("", str(names[i]).strip())
+            heading[i] = _GROUP_COUNT.sub("", text).strip() or None
+        filled = pc.fill_null_forward(pa.array(heading, type=pa.string()))
+        group_category = pc.take(filled, pa.array(task_idx))
+
+    skipped = {
+        "blank": int(blank.sum()),
+        "footer": int((is_footer & ~blank).sum()),
+        "total": int((total & ~blank & ~is_footer).sum()),
+        "group": int(group.sum()),
+    }
+    return RowBand(task_idx + start, group_category, skipped, footer_row)
+
+
+def filled_column(grid: SheetGrid, col: int, rows: np.ndarray) -> pa.Array:
+    """The column's cells at `rows`, with vertically merged ranges filled from their top cell."""
+    index = np.arange(grid.n_rows, dtype=np.int64)
+    touched = False
+    for r0, c0, r1, c1 in grid.merged:
+        if c0 <= col <= c1 and r1 > r0 and r0 >= 0:
+            index[r0 + 1 : r1 + 1] = r0
+            touched = True
+    source = grid.columns[col]
+    if touched:
+        return pc.take(source, pa.array(index[rows]))
+    return pc.take(source, pa.array(rows))

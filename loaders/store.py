@@ -1,0 +1,143 @@
+"""The only module that writes: one transaction per file.
+
+A new sheet for a (unit, report_month) that is already loaded replaces it; the
+replaced rows move to superseded_rows so that a rollback can bring them back.
+Loading the same bytes again (same sha256, still active) changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from taizhang import database
+from taizhang.config import uploads_dir
+
+
+@dataclass
+class WriteResult:
+    status: str  # "loaded" | "unchanged"
+    upload_id: str | None
+    rows_loaded: int
+    replaced_rows: int
+    replaced_uploads: list[str]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def keep_original(data: bytes, file_name: str, db: str) -> Path:
+    """Store the original bytes by hash (never by the uploaded name, which may be hostile)."""
+    digest = sha256(data)
+    suffix = Path(file_name).suffix.lower()
+    if not suffix.isascii() or not suffix[1:].isalnum() or len(suffix) > 6:
+        suffix = ".bin"
+    folder = uploads_dir(db)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest}{suffix}"
+    if not path.exists():
+        tmp = path.with_name(f".{digest}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    return path
+
+
+def already_loaded(con, digest: str) -> str | None:
+    row = con.execute(
+        "SELECT upload_id FROM uploads WHERE sha256 = ? AND state = 'active' LIMIT 1", [digest]
+    ).fetchone()
+    return row[0] if row else None
+
+
+def write(
+    db: str,
+    *,
+    table: pa.Table,
+    rejected: list[dict],
+    file_name: str,
+    digest: str,
+    report_month: dt.date,
+    units: list[str],
+    sheet: str,
+    stored_path: str,
+    loaded_by: str | None,
+) -> WriteResult:
+    with database.writing(db) as con:
+        existing = already_loaded(con, digest)
+        if existing:
+            return WriteResult("unchanged", existing, 0, 0, [])
+        upload_id = uuid.uuid4().hex[:16]
+        con.execute("BEGIN TRANSACTION")
+        try:
+            incoming = table.append_column("upload_id", pa.array([upload_id] * table.num_rows, type=pa.string()))
+            con.register("incoming", incoming)
+            con.register("incoming_units", pa.table({"unit": pa.array(units, type=pa.string())}))
+            replaced = con.execute(
+                """SELECT DISTINCT upload_id FROM task_rows
+                   WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)""",
+                [report_month],
+            ).fetchall()
+            moved = con.execute(
+                """INSERT INTO superseded_rows
+                   SELECT *, ? FROM task_rows
+                   WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)""",
+                [upload_id, report_month],
+            ).fetchone()[0]
+            con.execute(
+                "DELETE FROM task_rows WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)",
+                [report_month],
+            )
+            con.execute(
+                """INSERT INTO task_rows
+                   SELECT report_month, region, unit, title, category, status, deadline,
+                          planned_investment, actual_investment, beneficiaries, responsible_person,
+                          upload_id, source_sheet, source_row
+                   FROM incoming"""
+            )
+            con.execute(
+                """INSERT INTO uploads (upload_id, file_name, sha256, loaded_at, report_month, units,
+                                        rows_loaded, rows_rejected, loaded_by, sheet, stored_path, state)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')""",
+                [
+                    upload_id,
+                    file_name,
+                    digest,
+                    dt.datetime.now().replace(microsecond=0),
+                    report_month,
+                    units,
+                    table.num_rows,
+                    len(rejected),
+                    loaded_by,
+                    sheet,
+                    stored_path,
+                ],
+            )
+            con.execute(
+                """UPDATE uploads SET state = 'superseded'
+                   WHERE state = 'active' AND upload_id <> ?
+                     AND upload_id IN (SELECT upload_id FROM superseded_rows WHERE superseded_by = ?)
+                     AND upload_id NOT IN (SELECT DISTINCT upload_id FROM task_rows)""",
+                [upload_id, upload_id],
+            )
+            if rejected:
+                con.executemany(
+                    """INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                    [
+                        [upload_id, r["sheet"], r["row"], r["column"], r["code"], r["message_zh"], r["message_en"]]
+                        for r in rejected
+                    ],
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("incoming")
+            con.unregister("incoming_units")
+        return WriteResult("loaded", upload_id, table.num_rows, int(moved), [r[0] for r in replaced])

@@ -1,0 +1,163 @@
+"""`python -m loaders` as a clerk runs it: exit codes, messages, and the database afterwards."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from tests import workbooks as wb
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, env=None, lang="zh"):
+    full_env = {**os.environ, "TAIZHANG_LANG": lang, **(env or {})}
+    full_env.pop("TAIZHANG_DB", None)
+    return subprocess.run(
+        [sys.executable, "-m", "loaders", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def files(tmp_path):
+    paths = {}
+    for name, data in {
+        "city.xlsx": wb.city_ledger_xlsx(),
+        "county.xlsx": wb.county_xlsx(),
+        "白水县_2021-07.csv": wb.county_csv(),
+        "nomonth.xlsx": wb.xlsx({"台账": [["项目名称", "责任单位", "进展情况"], ["修路", "市交通局", "已完成"]]}),
+    }.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        paths[name] = path
+    return paths
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_ingest_then_info(tmp_path, files):
+    db = tmp_path / "t.duckdb"
+    result = run("ingest", files["city.xlsx"], files["county.xlsx"], "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "已导入" in result.stdout
+    assert "Traceback" not in result.stderr
+    info = run("info", "--db", db, "--json")
+    assert json.loads(info.stdout) == [
+        {"month": "2021-05", "units": 2, "tasks": 3, "completed": 1},
+        {"month": "2021-04", "units": 3, "tasks": 3, "completed": 1},
+    ]
+
+
+def test_refused_file_exit_1_reason_on_stderr_database_untouched(tmp_path, files):
+    db = tmp_path / "t.duckdb"
+    assert run("ingest", files["county.xlsx"], "--db", db).returncode == 0
+    before = digest(db)
+    result = run("ingest", files["nomonth.xlsx"], "--db", db)
+    assert result.returncode == 1
+    assert "nomonth.xlsx" in result.stderr and "--month" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert digest(db) == before
+    english = run("ingest", files["nomonth.xlsx"], "--db", db, lang="en")
+    assert "report month is unknown" in english.stderr
+
+
+def test_one_bad_file_does_not_stop_the_others(tmp_path, files):
+    db = tmp_path / "t.duckdb"
+    result = run("ingest", files["nomonth.xlsx"], files["city.xlsx"], "--db", db, "--json")
+    assert result.returncode == 1
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["file"], r["status"], r["rows_loaded"]) for r in reports] == [
+        ("nomonth.xlsx", "rejected", 0),
+        ("city.xlsx", "loaded", 3),
+    ]
+    assert set(reports[0]) >= {"file", "status", "rows_loaded", "rows_rejected", "problems"}
+    assert reports[0]["problems"][0]["code"] == "no_month"
+
+
+def test_month_flag_and_dry_run(tmp_path, files):
+    db = tmp_path / "t.duckdb"
+    dry = run("ingest", files["nomonth.xlsx"], "--db", db, "--month", "2021-03", "--dry-run", "--json")
+    assert dry.returncode == 0
+    assert json.loads(dry.stdout)["status"] == "checked"
+    assert not db.exists()
+    real = run("ingest", files["nomonth.xlsx"], "--db", db, "--month", "2021-03")
+    assert real.returncode == 0
+    assert json.loads(run("info", "--db", db, "--json").stdout)[0]["month"] == "2021-03"
+
+
+def test_db_from_environment(tmp_path, files):
+    db = tmp_path / "env.duckdb"
+    env = {**os.environ, "TAIZHANG_DB": str(db), "TAIZHANG_LANG": "zh"}
+    ok = subprocess.run([sys.executable, "-m", "loaders", "ingest", str(files["county.xlsx"])], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert db.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ingest"],
+        ["ingest", "x.xlsx", "--month", "2021-13"],
+        ["ingest", "x.xlsx", "--month", "April"],
+        ["frobnicate"],
+    ],
+)
+def test_wrong_usage_exits_2(args):
+    assert run(*args).returncode == 2
+
+
+def test_missing_file_is_a_refusal_not_a_crash(tmp_path):
+    result = run("ingest", tmp_path / "nope.xlsx", "--db", tmp_path / "t.duckdb")
+    assert result.returncode == 1
+    assert "nope.xlsx" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ingest_while_a_dashboard_keeps_reading(tmp_path, files):
+    """A reader that opens the database again and again (as page views do) never blocks a load."""
+    db = tmp_path / "t.duckdb"
+    assert run("ingest", files["county.xlsx"], "--db", db).returncode == 0
+    reader = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, time
+                from taizhang import database
+                seen = set()
+                deadline = time.time() + 60
+                while time.time() < deadline:
+                    with database.reading({str(db)!r}) as con:
+                        n = con.execute("SELECT count(*) FROM tasks").fetchone()[0]
+                    seen.add(n)
+                    if n == 6:
+                        break
+                print(sorted(seen))
+                """
+            ),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.5)
+    result = run("ingest", files["city.xlsx"], "--db", db)
+    assert result.returncode == 0, result.stderr
+    out, err = reader.communicate(timeout=90)
+    assert reader.returncode == 0, err
+    assert out.strip() == "[3, 6]"
