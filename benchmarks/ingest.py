@@ -33,7 +33,8 @@ DEADLINES = ["2021年6月底前", "2021.9.30", "长期坚持", "2021/12/31"]
 def build_ledger(path: Path, rows: int) -> None:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    # Shared strings, as Excel and WPS write them (constant_memory would inline every string).
+    book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("台账")
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     sheet.merge_range(0, 0, 0, 12, "江州市“我为群众办实事”项目台账（2021年4月）")

@@ -238,9 +238,8 @@ def classify_rows(layout: Layout) -> RowBand:
     n = grid.n_rows - start
     if n <= 0:
         return RowBand(np.array([], dtype=np.int64), None, {}, None)
+    # Readers give None for blank and whitespace-only cells.
     cols = [c.slice(start, n) for c in grid.columns]
-    # Cells of whitespace only are blank.
-    cols = [pc.if_else(pc.equal(pc.utf8_trim_whitespace(c), ""), pa.scalar(None, pa.string()), c) for c in cols]
     present = np.zeros(n, dtype=np.int32)
     for c in cols:
         present += np.asarray(c.is_valid(), dtype=np.int32)

@@ -87,10 +87,23 @@ def _column(layout: Layout, name: str, rows: np.ndarray) -> pa.Array | None:
 
 
 def _text(values: pa.Array | None, n: int) -> pa.Array:
+    """clean.normalise_text, vectorised: titles are mostly distinct, so per-value Python costs."""
     if values is None:
         return pa.nulls(n, pa.string())
-    result, _, _ = _parse_distinct(values, clean.normalise_text, pa.string())
-    return result
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    encoded = pc.dictionary_encode(values)
+    if len(encoded.dictionary) * 4 < max(n, 1):
+        # Few distinct values (units, regions, categories): clean each once.
+        return pc.take(_clean_text(encoded.dictionary), encoded.indices)
+    return _clean_text(values)
+
+
+def _clean_text(values: pa.Array) -> pa.Array:
+    text = pc.utf8_normalize(values, "NFKC")
+    text = pc.replace_substring_regex(text, "[\u200b\u200c\u200d\u2060\ufeff]", "")
+    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
 def normalise(

@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -188,28 +189,39 @@ def _read_xlsx(data: bytes, file_name: str) -> list[SheetGrid]:
 
     zf = zipfile.ZipFile(io.BytesIO(data))
     parts = _xlsx_sheet_parts(zf)
+    names = set(zf.namelist())
+
+    def scan(index: int):
+        part = parts[index] if index < len(parts) else ""
+        return _scan_sheet_xml(zf.read(part) if part in names else b"")
+
     reader = fastexcel.read_excel(data)
     sheets = []
-    for index, name in enumerate(reader.sheet_names):
-        sheet = reader.load_sheet(index, header_row=None, dtypes="string", schema_sample_rows=1, whitespace_as_null=True)
-        batch = sheet.to_arrow()
-        part = parts[index] if index < len(parts) else ""
-        xml = zf.read(part) if part and part in zf.namelist() else b""
-        row_offset, col_offset, merged, formulas = _scan_sheet_xml(xml)
-        grid = SheetGrid(
-            name=name,
-            visible=str(sheet.visible) == "visible",
-            columns=list(batch.columns),
-            n_rows=batch.num_rows,
-            row_offset=row_offset,
-            col_offset=col_offset,
-        )
-        grid.merged = [
-            (r0 - row_offset, c0 - col_offset, r1 - row_offset, c1 - col_offset)
-            for r0, c0, r1, c1 in merged
-        ]
-        grid.formula_cells = [(r - row_offset, c - col_offset) for r, c in formulas]
-        sheets.append(grid)
+    # The XML scan (offsets, merges, formulas) runs beside fastexcel's parse:
+    # zlib and the Rust reader both release the GIL.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scans = [pool.submit(scan, i) for i in range(len(reader.sheet_names))]
+        for index, name in enumerate(reader.sheet_names):
+            sheet = reader.load_sheet(
+                index, header_row=None, dtypes="string", schema_sample_rows=1, whitespace_as_null=True
+            )
+            batch = sheet.to_arrow()
+            row_offset, col_offset, merged, formulas = scans[index].result()
+            sheets.append(
+                SheetGrid(
+                    name=name,
+                    visible=str(sheet.visible) == "visible",
+                    columns=list(batch.columns),
+                    n_rows=batch.num_rows,
+                    row_offset=row_offset,
+                    col_offset=col_offset,
+                    merged=[
+                        (r0 - row_offset, c0 - col_offset, r1 - row_offset, c1 - col_offset)
+                        for r0, c0, r1, c1 in merged
+                    ],
+                    formula_cells=[(r - row_offset, c - col_offset) for r, c in formulas],
+                )
+            )
     return sheets
 
 
@@ -218,8 +230,10 @@ def _read_xlsx(data: bytes, file_name: str) -> list[SheetGrid]:
 
 def cell_text(value) -> str | None:
     """Render a typed cell the way fastexcel renders xlsx cells as strings."""
-    if value is None or value == "":
+    if value is None:
         return None
+    if isinstance(value, str):
+        return value if value.strip() else None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
@@ -232,7 +246,7 @@ def cell_text(value) -> str | None:
         return str(value)
     if isinstance(value, dt.time):
         return value.strftime("%H:%M:%S")
-    return str(value)
+    return str(value) or None
 
 
 def _read_xls(data: bytes, file_name: str) -> list[SheetGrid]:
