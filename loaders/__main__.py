@@ -11,7 +11,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -190,7 +189,7 @@ def cmd_demo(args) -> int:
     db = db_target(args.db)
     out_dir = Path(args.out) if args.out else Path(db).resolve().parent / "demo"
     print(_m("demo_writing", lang), file=sys.stderr)
-    files = write_demo_files(out_dir)
+    files = write_demo_files(out_dir, months=args.months)
     bad = 0
     rows = 0
     bar = ProgressBar("demo", enabled=sys.stderr.isatty())
@@ -229,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="write sample ledgers and load them")
     demo.add_argument("--db")
     demo.add_argument("--out", help="folder for the sample files (default: beside the database, demo/)")
+    demo.add_argument("--months", type=int, default=12, help="how many months of 2021 to write (default 12)")
     demo.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)
 

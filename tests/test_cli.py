@@ -161,3 +161,15 @@ def test_ingest_while_a_dashboard_keeps_reading(tmp_path, files):
     out, err = reader.communicate(timeout=90)
     assert reader.returncode == 0, err
     assert out.strip() == "[3, 6]"
+
+
+def test_demo_writes_files_and_loads_them_through_the_loader(tmp_path):
+    db = tmp_path / "demo.duckdb"
+    result = run("demo", "--db", db, "--months", "2")
+    assert result.returncode == 0, result.stderr
+    months = json.loads(run("info", "--db", db, "--json").stdout)
+    assert [m["month"] for m in months] == ["2021-02", "2021-01"]
+    assert months[1]["units"] > 200 and months[1]["tasks"] > 2000
+    uploads = sorted((tmp_path / "uploads").iterdir())
+    assert len(uploads) >= 15  # every demo file went through ingest and was kept
+    assert any(p.suffix == ".xls" for p in uploads) and any(p.suffix == ".csv" for p in uploads)
