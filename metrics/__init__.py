@@ -1,0 +1,21 @@
+"""Measures of the ledgers, as named SQL over the `tasks` view. No Streamlit here.
+
+    from taizhang.database import reading
+    import metrics
+    with reading(db) as con:
+        kpis = metrics.kpis(con, month)            # each measure and its change
+        table = metrics.ranking(con, month, measure="on_time_rate")
+
+Definitions live in metrics/sql/_macros.sql (measures) and ranking.sql.
+"""
+from metrics.measures import (KPI_ORDER, LEVELS, MEASURES, RANKABLE, Kpi, Measure, categories, kpis, kpis_from,
+                              measures, months, months_back, previous_month, regions, unit_history, unit_tasks,
+                              units)
+from metrics.ranking import Ranking, change_label, ranking
+from metrics.settings import ConfigError, Settings
+
+__all__ = [
+    "KPI_ORDER", "LEVELS", "MEASURES", "RANKABLE", "ConfigError", "Kpi", "Measure", "Ranking", "Settings",
+    "categories", "change_label", "kpis", "kpis_from", "measures", "months", "months_back", "previous_month",
+    "ranking", "regions", "unit_history", "unit_tasks", "units",
+]

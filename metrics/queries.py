@@ -1,0 +1,61 @@
+"""Named SQL queries: the files in metrics/sql, run with bound parameters.
+
+Results come back through Arrow (`to_arrow_table`), never row by row; callers
+turn them into pandas only after SQL has aggregated them.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import weakref
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+_PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+# Connections on which the measure macros of _macros.sql already exist.
+_prepared: "weakref.WeakSet[duckdb.DuckDBPyConnection]" = weakref.WeakSet()
+
+
+class QueryError(Exception):
+    """A named query was called wrongly (unknown name, missing parameter)."""
+
+
+@functools.cache
+def sql(name: str) -> str:
+    """The text of metrics/sql/<name>.sql."""
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_")))
+        raise QueryError(f"No query named {name!r}; known queries: {known}")
+    return path.read_text(encoding="utf-8")
+
+
+@functools.cache
+def parameters(name: str) -> frozenset[str]:
+    """The $names a query binds (comments included, which is harmless)."""
+    text = "\n".join(line.split("--", 1)[0] for line in sql(name).splitlines())
+    return frozenset(_PARAMETER.findall(text))
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the measure macros (TEMP, so allowed on a read-only connection)."""
+    if con in _prepared:
+        return
+    con.execute(sql("_macros"))
+    _prepared.add(con)
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pa.Table:
+    """Run a named query with exactly the parameters it uses."""
+    wanted = parameters(name)
+    missing = wanted - params.keys()
+    if missing:
+        raise QueryError(f"Query {name!r} needs parameter(s) {', '.join(sorted(missing))}")
+    prepare(con)
+    bound = {key: params[key] for key in wanted}
+    return con.execute(sql(name), bound).to_arrow_table()

@@ -1,0 +1,93 @@
+"""Dashboard settings from config/taizhang.toml (or $TAIZHANG_CONFIG)."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from taizhang.config import PROJECT_ROOT
+
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "taizhang.toml"
+WEIGHTABLE = ("completion_rate", "start_rate", "on_time_rate", "investment_completion")
+
+
+class ConfigError(Exception):
+    """The settings file is unreadable or holds a wrong value; names file, key and fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_tasks: int = 5
+    red_black_size: int = 5
+    weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(
+        {"completion_rate": 0.5, "on_time_rate": 0.3, "investment_completion": 0.2}))
+    trend_months: int = 12
+    geojson: Path | None = None
+    feature_name: str = "name"
+
+    def weight(self, measure: str) -> float:
+        return float(self.weights.get(measure, 0.0))
+
+
+def config_path() -> Path:
+    override = os.environ.get("TAIZHANG_CONFIG")
+    return Path(override) if override else DEFAULT_CONFIG
+
+
+def load(path: str | os.PathLike | None = None) -> Settings:
+    """Read the settings; a missing file means the defaults."""
+    path = Path(path) if path else config_path()
+    if not path.exists():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read as TOML ({error}); fix the file or remove it to use the defaults.") from error
+
+    ranking = data.get("ranking", {})
+    overview = data.get("overview", {})
+    geo = data.get("map", {})
+
+    def whole(section: dict, key: str, default: int, low: int) -> int:
+        value = section.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise ConfigError(f"{path}: {key} must be a whole number of at least {low}, not {value!r}.")
+        return value
+
+    weights_in = ranking.get("weights", Settings().weights)
+    if not isinstance(weights_in, Mapping):
+        raise ConfigError(f"{path}: [ranking.weights] must be a table of rate = weight.")
+    weights: dict[str, float] = {}
+    for key, value in weights_in.items():
+        if key not in WEIGHTABLE:
+            raise ConfigError(f"{path}: unknown weight {key!r} in [ranking.weights]; use {', '.join(WEIGHTABLE)}.")
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{path}: weight {key} must be a number >= 0, not {value!r}.")
+        weights[key] = float(value)
+    if not any(weights.values()):
+        raise ConfigError(f"{path}: [ranking.weights] needs at least one weight above 0.")
+
+    geojson = geo.get("geojson")
+    if geojson is not None:
+        if not isinstance(geojson, str) or not geojson.strip():
+            raise ConfigError(f"{path}: [map] geojson must be a file path.")
+        geojson_path = Path(geojson)
+        if not geojson_path.is_absolute():
+            geojson_path = path.resolve().parent / geojson_path
+    else:
+        geojson_path = None
+    feature_name = geo.get("feature_name", "name")
+    if not isinstance(feature_name, str) or not feature_name:
+        raise ConfigError(f"{path}: [map] feature_name must be a property name.")
+
+    return Settings(
+        min_tasks=whole(ranking, "min_tasks", 5, 1),
+        red_black_size=whole(ranking, "red_black_size", 5, 1),
+        weights=MappingProxyType(weights),
+        trend_months=whole(overview, "trend_months", 12, 1),
+        geojson=geojson_path,
+        feature_name=feature_name,
+    )

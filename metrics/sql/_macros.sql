@@ -1,0 +1,128 @@
+-- The measures of Taizhang, defined once. Every named query in this folder
+-- reads them through the two table macros below; they are created as TEMP
+-- macros on each (read-only) connection before a query runs.
+--
+-- Parameters of both macros
+--   month_from, month_to  DATE   first days of the first and last report month
+--   region_filter         VARCHAR  NULL = every region
+--   category_filter       VARCHAR  NULL = every category
+--   unit_filter           VARCHAR  NULL = every unit
+--
+-- A task is identified across monthly snapshots by (region, unit, title).
+--
+-- Flags of one task row in report month M (month end E = last_day(M)):
+--   is_completed  status = 'completed'
+--   is_started    status IN ('in_progress', 'completed')
+--   is_overdue    deadline < E AND status <> 'completed'
+--                 (past its deadline at the end of the report month; a task
+--                 due on the last day of M is not yet overdue in M)
+--   is_on_time    completed, and deadline IS NULL, or the task was first seen
+--                 completed in a month whose first day is <= deadline.
+--                 Ledgers are monthly snapshots, so the completion date is only
+--                 known to the month; a task completed in the month of its
+--                 deadline gets the benefit of the doubt. Equivalently: a
+--                 completed row is late only when its deadline is before its
+--                 report month and no completed snapshot of the same task
+--                 exists in a month starting on or before that deadline.
+--
+-- Measures of a group of rows (tz_measures):
+--   tasks, completed, started, overdue, on_time   counts of the flags
+--   completion_rate        completed / tasks
+--   start_rate             started / tasks                       (开工率)
+--   on_time_rate           on_time / (completed + overdue)       (按期完成率)
+--                          NULL when nothing is completed or due
+--   planned_investment     sum of planned_investment, 万元 (0 when none)
+--   actual_investment      sum of actual_investment, 万元 (0 when none)
+--   investment_completion  sum(actual) / sum(planned), both over tasks with
+--                          planned_investment > 0; NULL when there are none
+--   beneficiaries          sum of people served (0 when none)
+--
+-- Grouping levels of tz_measures (always also by report_month; every level
+-- also returns one is_total row per month for the whole filtered scope):
+--   'total'            one row per month
+--   'region'           per region
+--   'unit'             per (region, unit): the same unit name in two regions
+--                      is two units (township names repeat across counties)
+--   'category'         per category
+--   'region_category'  per (region, category)
+
+CREATE OR REPLACE TEMP MACRO tz_task_facts(month_from, month_to, region_filter, category_filter, unit_filter) AS TABLE
+WITH scope AS NOT MATERIALIZED (
+    SELECT report_month, region, unit, title, category, status, deadline,
+           planned_investment, actual_investment, beneficiaries,
+           upload_id, source_sheet, source_row,
+           status = 'completed' AS is_completed,
+           status IN ('in_progress', 'completed') AS is_started,
+           coalesce(status <> 'completed' AND deadline < last_day(report_month), false) AS is_overdue,
+           -- completed although the deadline lay before the report month:
+           -- whether it was on time depends on when it was first completed
+           coalesce(status = 'completed' AND deadline < report_month, false) AS is_late_candidate
+    FROM tasks
+    WHERE report_month BETWEEN month_from AND month_to
+      AND (region_filter IS NULL OR region = region_filter)
+      AND (category_filter IS NULL OR category = category_filter)
+      AND (unit_filter IS NULL OR unit = unit_filter)
+),
+first_completed AS (
+    -- the first report month in which each task was seen completed; tasks are
+    -- keyed by a 64-bit hash of (region, unit, title), which halves the cost of
+    -- this join on the 1M-row benchmark (a collision needs ~4e9 tasks to be
+    -- likely). Category is not filtered here: a task's category may change.
+    SELECT hash(region, unit, title) AS task_key, min(report_month) AS first_completed
+    FROM tasks
+    WHERE status = 'completed' AND report_month <= month_to
+      AND (region_filter IS NULL OR region = region_filter)
+      AND (unit_filter IS NULL OR unit = unit_filter)
+    GROUP BY task_key
+)
+SELECT * EXCLUDE (is_late_candidate),
+       is_completed AND (deadline IS NULL OR deadline >= report_month) AS is_on_time
+FROM scope
+WHERE NOT is_late_candidate
+UNION ALL
+SELECT s.* EXCLUDE (is_late_candidate),
+       f.first_completed <= s.deadline AS is_on_time
+FROM scope AS s
+JOIN first_completed AS f ON f.task_key = hash(s.region, s.unit, s.title)
+WHERE s.is_late_candidate;
+
+CREATE OR REPLACE TEMP MACRO tz_measures(month_from, month_to, region_filter, category_filter, unit_filter, level) AS TABLE
+WITH keyed AS (
+    SELECT report_month,
+           CASE WHEN level IN ('region', 'unit', 'region_category') THEN region END AS group_region,
+           CASE WHEN level = 'unit' THEN unit END AS group_unit,
+           CASE WHEN level IN ('category', 'region_category') THEN category END AS group_category,
+           is_completed, is_started, is_overdue, is_on_time,
+           planned_investment, actual_investment, beneficiaries
+    FROM tz_task_facts(month_from, month_to, region_filter, category_filter, unit_filter)
+),
+grouped AS (
+    SELECT report_month,
+           group_region AS region, group_unit AS unit, group_category AS category,
+           grouping(group_region, group_unit, group_category) = 7 AS is_total,
+           count(*) AS tasks,
+           count(*) FILTER (WHERE is_completed) AS completed,
+           count(*) FILTER (WHERE is_started) AS started,
+           count(*) FILTER (WHERE is_overdue) AS overdue,
+           count(*) FILTER (WHERE is_on_time) AS on_time,
+           count(*) FILTER (WHERE is_completed OR is_overdue) AS on_time_base,
+           coalesce(sum(planned_investment), 0) AS planned_investment,
+           coalesce(sum(actual_investment), 0) AS actual_investment,
+           sum(planned_investment) FILTER (WHERE planned_investment > 0) AS planned_base,
+           coalesce(sum(actual_investment) FILTER (WHERE planned_investment > 0), 0) AS actual_on_planned,
+           coalesce(sum(beneficiaries), 0)::BIGINT AS beneficiaries
+    FROM keyed
+    GROUP BY GROUPING SETS ((report_month, group_region, group_unit, group_category), (report_month))
+)
+-- Every level also returns one is_total row per month (the whole filtered
+-- scope); at level 'total' only those rows are returned.
+SELECT report_month, region, unit, category, is_total,
+       tasks, completed, started, overdue, on_time,
+       completed / tasks AS completion_rate,
+       started / tasks AS start_rate,
+       on_time / nullif(on_time_base, 0) AS on_time_rate,
+       planned_investment, actual_investment,
+       actual_on_planned / planned_base AS investment_completion,
+       beneficiaries
+FROM grouped
+WHERE is_total OR level <> 'total';

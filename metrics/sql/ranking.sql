@@ -1,0 +1,75 @@
+-- ranking: the league table of units ($level = 'unit') or regions
+-- ($level = 'region') for $month by $measure, with each entity's rank in
+-- $previous_month under the same rules.
+--
+-- value      the ranked measure: completion_rate, start_rate, on_time_rate,
+--            investment_completion or composite
+-- composite  weighted mean of the rates an entity has (weights $w_*, from
+--            config/taizhang.toml); a rate that is NULL for the entity (e.g. no
+--            planned investment) drops out and the other weights are rescaled;
+--            investment completion counts at most 100% so overspending cannot
+--            outweigh unfinished tasks
+-- score      value rounded to what the page shows (0.1 percentage point, or
+--            0.1 point of a 100-point composite). Ranks are computed on the
+--            score, so two entities showing the same figure share a rank.
+-- is_ranked  tasks >= $min_tasks, the value exists and (for regions) the
+--            region is known. Others are listed apart, never ranked.
+-- rank       standard competition ranking: ties share a rank and the next
+--            rank skips (1, 2, 2, 4), best first
+-- rank_from_bottom  the same counted from the worst (for the black list)
+-- previous_rank     rank in $previous_month; NULL when not ranked then
+-- previous_ranked_count  how many were ranked in $previous_month (0: no
+--                   comparison, so no rank change is shown)
+WITH measured AS (
+    SELECT *,
+           (coalesce($w_completion_rate * completion_rate, 0)
+            + coalesce($w_start_rate * start_rate, 0)
+            + coalesce($w_on_time_rate * on_time_rate, 0)
+            + coalesce($w_investment_completion * CASE WHEN investment_completion > 1 THEN 1 ELSE investment_completion END, 0))
+           / nullif(CASE WHEN completion_rate IS NULL THEN 0 ELSE $w_completion_rate END
+                    + CASE WHEN start_rate IS NULL THEN 0 ELSE $w_start_rate END
+                    + CASE WHEN on_time_rate IS NULL THEN 0 ELSE $w_on_time_rate END
+                    + CASE WHEN investment_completion IS NULL THEN 0 ELSE $w_investment_completion END, 0)
+           AS composite
+    FROM tz_measures($previous_month, $month, $region, $category, NULL, $level)
+    WHERE NOT is_total
+),
+valued AS (
+    SELECT *,
+           CASE $measure
+               WHEN 'completion_rate' THEN completion_rate
+               WHEN 'start_rate' THEN start_rate
+               WHEN 'on_time_rate' THEN on_time_rate
+               WHEN 'investment_completion' THEN investment_completion
+               WHEN 'composite' THEN composite
+           END AS value
+    FROM measured
+),
+flagged AS (
+    SELECT *,
+           round(value, 3) AS score,
+           tasks >= $min_tasks AND value IS NOT NULL
+               AND (region IS NOT NULL OR $level = 'unit') AS is_ranked
+    FROM valued
+),
+ranked AS (
+    SELECT *,
+           CASE WHEN is_ranked THEN rank() OVER (PARTITION BY report_month, is_ranked ORDER BY score DESC) END AS rank,
+           CASE WHEN is_ranked THEN rank() OVER (PARTITION BY report_month, is_ranked ORDER BY score ASC) END AS rank_from_bottom,
+           count(*) FILTER (WHERE is_ranked AND report_month = $previous_month) OVER () AS previous_ranked_count
+    FROM flagged
+)
+SELECT cur.region, cur.unit, cur.value, cur.score, cur.is_ranked,
+       cur.rank, cur.rank_from_bottom, prev.rank AS previous_rank, cur.previous_ranked_count,
+       cur.tasks, cur.completed, cur.started, cur.overdue,
+       cur.completion_rate, cur.start_rate, cur.on_time_rate,
+       cur.investment_completion, cur.composite,
+       cur.planned_investment, cur.actual_investment, cur.beneficiaries
+FROM ranked AS cur
+LEFT JOIN ranked AS prev
+  ON prev.report_month = $previous_month
+ AND prev.region IS NOT DISTINCT FROM cur.region
+ AND prev.unit IS NOT DISTINCT FROM cur.unit
+WHERE cur.report_month = $month
+ORDER BY cur.is_ranked DESC, cur.rank, cur.value DESC, cur.tasks DESC,
+         cur.region NULLS LAST, cur.unit NULLS LAST;
