@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from taizhang import database
+from taizhang.accounts import audit
 from taizhang.config import uploads_dir
 
 
@@ -100,6 +101,11 @@ def write(
                           upload_id, source_sheet, source_row
                    FROM incoming"""
             )
+            # Units that report once are expected every month after (the submissions page).
+            con.execute(
+                """INSERT OR IGNORE INTO units (unit, region, active, source)
+                   SELECT unit, any_value(region), true, 'learned' FROM incoming GROUP BY unit"""
+            )
             con.execute(
                 """INSERT INTO uploads (upload_id, file_name, sha256, loaded_at, report_month, units,
                                         rows_loaded, rows_rejected, loaded_by, sheet, stored_path, state)
@@ -125,6 +131,8 @@ def write(
                      AND upload_id NOT IN (SELECT DISTINCT upload_id FROM task_rows)""",
                 [upload_id, upload_id],
             )
+            audit(con, loaded_by, "upload", upload_id, file=file_name, rows=table.num_rows, units=units,
+                  month=report_month.strftime("%Y-%m"), replaced=int(moved))
             if rejected:
                 con.executemany(
                     """INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -141,3 +149,46 @@ def write(
             con.unregister("incoming")
             con.unregister("incoming_units")
         return WriteResult("loaded", upload_id, table.num_rows, int(moved), [r[0] for r in replaced])
+
+
+class RollbackRefused(Exception):
+    """The upload cannot be rolled back; the message says why."""
+
+
+def rollback(db: str, upload_id: str, actor: str | None = None) -> dict:
+    """Undo an upload: its rows leave, and the rows it replaced come back as they were."""
+    with database.writing(db) as con:
+        row = con.execute("SELECT state, file_name FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
+        if row is None:
+            raise RollbackRefused(f"No upload {upload_id}.")
+        if row[0] != "active":
+            raise RollbackRefused(f"Upload {upload_id} ({row[1]}) is {row[0]}; only an upload in force can be rolled back.")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            removed = con.execute("DELETE FROM task_rows WHERE upload_id = ?", [upload_id]).fetchone()[0]
+            restored_uploads = [
+                r[0]
+                for r in con.execute(
+                    "SELECT DISTINCT upload_id FROM superseded_rows WHERE superseded_by = ?", [upload_id]
+                ).fetchall()
+            ]
+            restored = con.execute(
+                """INSERT INTO task_rows
+                   SELECT report_month, region, unit, title, category, status, deadline,
+                          planned_investment, actual_investment, beneficiaries, responsible_person,
+                          upload_id, source_sheet, source_row
+                   FROM superseded_rows WHERE superseded_by = ?""",
+                [upload_id],
+            ).fetchone()[0]
+            con.execute("DELETE FROM superseded_rows WHERE superseded_by = ? OR upload_id = ?", [upload_id, upload_id])
+            con.execute("UPDATE uploads SET state = 'rolled_back' WHERE upload_id = ?", [upload_id])
+            if restored_uploads:
+                con.execute(
+                    "UPDATE uploads SET state = 'active' WHERE upload_id IN (SELECT unnest(?))", [restored_uploads]
+                )
+            audit(con, actor, "rollback", upload_id, file=row[1], removed=int(removed), restored=int(restored))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return {"removed": int(removed), "restored": int(restored), "restored_uploads": restored_uploads}

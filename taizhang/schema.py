@@ -51,6 +51,34 @@ DDL = [
         message_zh VARCHAR NOT NULL,
         message_en VARCHAR NOT NULL
     )""",
+    # Accounts: viewer, uploader (bound to units), admin. Passwords as argon2 hashes.
+    """CREATE TABLE IF NOT EXISTS users (
+        username VARCHAR PRIMARY KEY,
+        password_hash VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        units VARCHAR[] NOT NULL DEFAULT [],
+        display_name VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        disabled BOOLEAN NOT NULL DEFAULT false
+    )""",
+    """CREATE TABLE IF NOT EXISTS login_failures (
+        username VARCHAR NOT NULL,
+        failed_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS audit_log (
+        logged_at TIMESTAMP NOT NULL,
+        actor VARCHAR,
+        action VARCHAR NOT NULL,
+        target VARCHAR,
+        detail VARCHAR
+    )""",
+    # The units expected to report each month (from a units sheet, or learned).
+    """CREATE TABLE IF NOT EXISTS units (
+        unit VARCHAR PRIMARY KEY,
+        region VARCHAR,
+        active BOOLEAN NOT NULL DEFAULT true,
+        source VARCHAR
+    )""",
     """CREATE OR REPLACE VIEW tasks AS
         SELECT report_month, region, unit, title, category, status, deadline,
                planned_investment, actual_investment, beneficiaries,

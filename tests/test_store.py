@@ -1,0 +1,92 @@
+"""Writing, replacing and rolling back uploads: each a transaction on a real DuckDB file."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from loaders import store
+from loaders.pipeline import ingest
+from tests import workbooks as wb
+
+
+def ledger(rows):
+    return wb.xlsx({"台账": [["台账（2021年4月）"], ["责任单位", "项目名称", "进展情况"], *rows]})
+
+
+def query(db, sql):
+    con = duckdb.connect(db, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "s.duckdb")
+
+
+def test_rollback_restores_the_unit_month_as_it_was(db):
+    first = ingest(ledger([["市教育局", "修操场", "推进中"], ["市民政局", "敬老院", "推进中"]]), "v1.xlsx", db)
+    second = ingest(ledger([["市教育局", "修操场", "已完成"], ["市教育局", "新增项目", "未启动"]]), "v2.xlsx", db)
+    assert query(db, "SELECT unit, title, status FROM tasks ORDER BY unit, title") == [
+        ("市教育局", "修操场", "completed"),
+        ("市教育局", "新增项目", "not_started"),
+        ("市民政局", "敬老院", "in_progress"),
+    ]
+    result = store.rollback(db, second.upload_id, actor="admin")
+    assert result == {"removed": 2, "restored": 1, "restored_uploads": [first.upload_id]}
+    assert query(db, "SELECT unit, title, status, upload_id FROM tasks ORDER BY unit") == [
+        ("市教育局", "修操场", "in_progress", first.upload_id),
+        ("市民政局", "敬老院", "in_progress", first.upload_id),
+    ]
+    states = dict(query(db, "SELECT upload_id, state FROM uploads"))
+    assert states == {first.upload_id: "active", second.upload_id: "rolled_back"}
+    assert ("rollback", second.upload_id) in query(db, "SELECT action, target FROM audit_log")
+
+
+def test_rolling_back_the_only_upload_empties_its_unit_month(db):
+    only = ingest(ledger([["市教育局", "修操场", "推进中"]]), "v1.xlsx", db)
+    store.rollback(db, only.upload_id)
+    assert query(db, "SELECT count(*) FROM tasks") == [(0,)]
+    with pytest.raises(store.RollbackRefused):
+        store.rollback(db, only.upload_id)
+
+
+def test_the_same_file_after_a_rollback_loads_again(db):
+    data = ledger([["市教育局", "修操场", "推进中"]])
+    first = ingest(data, "v1.xlsx", db)
+    store.rollback(db, first.upload_id)
+    again = ingest(data, "v1.xlsx", db)
+    assert again.status == "loaded"
+    assert query(db, "SELECT count(*) FROM tasks") == [(1,)]
+
+
+def test_replaced_upload_reloaded_replaces_back(db):
+    v1 = ledger([["市教育局", "修操场", "推进中"]])
+    ingest(v1, "v1.xlsx", db)
+    ingest(ledger([["市教育局", "修操场", "已完成"]]), "v2.xlsx", db)
+    assert ingest(v1, "v1.xlsx", db).status == "loaded"  # v1 no longer in force, so it is news
+    assert query(db, "SELECT status FROM tasks") == [("in_progress",)]
+
+
+def test_units_are_learned_from_uploads(db):
+    ingest(wb.county_xlsx(), "county.xlsx", db)
+    assert query(db, "SELECT unit, region, source FROM units ORDER BY unit") == [
+        ("城关镇", "青山县", "learned"),
+        ("河口乡", "青山县", "learned"),
+    ]
+
+
+def test_failed_write_leaves_the_database_as_before(db, monkeypatch):
+    ingest(ledger([["市教育局", "修操场", "推进中"]]), "v1.xlsx", db)
+    before = query(db, "SELECT * FROM tasks")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "audit", broken)  # fails inside the transaction, after the rows moved
+    with pytest.raises(RuntimeError):
+        ingest(ledger([["市教育局", "修操场", "已完成"]]), "v2.xlsx", db)
+    assert query(db, "SELECT * FROM tasks") == before
+    assert query(db, "SELECT count(*) FROM uploads") == [(1,)]
