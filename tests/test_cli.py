@@ -173,3 +173,22 @@ def test_demo_writes_files_and_loads_them_through_the_loader(tmp_path):
     uploads = sorted((tmp_path / "uploads").iterdir())
     assert len(uploads) >= 15  # every demo file went through ingest and was kept
     assert any(p.suffix == ".xls" for p in uploads) and any(p.suffix == ".csv" for p in uploads)
+
+
+def test_users_are_managed_from_the_command_line(tmp_path):
+    db = tmp_path / "u.duckdb"
+    env = {**os.environ, "TAIZHANG_LANG": "zh"}
+    add = subprocess.run(
+        [sys.executable, "-m", "loaders", "users", "add", "clerk", "--role", "uploader", "--unit", "市教育局",
+         "--password-stdin", "--db", str(db)],
+        cwd=ROOT, input="correct horse\n", capture_output=True, text=True, env=env,
+    )
+    assert add.returncode == 0, add.stderr
+    listed = json.loads(run("users", "list", "--json", "--db", db).stdout)
+    assert [(u["username"], u["role"], u["units"]) for u in listed] == [("clerk", "uploader", ["市教育局"])]
+    duplicate = subprocess.run(
+        [sys.executable, "-m", "loaders", "users", "add", "clerk", "--password-stdin", "--db", str(db)],
+        cwd=ROOT, input="another pass\n", capture_output=True, text=True, env=env,
+    )
+    assert duplicate.returncode == 1 and "exists already" in duplicate.stderr
+    assert run("users", "add", "--db", db).returncode == 2
