@@ -1,0 +1,66 @@
+"""The template loads clean once filled in; a refused sheet comes back with its bad cells marked."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+
+from loaders.annotate import annotated_workbook
+from loaders.pipeline import ingest
+from loaders.template import build_template
+from tests import workbooks as wb
+
+
+def test_a_filled_in_template_loads_with_no_problem(tmp_path):
+    book = openpyxl.load_workbook(io.BytesIO(build_template("市教育局", dt.date(2021, 4, 1))))
+    assert book.sheetnames[:2] == ["填报说明", "台账"]
+    sheet = book["台账"]
+    assert [c.value for c in sheet[3]][:3] == ["序号", "责任单位", "项目名称"]
+    statuses = [dv for dv in sheet.data_validations.dataValidation if "J4" in str(dv.sqref)]
+    assert statuses and "已完成" in statuses[0].formula1
+    sheet.append([1, "市教育局", "校园周边交通整治", "解民忧暖民心", "李四", dt.datetime(2021, 6, 30), 120, 80, 1200, "推进中", None])
+    sheet.append([2, "市教育局", "课后服务", "政策惠民", "王五", "长期", None, None, 3000, "已完成", "新增"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = ingest(buffer.getvalue(), "filled.xlsx", str(tmp_path / "t.duckdb"))
+    assert report.status == "loaded" and report.problems == []
+    assert (report.rows_loaded, report.units, report.report_month) == (2, ["市教育局"], dt.date(2021, 4, 1))
+
+
+def bad_ledger():
+    return wb.xlsx(
+        {
+            "台账": [
+                ["测试台账（2021年4月）"],
+                ["责任单位", "项目名称", "进展情况", "计划投资（万元）"],
+                ["市教育局", "好的一行", "已完成", 10],
+                ["市教育局", "坏状态", "差不多了", "很多"],
+            ]
+        }
+    )
+
+
+def test_refused_xlsx_comes_back_with_bad_cells_marked(tmp_path):
+    data = bad_ledger()
+    report = ingest(data, "bad.xlsx", str(tmp_path / "t.duckdb"))
+    marked = openpyxl.load_workbook(io.BytesIO(annotated_workbook(data, "bad.xlsx", report.problems)))
+    assert marked.sheetnames == ["问题清单", "台账"]
+    listing = [[c.value for c in row] for row in marked["问题清单"].iter_rows(min_row=2)]
+    assert [(r[0], r[1], r[2]) for r in listing] == [("台账", 4, "C"), ("台账", 4, "D")]
+    for ref in ("C4", "D4"):
+        cell = marked["台账"][ref]
+        assert cell.fill.fgColor.rgb.endswith("FFC7CE") and cell.comment is not None
+    assert "差不多了" in marked["台账"]["C4"].comment.text
+    assert marked["台账"]["C3"].comment is None  # good cells untouched
+
+
+def test_csv_is_rebuilt_at_the_same_rows_and_columns(tmp_path):
+    data = wb.county_csv().replace("推进中".encode("gb18030"), "=1+1".encode("gb18030"))
+    report = ingest(data, "白水县_2021-07.csv", str(tmp_path / "t.duckdb"))
+    assert [(p.code, p.row, p.column) for p in report.problems] == [("bad_status", 2, "E")]
+    marked = openpyxl.load_workbook(io.BytesIO(annotated_workbook(data, "白水县_2021-07.csv", report.problems, lang="en")))
+    sheet = marked["白水县_2021-07"]
+    assert sheet["E2"].value == "=1+1" and sheet["E2"].data_type == "s"  # text, never a live formula
+    assert sheet["C2"].value == "便民服务中心改造"
+    assert "not recognised" in sheet["E2"].comment.text
