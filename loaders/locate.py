@@ -21,12 +21,12 @@ from loaders.read import SheetGrid, WorkbookGrids
 
 HEADER_SEARCH_ROWS = 40
 
-_TOTAL = r"^(合计|小计|总计|总合计|共计|累计|合\s*计|小\s*计|总\s*计)"
+_TOTAL = r"^\s*(合\s*计|小\s*计|总\s*计|总合计|共\s*计|累\s*计)"
 _FOOTER = (
-    r"^(注|说明|备注|填表说明|填报说明|填报人|审核人|审核|制表人|制表|联系人|联系电话|单位负责人|"
+    r"^\s*(注|说明|备注|填表说明|填报说明|填报人|审核人|审核|制表人|制表|联系人|联系电话|单位负责人|"
     r"分管领导|主要领导|负责人)\s*[:：0-9０-９、.．]"
 )
-_GROUP = r"^([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
+_GROUP = r"^\s*([一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十]+[)）])"
 _GROUP_LEVEL1 = re.compile(r"^[一二三四五六七八九十百]+[、.．]\s*")
 _GROUP_COUNT = re.compile(r"\s*[（(]\s*(共\s*)?\d+\s*(条|项|个|件)?\s*[)）]\s*$")
 _FILER = re.compile(r"填报单位\s*(?:[（(]\s*(?:盖章|公章)\s*[)）])?\s*[:：]\s*([^\s:：]+?)(?=\s|填报人|联系人|填报时间|填报日期|日期|$)")
@@ -218,8 +218,9 @@ def region_from(layout: Layout) -> str | None:
 # --- rows ----------------------------------------------------------------------
 
 
-def _norm(arr: pa.Array) -> pa.Array:
-    return pc.replace_substring_regex(pc.utf8_trim_whitespace(arr), r"\s+", "")
+def _matches(arr: pa.Array, pattern: str) -> np.ndarray:
+    """Anchored patterns fail on the first character of most cells: cheap on long text."""
+    return np.asarray(pc.fill_null(pc.match_substring_regex(arr, pattern), False), dtype=bool)
 
 
 @dataclass
@@ -244,17 +245,15 @@ def classify_rows(layout: Layout) -> RowBand:
     for c in cols:
         present += np.asarray(c.is_valid(), dtype=np.int32)
     first_text = pc.coalesce(*cols) if cols else pa.nulls(n, pa.string())
-    first_norm = _norm(first_text)
 
     seq_col = layout.fields.get("seq")
     only_seq = np.zeros(n, dtype=bool)
     if seq_col is not None:
         # Pre-numbered template rows: a number in 序号 and nothing else.
-        numbered = pc.fill_null(pc.match_substring_regex(_norm(cols[seq_col]), r"^\d+(\.0)?$"), False)
-        only_seq = (present == 1) & np.asarray(numbered, dtype=bool)
+        only_seq = (present == 1) & _matches(cols[seq_col], r"^\s*\d+(\.0)?\s*$")
     blank = (present == 0) | only_seq
 
-    is_footer = np.asarray(pc.fill_null(pc.match_substring_regex(first_norm, _FOOTER), False), dtype=bool)
+    is_footer = _matches(first_text, _FOOTER)
     footer_row = None
     if is_footer.any():
         # Footers close the ledger: everything from the first footer row down is skipped,
@@ -267,12 +266,12 @@ def classify_rows(layout: Layout) -> RowBand:
 
     total = np.zeros(n, dtype=bool)
     key_cols = [layout.fields[k] for k in ("seq", "title", "unit", "region", "township") if k in layout.fields]
-    for arr in [first_norm] + [_norm(cols[k]) for k in key_cols]:
-        total |= np.asarray(pc.fill_null(pc.match_substring_regex(arr, _TOTAL), False), dtype=bool)
+    for arr in [first_text] + [cols[k] for k in key_cols]:
+        total |= _matches(arr, _TOTAL)
 
     title_col = layout.fields.get("title")
     status_cols = [layout.fields[k] for k in ("status", "completed_flag") if k in layout.fields]
-    group_like = np.asarray(pc.fill_null(pc.match_substring_regex(first_norm, _GROUP), False), dtype=bool)
+    group_like = _matches(first_text, _GROUP)
     status_blank = np.ones(n, dtype=bool)
     for k in status_cols:
         status_blank &= ~np.asarray(cols[k].is_valid(), dtype=bool)
@@ -291,7 +290,7 @@ def classify_rows(layout: Layout) -> RowBand:
 
     group_category = None
     if group.any():
-        level1 = group & np.asarray(pc.fill_null(pc.match_substring_regex(first_norm, r"^[一二三四五六七八九十百]+[、.．]"), False), dtype=bool)
+        level1 = group & _matches(first_text, r"^\s*[一二三四五六七八九十百]+[、.．]")
         names = first_text.to_pylist() if level1.any() else []
         heading = [None] * n
         for i in np.nonzero(level1)[0]:

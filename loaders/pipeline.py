@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas  # noqa: F401  pyarrow imports it on its first conversion of Python objects: pay that at start-up
 import pyarrow as pa
 
 from loaders import store

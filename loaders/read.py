@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+import fastexcel
 import pyarrow as pa
 
 from loaders.problems import Problem, column_letter, refuse
@@ -185,8 +186,6 @@ def _scan_sheet_xml(xml: bytes) -> tuple[int, int, list, list]:
 
 
 def _read_xlsx(data: bytes, file_name: str) -> list[SheetGrid]:
-    import fastexcel
-
     zf = zipfile.ZipFile(io.BytesIO(data))
     parts = _xlsx_sheet_parts(zf)
     names = set(zf.namelist())
