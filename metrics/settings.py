@@ -5,7 +5,6 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Mapping
 
 from taizhang.config import PROJECT_ROOT
@@ -22,8 +21,8 @@ class ConfigError(Exception):
 class Settings:
     min_tasks: int = 5
     red_black_size: int = 5
-    weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType(
-        {"completion_rate": 0.5, "on_time_rate": 0.3, "investment_completion": 0.2}))
+    weights: Mapping[str, float] = field(default_factory=lambda: {
+        "completion_rate": 0.5, "on_time_rate": 0.3, "investment_completion": 0.2})
     trend_months: int = 12
     geojson: Path | None = None
     feature_name: str = "name"
@@ -86,7 +85,7 @@ def load(path: str | os.PathLike | None = None) -> Settings:
     return Settings(
         min_tasks=whole(ranking, "min_tasks", 5, 1),
         red_black_size=whole(ranking, "red_black_size", 5, 1),
-        weights=MappingProxyType(weights),
+        weights=weights,
         trend_months=whole(overview, "trend_months", 12, 1),
         geojson=geojson_path,
         feature_name=feature_name,

@@ -130,3 +130,28 @@ def sample_rows() -> list[dict[str, Any]]:
 
 def sample_db(path: str | Path) -> Path:
     return build(path, sample_rows())
+
+
+def sample_geojson() -> dict:
+    """Three rectangles named like the sample regions (a stand-in for the office's map)."""
+    def box(x0: float, y0: float, x1: float, y1: float) -> list:
+        return [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]]
+
+    shapes = {"城关区": box(114.0, 30.0, 114.4, 30.3), "东湖县": box(114.4, 30.0, 115.0, 30.6),
+              "西山县": box(113.4, 30.0, 114.0, 30.6)}
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Polygon", "coordinates": coords}}
+        for name, coords in shapes.items()]}
+
+
+def sample_config(folder: str | Path, **ranking: Any) -> Path:
+    """A settings file with the sample map configured (and optional [ranking] values)."""
+    import json
+
+    folder = Path(folder)
+    (folder / "regions.geojson").write_text(json.dumps(sample_geojson(), ensure_ascii=False), encoding="utf-8")
+    lines = ["[ranking]"] + [f"{key} = {value}" for key, value in ranking.items()]
+    lines += ["[map]", 'geojson = "regions.geojson"', 'feature_name = "name"']
+    path = folder / "taizhang.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,130 @@
+"""/rankings — league table of units or regions, red and black lists, Excel download."""
+import pandas as pd
+import streamlit as st
+
+from metrics import RANKABLE
+from ui import data, frame
+from ui import format as fmt
+from ui.excel import ranking_workbook
+from ui.i18n import labels, t
+from ui.tables import column_config
+
+LEVELS = ("unit", "region")
+
+
+def _from_url(name: str, options, key: str) -> None:
+    """Start a widget from ?name= (bookmarks), then keep the URL in step with it."""
+    if key not in st.session_state:
+        wanted = st.query_params.get(name)
+        st.session_state[key] = wanted if wanted in options else options[0]
+
+
+def _to_url(name: str, value: str, default: str) -> None:
+    if value != default:
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
+    elif name in st.query_params:
+        del st.query_params[name]
+
+
+def league_frame(table: pd.DataFrame, measure: str, level: str, *, compact: bool = False):
+    """The ranked rows as shown: rank, change, name (and region), the measure, then context."""
+    label_measure = t(f"m.{measure}")
+    out = pd.DataFrame({t("col.rank"): table["rank"].astype("Int64")})
+    config = {t("col.rank"): st.column_config.NumberColumn(t("col.rank"), format="%d", width="small")}
+    if not compact:
+        out[t("col.change")] = table["change"].tolist()
+        config[t("col.change")] = st.column_config.TextColumn(t("col.change"), width="small")
+    name_col = "unit" if level == "unit" else "region"
+    out[t(f"col.{name_col}")] = [v if isinstance(v, str) else t("unknown_region") for v in table[name_col]]
+    if level == "unit" and not compact:
+        out[t("col.region")] = [v if isinstance(v, str) else t("unknown_region") for v in table["region"]]
+    values = table["score"].astype("float64") * 100
+    out[label_measure] = values
+    config[label_measure] = column_config(measure, label_measure)
+    if not compact:
+        for key in ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "investment_completion"):
+            if key == measure:
+                continue
+            label = t(f"m.{key}")
+            series = table[key].astype("float64")
+            out[label] = series * 100 if fmt.MEASURES[key].kind == "rate" else series
+            config[label] = column_config(key, label)
+    return out, config
+
+
+@frame.guarded
+def main() -> None:
+    found = frame.ready()
+    if not found:
+        st.title(t("rankings.title"))
+        return
+    catalog, f = found
+    settings, _ = data.settings()
+    frame.title("rankings.title", f)
+
+    _from_url("level", LEVELS, "rankings_level")
+    _from_url("measure", RANKABLE, "rankings_measure")
+    with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
+        level = st.segmented_control(t("rankings.level"), LEVELS, key="rankings_level",
+                                     format_func=labels("rankings.level.", LEVELS).get) or "unit"
+        measure = st.selectbox(t("rankings.measure"), RANKABLE, key="rankings_measure",
+                               format_func=labels("m.", RANKABLE).get, width=220)
+    _to_url("level", level, LEVELS[0])
+    _to_url("measure", measure, RANKABLE[0])
+
+    result = data.ranking(f.month, level, measure, f.region, f.category, settings)
+    if result.empty:
+        frame.no_rows(f)
+        return
+    entity = t(f"rankings.level.{level}")
+    st.caption(t("rankings.rules", month=fmt.month(f.month, f.lang), measure=t(f"m.{measure}"),
+                 min=settings.min_tasks, entity=entity, entity_cap=entity))
+    if measure == "composite":
+        weights = "，".join(f"{t(f'm.{k}')} {w:g}" for k, w in settings.weights.items() if w) if f.lang == "zh" \
+            else ", ".join(f"{t(f'm.{k}')} {w:g}" for k, w in settings.weights.items() if w)
+        st.caption(t("help.composite", weights=weights))
+
+    st.download_button(
+        t("rankings.download"),
+        data=lambda: ranking_workbook(result, f.lang, region=f.region, category=f.category),
+        file_name=f"taizhang-ranking-{fmt.month_key(f.month)}-{level}-{measure}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:", key="rankings_download", on_click="ignore",
+    )
+    if result.table.empty:
+        st.info(t("rankings.none", entity=entity))
+    else:
+        size = settings.red_black_size
+        red_col, black_col = st.columns(2)
+        with red_col:
+            st.markdown(f":red[**{t('rankings.red', n=size)}**]")
+            shown, config = league_frame(result.red, measure, level, compact=True)
+            st.dataframe(shown, column_config=config, hide_index=True, key="rankings_red", width="stretch")
+        with black_col:
+            st.markdown(f"**{t('rankings.black', n=size)}**")
+            shown, config = league_frame(result.black, measure, level, compact=True)
+            st.dataframe(shown, column_config=config, hide_index=True, key="rankings_black", width="stretch")
+
+        st.subheader(t("rankings.table"))
+        shown, config = league_frame(result.table, measure, level)
+        st.dataframe(shown, column_config=config, hide_index=True, key="rankings_table", width="stretch",
+                     height=min(36 * (len(shown) + 1) + 3, 720))
+
+    if not result.unranked.empty:
+        with st.expander(t("rankings.unranked", count=len(result.unranked))):
+            apart = result.unranked
+            name_col = "unit" if level == "unit" else "region"
+            out = pd.DataFrame({
+                t(f"col.{name_col}"): [v if isinstance(v, str) else t("unknown_region") for v in apart[name_col]],
+                t("m.tasks"): apart["tasks"].tolist(),
+                t(f"m.{measure}"): (apart["value"].astype("float64") * 100).tolist(),
+                t("col.reason"): [t(f"rankings.reason.{r}", min=settings.min_tasks) for r in apart["reason"]],
+            })
+            st.dataframe(out, hide_index=True, key="rankings_unranked", width="stretch", column_config={
+                t(f"m.{measure}"): column_config(measure, t(f"m.{measure}")),
+                t("m.tasks"): column_config("tasks", t("m.tasks")),
+            })
+
+
+main()

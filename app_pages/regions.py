@@ -1,0 +1,101 @@
+"""/regions — regions side by side; pick or click a region to see its units; optional map."""
+from dataclasses import replace
+
+import streamlit as st
+
+from metrics import KPI_ORDER
+from ui import charts, data, frame
+from ui import format as fmt
+from ui.charts import PLOTLY_CONFIG
+from ui.i18n import labels, t
+from ui.tables import measure_table
+
+TOP_UNITS = 30
+PICK_KEY = "regions_pick"
+CLICK_KEY = "regions_last_click"
+
+
+def region_label(region) -> str:
+    return region if isinstance(region, str) else t("unknown_region")
+
+
+@frame.guarded
+def main() -> None:
+    found = frame.ready()
+    if not found:
+        st.title(t("regions.title"))
+        return
+    catalog, f = found
+    settings, _ = data.settings()
+    frame.title("regions.title", replace(f, region=None))
+    view = data.regions(f.month, f.category, settings.trend_months)
+    if view.month_rows.empty:
+        frame.no_rows(replace(f, region=None))
+        return
+
+    key = st.selectbox(t("regions.measure"), KPI_ORDER, format_func=labels("m.", KPI_ORDER).get,
+                       index=KPI_ORDER.index("completion_rate"), key="regions_measure")
+    rows = view.month_rows.sort_values([key, "tasks"], ascending=[False, False], na_position="last")
+    bar_labels = [region_label(r) for r in rows["region"]]
+    total = view.totals[view.totals["report_month"] == f.month]
+    reference = total.iloc[0][key] if len(total) and fmt.MEASURES[key].kind == "rate" else None
+
+    options = [r if isinstance(r, str) else "" for r in rows["region"]]
+    if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in options:
+        st.session_state[PICK_KEY] = f.region if f.region in options else options[0]
+
+    st.subheader(t("regions.bars", measure=t(f"m.{key}"), month=fmt.month(f.month, f.lang)))
+    st.caption(t("regions.click_hint"))
+    event = st.plotly_chart(
+        charts.ranked_bars(bar_labels, rows[key].tolist(), key, f.lang,
+                           highlight=region_label(st.session_state[PICK_KEY] or None),
+                           reference=reference, reference_label=t("overview.average")),
+        config=PLOTLY_CONFIG, key="regions_bars", on_select="rerun", selection_mode="points")
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if not points:
+        st.session_state.pop(CLICK_KEY, None)
+    else:
+        clicked = points[0].get("customdata")
+        if isinstance(clicked, list):
+            clicked = clicked[0] if clicked else None
+        if clicked is not None and st.session_state.get(CLICK_KEY) != clicked and 0 <= int(clicked) < len(options):
+            st.session_state[CLICK_KEY] = clicked
+            st.session_state[PICK_KEY] = options[int(clicked)]
+            st.rerun()
+
+    if settings.geojson is not None:
+        try:
+            geojson = charts.load_geojson(settings.geojson)
+        except (OSError, ValueError) as error:
+            st.caption(t("regions.map_error", error=error))
+        else:
+            st.subheader(t("regions.map", measure=t(f"m.{key}")))
+            st.plotly_chart(charts.choropleth(geojson, rows, settings.feature_name, key, f.lang),
+                            config=PLOTLY_CONFIG, key="regions_map")
+
+    st.subheader(t("regions.heat", measure=t(f"m.{key}")))
+    st.plotly_chart(charts.heatmap(view.history, key, f.lang, t("unknown_region")),
+                    config=PLOTLY_CONFIG, key="regions_heat")
+
+    names = {r: region_label(r or None) for r in options}
+    pick = st.selectbox(t("regions.pick"), options, key=PICK_KEY, format_func=names.get)
+    region = pick or None
+    units = data.units_of_region(f.month, region, f.category)
+    st.subheader(t("regions.units_of", region=region_label(region), measure=t(f"m.{key}")))
+    if units.empty:
+        frame.no_rows(replace(f, region=region))
+        return
+    units = units.sort_values([key, "tasks"], ascending=[False, False], na_position="last")
+    shown = units.head(TOP_UNITS)
+    if len(units) > TOP_UNITS:
+        st.caption(t("regions.top_n", n=TOP_UNITS))
+    region_total = rows[rows["region"].fillna("") == pick]
+    st.plotly_chart(
+        charts.ranked_bars(shown["unit"].tolist(), shown[key].tolist(), key, f.lang,
+                           reference=region_total.iloc[0][key] if len(region_total) and fmt.MEASURES[key].kind == "rate" else None,
+                           reference_label=region_label(region)),
+        config=PLOTLY_CONFIG, key="regions_units")
+    measure_table(units, ["unit"], f.lang, key="regions_units_table")
+
+
+main()

@@ -1,0 +1,148 @@
+"""The league table as a formatted .xlsx (xlsxwriter). No Streamlit calls here.
+
+First sheet: rank, the ranked entity (unit or region) and the ranked measure,
+best first, then the other columns; header row frozen. Every text cell is
+written with write_string, so a unit named "=1+1" stays text, never a formula.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+
+import xlsxwriter
+
+from metrics import MEASURES, Ranking
+from ui import format as fmt
+from ui.i18n import text
+
+OTHER_MEASURES = ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "start_rate",
+                  "investment_completion", "planned_investment", "actual_investment")
+
+
+def _number(value) -> float | None:
+    if value is None:
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, category: str | None = None,
+                     generated: dt.datetime | None = None) -> bytes:
+    def tr(key: str, **values) -> str:
+        return text(key, lang, **values)
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    header = book.add_format({"bold": True, "bg_color": "#1F4E8C", "font_color": "#FFFFFF", "border": 1,
+                              "align": "center", "valign": "vcenter", "text_wrap": True})
+    percent = book.add_format({"num_format": "0.0%"})
+    score = book.add_format({"num_format": "0.0"})
+    whole = book.add_format({"num_format": "#,##0"})
+    money = book.add_format({"num_format": "#,##0.0"})
+    centred = book.add_format({"align": "center"})
+
+    def number_format(key: str):
+        if key == "composite":
+            return score
+        kind = MEASURES[key].kind
+        return percent if kind == "rate" else money if kind == "money" else whole
+
+    def measure_header(key: str) -> str:
+        if key in ("planned_investment", "actual_investment"):
+            return tr("col.planned_wan" if key == "planned_investment" else "col.actual_wan")
+        return tr(f"m.{key}")
+
+    entity = "unit" if ranking.level == "unit" else "region"
+    others = [k for k in OTHER_MEASURES if k != ranking.measure]
+    columns = [("rank", tr("col.rank"), 8), (entity, tr(f"col.{entity}"), 30),
+               ("score", measure_header(ranking.measure), 14)]
+    if entity == "unit":
+        columns.append(("region", tr("col.region"), 14))
+    columns += [("change", tr("col.change"), 10), ("previous_rank", tr("col.previous_rank"), 10)]
+    columns += [(k, measure_header(k), 14) for k in others]
+
+    sheet = book.add_worksheet(tr("rankings.sheet"))
+    sheet.freeze_panes(1, 0)
+    sheet.set_row(0, 32)
+    for col, (_, label, width) in enumerate(columns):
+        sheet.write_string(0, col, label, header)
+        sheet.set_column(col, col, width)
+    for row_number, row in enumerate(ranking.table.itertuples(index=False), start=1):
+        record = row._asdict()
+        for col, (key, _, _) in enumerate(columns):
+            value = record.get(key)
+            if key in ("unit", "region", "change"):
+                shown = value if isinstance(value, str) else (tr("unknown_region") if key == "region" else "")
+                sheet.write_string(row_number, col, shown, centred if key == "change" else None)
+            elif key in ("rank", "previous_rank"):
+                number = _number(value)
+                if number is None:
+                    sheet.write_blank(row_number, col, None)
+                else:
+                    sheet.write_number(row_number, col, int(number), centred)
+            else:
+                measure = ranking.measure if key == "score" else key
+                number = _number(value)
+                if number is not None and key == "score" and measure == "composite":
+                    number *= 100
+                if number is None:
+                    sheet.write_blank(row_number, col, None)
+                else:
+                    sheet.write_number(row_number, col, number, number_format(measure))
+    if len(ranking.table):
+        sheet.autofilter(0, 0, len(ranking.table), len(columns) - 1)
+
+    apart = book.add_worksheet(tr("rankings.sheet_unranked"))
+    apart.freeze_panes(1, 0)
+    apart_columns = [(entity, tr(f"col.{entity}"), 30)]
+    if entity == "unit":
+        apart_columns.append(("region", tr("col.region"), 14))
+    apart_columns += [("tasks", tr("m.tasks"), 10), ("value", measure_header(ranking.measure), 14),
+                      ("reason", tr("col.reason"), 24)]
+    for col, (_, label, width) in enumerate(apart_columns):
+        apart.write_string(0, col, label, header)
+        apart.set_column(col, col, width)
+    for row_number, row in enumerate(ranking.unranked.itertuples(index=False), start=1):
+        record = row._asdict()
+        for col, (key, _, _) in enumerate(apart_columns):
+            value = record.get(key)
+            if key == "reason":
+                apart.write_string(row_number, col, tr(f"rankings.reason.{value}", min=ranking.min_tasks))
+            elif key in ("unit", "region"):
+                apart.write_string(row_number, col, value if isinstance(value, str) else tr("unknown_region"))
+            else:
+                number = _number(value)
+                if number is None:
+                    apart.write_blank(row_number, col, None)
+                else:
+                    if key == "value" and ranking.measure == "composite":
+                        number *= 100
+                    apart.write_number(row_number, col, number,
+                                       whole if key == "tasks" else number_format(ranking.measure))
+
+    notes = book.add_worksheet(tr("rankings.sheet_notes"))
+    notes.set_column(0, 0, 16)
+    notes.set_column(1, 1, 90)
+    generated = generated or dt.datetime.now()
+    rows = [
+        (tr("col.month"), fmt.month(ranking.month, lang)),
+        (tr("rankings.measure"), measure_header(ranking.measure)),
+        (tr("sidebar.region"), region or tr("sidebar.all_regions")),
+        (tr("sidebar.category"), category or tr("sidebar.all_categories")),
+        (tr("rankings.level"), tr(f"rankings.level.{ranking.level}")),
+        ("", tr("rankings.rules", month=fmt.month(ranking.month, lang), measure=measure_header(ranking.measure),
+                min=ranking.min_tasks, entity=tr(f"rankings.level.{ranking.level}"),
+                entity_cap=tr(f"rankings.level.{ranking.level}"))),
+        ("", tr(f"help.{ranking.measure}", weights="")),
+        ("", generated.strftime("%Y-%m-%d %H:%M")),
+    ]
+    for row_number, (label, value) in enumerate(rows):
+        notes.write_string(row_number, 0, label)
+        notes.write_string(row_number, 1, value)
+    book.close()
+    return buffer.getvalue()

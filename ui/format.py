@@ -1,0 +1,121 @@
+"""Number formats, one place for all pages, tables and charts. No Streamlit here.
+
+Rates: one decimal, "85.3%". Money is 万元 internally; shown in 万元, or 亿元
+from 10,000万 up (English: ¥ million, or billion from 1,000 million up).
+Deltas carry ▲ / ▼; rate deltas are in percentage points.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from metrics import MEASURES
+
+DASH = "—"
+WAN_PER_YI = 10_000  # 1亿 = 10,000万
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def rate(value) -> str:
+    return DASH if _missing(value) else f"{value * 100:.1f}%"
+
+
+def count(value) -> str:
+    return DASH if _missing(value) else f"{int(value):,}"
+
+
+def money(value, lang: str = "zh") -> str:
+    """An amount in 万元."""
+    if _missing(value):
+        return DASH
+    if lang == "en":
+        millions = value / 100  # 1万元 = 10,000 yuan = 0.01 million
+        if abs(millions) >= 1000:
+            return f"¥{millions / 1000:,.2f} bn"
+        return f"¥{millions:,.1f} m"
+    if abs(value) >= WAN_PER_YI:
+        return f"{value / WAN_PER_YI:,.2f}亿元"
+    return f"{value:,.1f}万元"
+
+
+def people(value, lang: str = "zh") -> str:
+    if _missing(value):
+        return DASH
+    return f"{int(value):,}人次" if lang == "zh" else f"{int(value):,}"
+
+
+def score(value) -> str:
+    """Composite score on a 100-point scale."""
+    return DASH if _missing(value) else f"{value * 100:.1f}"
+
+
+def measure(key: str, value, lang: str = "zh") -> str:
+    """Format a value of any measure in metrics.MEASURES (or composite)."""
+    if key == "composite":
+        return score(value)
+    kind = MEASURES[key].kind
+    if kind == "rate":
+        return rate(value)
+    if kind == "money":
+        return money(value, lang)
+    if kind == "people":
+        return people(value, lang)
+    return count(value)
+
+
+def _arrow(delta: float) -> str:
+    return "▲" if delta > 0 else "▼"
+
+
+def delta(key: str, value, lang: str = "zh") -> str | None:
+    """A change against the previous month: "▲1.2个百分点", "▼3", "持平". None when unknown."""
+    if _missing(value):
+        return None
+    kind = "score" if key == "composite" else MEASURES[key].kind
+    if kind in ("rate", "score"):
+        points = round(value * 100, 1)
+        if points == 0:
+            return "持平" if lang == "zh" else "no change"
+        unit = ("个百分点" if lang == "zh" else " pp") if kind == "rate" else ("分" if lang == "zh" else " pts")
+        return f"{_arrow(points)}{abs(points):.1f}{unit}"
+    if kind == "money":
+        if round(value, 1) == 0:
+            return "持平" if lang == "zh" else "no change"
+        return f"{_arrow(value)}{money(abs(value), lang)}"
+    if int(value) == 0:
+        return "持平" if lang == "zh" else "no change"
+    shown = people(abs(value), lang) if kind == "people" else count(abs(value))
+    return f"{_arrow(value)}{shown}"
+
+
+def delta_color(key: str, value) -> str:
+    """st.metric colour for a delta: green when better, red when worse, grey otherwise."""
+    if _missing(value) or key not in MEASURES and key != "composite":
+        return "gray"
+    better = True if key == "composite" else MEASURES[key].higher_is_better
+    shown = round(value * 100, 1) if (key == "composite" or MEASURES[key].kind == "rate") else round(value, 1)
+    if better is None or shown == 0:
+        return "gray"
+    return "green" if (shown > 0) == better else "red"
+
+
+def month(value: dt.date | None, lang: str = "zh") -> str:
+    if value is None:
+        return DASH
+    return f"{value.year}年{value.month}月" if lang == "zh" else value.strftime("%b %Y")
+
+
+def month_key(value: dt.date) -> str:
+    """The URL form of a report month: 2021-06."""
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def parse_month_key(text: str | None) -> dt.date | None:
+    try:
+        year, mon = str(text).split("-")
+        return dt.date(int(year), int(mon), 1)
+    except (ValueError, TypeError):
+        return None

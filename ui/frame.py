@@ -1,0 +1,89 @@
+"""Pieces every page uses: the empty states, the error guard, KPI tiles."""
+from __future__ import annotations
+
+import functools
+from typing import Callable, Iterable
+
+import duckdb
+import streamlit as st
+
+from metrics import Kpi
+from taizhang.database import StoreBusy
+from ui import data
+from ui import format as fmt
+from ui.i18n import t
+from ui.sidebar import Filters, filters
+
+
+def ready() -> tuple[data.Catalog, Filters] | None:
+    """The catalog and filters when there is data to show; otherwise say why and return None."""
+    catalog = data.catalog()
+    f = filters()
+    if catalog.status == "missing":
+        st.info(t("msg.no_database", target=catalog.target), icon=":material/database:")
+        return None
+    if catalog.status == "empty":
+        st.info(t("msg.empty_database"), icon=":material/inbox:")
+        return None
+    if catalog.status == "busy":
+        st.warning(t("msg.busy"), icon=":material/hourglass_top:")
+        return None
+    if catalog.status == "unreadable":
+        st.error(t("msg.unreadable", target=catalog.target, error=catalog.error))
+        return None
+    if f.month is None:
+        st.info(t("msg.empty_database"), icon=":material/inbox:")
+        return None
+    if f.wanted_month:
+        st.info(t("msg.month_not_found", wanted=f.wanted_month, month=fmt.month(f.month, f.lang)))
+    settings_error = data.settings()[1]
+    if settings_error:
+        st.warning(t("msg.config_error", error=settings_error))
+    return catalog, f
+
+
+def guarded(page: Callable[[], None]) -> Callable[[], None]:
+    """Run a page; a busy or unreadable store becomes a message, never a traceback."""
+    @functools.wraps(page)
+    def run() -> None:
+        try:
+            page()
+        except StoreBusy:
+            st.warning(t("msg.busy"), icon=":material/hourglass_top:")
+        except duckdb.Error as error:
+            st.error(t("msg.unreadable", target=data.catalog().target, error=str(error).splitlines()[0]))
+    return run
+
+
+def scope(f: Filters, region: str | None = None, category: str | None = None) -> str:
+    """' (东湖县，政策惠民)' — the filters that narrow what is shown, for messages and captions."""
+    parts = [p for p in (region if region is not None else f.region,
+                         category if category is not None else f.category) if p]
+    return f"（{t('scope.sep').join(parts)}）" if parts and f.lang == "zh" else (
+        f" ({t('scope.sep').join(parts)})" if parts else "")
+
+
+def no_rows(f: Filters) -> None:
+    st.info(t("msg.no_rows", month=fmt.month(f.month, f.lang), scope=scope(f)), icon=":material/filter_alt_off:")
+
+
+def title(key: str, f: Filters) -> None:
+    st.title(t(key))
+    st.caption(f"{fmt.month(f.month, f.lang)}{scope(f)}")
+
+
+def kpi_tiles(kpis: dict[str, Kpi], keys: Iterable[str], lang: str) -> None:
+    """st.metric tiles that wrap: five across on a wide screen, two on a phone."""
+    with st.container(horizontal=True, gap="small"):
+        for key in keys:
+            kpi = kpis[key]
+            change = fmt.delta(key, kpi.delta, lang)
+            st.metric(
+                t(f"m.{key}"), fmt.measure(key, kpi.value, lang),
+                delta=change, delta_color=fmt.delta_color(key, kpi.delta), delta_arrow="off",
+                help=t(f"help.{key}"), border=True, width=160,
+            )
+
+
+def status_label(status: str) -> str:
+    return t(f"status.{status}") if status in ("completed", "in_progress", "not_started") else status

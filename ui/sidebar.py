@@ -1,0 +1,88 @@
+"""The shared sidebar: report month (default the latest), region, category, language.
+
+Choices live in st.session_state and are mirrored in the query string
+(?month=2021-06&region=…&category=…&lang=en), so a copied link opens the same
+view. Pages read them with `filters()`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ui import format as fmt
+from ui.data import Catalog
+from ui.i18n import LANG_NAMES, LANGS, lang, set_lang, t
+
+ALL = ""  # the "all" choice of region and category
+_KEYS = {"month": "tz_month", "region": "tz_region", "category": "tz_category"}
+_FILTERS = "tz_filters"
+
+
+@dataclass(frozen=True)
+class Filters:
+    month: dt.date | None
+    region: str | None
+    category: str | None
+    lang: str
+    wanted_month: str | None = None  # a ?month= that has no data, to say so
+
+
+def _choose(name: str, options: list[str], label: str, format_func, container) -> str:
+    """A selectbox whose value is kept in the session and, unless it is the default
+    (first option), in the query string."""
+    key = _KEYS[name]
+    if key not in st.session_state or st.session_state[key] not in options:
+        from_url = st.query_params.get(name)
+        st.session_state[key] = from_url if from_url in options else options[0]
+    container.selectbox(label, options, key=key, format_func=format_func)
+    value = st.session_state[key]
+    if value != options[0]:
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
+    elif name in st.query_params:
+        del st.query_params[name]
+    return value
+
+
+def _on_language() -> None:
+    set_lang(st.session_state["tz_lang_choice"])
+
+
+def draw(catalog: Catalog) -> Filters:
+    current = lang()
+    sidebar = st.sidebar
+    wanted_month = None
+    month = region = category = None
+    if catalog.ok:
+        month_keys = [fmt.month_key(m) for m in catalog.months]
+        url_month = st.query_params.get("month")
+        if url_month and url_month not in month_keys and _KEYS["month"] not in st.session_state:
+            wanted_month = url_month
+        month_names = {k: fmt.month(m, current) for k, m in zip(month_keys, catalog.months)}
+        chosen = _choose("month", month_keys, t("sidebar.month"), month_names.get, sidebar)
+        month = fmt.parse_month_key(chosen)
+        all_regions, all_categories = t("sidebar.all_regions"), t("sidebar.all_categories")
+        region = _choose("region", [ALL, *catalog.regions], t("sidebar.region"),
+                         lambda r: r or all_regions, sidebar) or None
+        category = _choose("category", [ALL, *catalog.categories], t("sidebar.category"),
+                           lambda c: c or all_categories, sidebar) or None
+    st.session_state["tz_lang_choice"] = current
+    sidebar.radio(t("sidebar.language"), LANGS, key="tz_lang_choice", format_func=LANG_NAMES.get,
+                  horizontal=True, on_change=_on_language)
+    if current == "en" or "lang" in st.query_params:
+        if st.query_params.get("lang") != current:
+            st.query_params["lang"] = current
+    if catalog.ok:
+        sidebar.caption(t("sidebar.data_note", month=fmt.month(catalog.months[0], current),
+                          months=len(catalog.months)))
+    filters = Filters(month, region, category, current, wanted_month)
+    st.session_state[_FILTERS] = filters
+    return filters
+
+
+def filters() -> Filters:
+    """The choices the sidebar made in this run."""
+    found = st.session_state.get(_FILTERS)
+    return found if isinstance(found, Filters) else Filters(None, None, None, lang())
