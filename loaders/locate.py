@@ -7,6 +7,7 @@ rows are tasks; it parses no values (clean.py does) and writes nothing.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ _GROUP = r"^\s*([一二三四五六七八九十百]+[、.．]|[（(][一二三�
 _GROUP_LEVEL1 = re.compile(r"^[一二三四五六七八九十百]+[、.．]\s*")
 _GROUP_COUNT = re.compile(r"\s*[（(]\s*(共\s*)?\d+\s*(条|项|个|件)?\s*[)）]\s*$")
 _FILER = re.compile(r"填报单位\s*(?:[（(]\s*(?:盖章|公章)\s*[)）])?\s*[:：]\s*([^\s:：]+?)(?=\s|填报人|联系人|填报时间|填报日期|日期|$)")
+_FILED_ON = re.compile(r"填报(?:时间|日期)\s*[:：]\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
 _REGION_IN_TEXT = re.compile(r"(?:[\u4e00-\u9fff]{2,4}市)?([\u4e00-\u9fff]{2,10}?(?:自治县|县|区))")
 
 
@@ -44,6 +46,7 @@ class Layout:
     preamble: str  # title and 填报单位 lines above the header
     filer: str | None  # the 填报单位 named above or below the ledger
     score: int
+    filed_on: dt.date | None = None  # the 填报时间 the clerk wrote
     other_candidates: list[str] = field(default_factory=list)
 
     @property
@@ -150,7 +153,18 @@ def _candidate(grid: SheetGrid) -> Layout | None:
         if len(values) >= 3 and values == [str(i) for i in range(1, len(values) + 1)]:
             best.data_start += 1
     best.filer = _find_filer(best.preamble)
+    best.filed_on = _find_filed_on(best.preamble)
     return best
+
+
+def _find_filed_on(text: str) -> dt.date | None:
+    match = _FILED_ON.search(text or "")
+    if not match:
+        return None
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None
 
 
 def _find_filer(text: str) -> str | None:

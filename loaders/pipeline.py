@@ -141,8 +141,10 @@ def commit(
     *,
     keep_going: bool = False,
     loaded_by: str | None = None,
+    submitted_at: dt.datetime | None = None,
     progress: Progress | None = None,
 ) -> FileReport:
+    """Write a prepared file. `submitted_at` backdates a historical month's submission."""
     progress = progress or _noop
     report = _report(prepared, "rejected")
     if prepared.problems and not keep_going:
@@ -164,6 +166,7 @@ def commit(
         sheet=prepared.layout.sheet,
         stored_path=str(stored),
         loaded_by=loaded_by,
+        submitted_at=submitted_at,
     )
     progress("write", 1.0)
     report.status = result.status
@@ -201,9 +204,14 @@ def ingest(
     keep_going: bool = False,
     dry_run: bool = False,
     loaded_by: str | None = None,
+    submitted_at: dt.datetime | str | None = None,
     progress: Progress | None = None,
 ) -> FileReport:
-    """One file, all or nothing. Never raises for a bad file: the report says why."""
+    """One file, all or nothing. Never raises for a bad file: the report says why.
+
+    submitted_at="sheet" takes the 填报时间 written in the sheet (backfilling
+    months that were submitted before Taizhang was in use).
+    """
     display = Path(file_name).name
     try:
         prepared = prepare(data, file_name, month=month, unit=unit, region=region, sheet=sheet, progress=progress)
@@ -214,7 +222,12 @@ def ingest(
         report = _report(prepared, "checked" if not prepared.problems else "rejected")
         report.rows_loaded = 0
         return report
-    report = commit(prepared, db, keep_going=keep_going, loaded_by=loaded_by, progress=progress)
+    if submitted_at == "sheet":
+        filed = prepared.layout.filed_on
+        submitted_at = dt.datetime.combine(filed, dt.time(12)) if filed else None
+    report = commit(
+        prepared, db, keep_going=keep_going, loaded_by=loaded_by, submitted_at=submitted_at, progress=progress
+    )
     if report.status == "rejected":
         _keep_refused(data, display, db)
     return report

@@ -68,12 +68,14 @@ def write(
     sheet: str,
     stored_path: str,
     loaded_by: str | None,
+    submitted_at: dt.datetime | None = None,
 ) -> WriteResult:
     with database.writing(db) as con:
         existing = already_loaded(con, digest)
         if existing:
             return WriteResult("unchanged", existing, 0, 0, [])
         upload_id = uuid.uuid4().hex[:16]
+        now = dt.datetime.now().replace(microsecond=0)
         con.execute("BEGIN TRANSACTION")
         try:
             incoming = table.append_column("upload_id", pa.array([upload_id] * table.num_rows, type=pa.string()))
@@ -108,13 +110,14 @@ def write(
             )
             con.execute(
                 """INSERT INTO uploads (upload_id, file_name, sha256, loaded_at, report_month, units,
-                                        rows_loaded, rows_rejected, loaded_by, sheet, stored_path, state)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active')""",
+                                        rows_loaded, rows_rejected, loaded_by, sheet, stored_path, state,
+                                        submitted_at)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)""",
                 [
                     upload_id,
                     file_name,
                     digest,
-                    dt.datetime.now().replace(microsecond=0),
+                    now,
                     report_month,
                     units,
                     table.num_rows,
@@ -122,6 +125,7 @@ def write(
                     loaded_by,
                     sheet,
                     stored_path,
+                    submitted_at or now,
                 ],
             )
             con.execute(

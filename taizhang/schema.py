@@ -38,7 +38,10 @@ DDL = [
         loaded_by VARCHAR,
         sheet VARCHAR,
         stored_path VARCHAR,
-        state VARCHAR NOT NULL DEFAULT 'active'
+        state VARCHAR NOT NULL DEFAULT 'active',
+        -- when the unit submitted: the load time, or for a backfilled month
+        -- the date given with --submitted-at
+        submitted_at TIMESTAMP
     )""",
     f"CREATE TABLE IF NOT EXISTS task_rows ({TASK_COLUMNS})",
     f"CREATE TABLE IF NOT EXISTS superseded_rows ({TASK_COLUMNS}, superseded_by VARCHAR NOT NULL)",

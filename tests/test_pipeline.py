@@ -236,3 +236,17 @@ def test_missing_status_column_names_the_column(db):
     report = ingest(data, "nostatus.xlsx", db)
     assert [p.code for p in report.problems] == ["missing_column"]
     assert "进展情况" in report.problems[0].message("zh")
+
+
+def test_backfilled_month_counts_as_submitted_on_the_sheets_filing_date(db):
+    report = ingest(wb.city_ledger_xlsx(), "city.xlsx", db, submitted_at="sheet")
+    assert report.status == "loaded"
+    got = rows(db, "SELECT submitted_at, loaded_at FROM uploads")
+    assert got[0]["submitted_at"] == dt.datetime(2021, 4, 25, 12, 0)
+    assert got[0]["loaded_at"].date() == dt.date.today()
+
+
+def test_a_normal_load_is_submitted_when_loaded(db):
+    ingest(wb.county_xlsx(), "county.xlsx", db)
+    got = rows(db, "SELECT submitted_at, loaded_at FROM uploads")
+    assert got[0]["submitted_at"] == got[0]["loaded_at"]
