@@ -105,8 +105,11 @@ def write(
             )
             # Units that report once are expected every month after (the submissions page).
             con.execute(
-                """INSERT OR IGNORE INTO units (unit, region, active, source)
-                   SELECT unit, any_value(region), true, 'learned' FROM incoming GROUP BY unit"""
+                """INSERT INTO units (unit, region, active, source, since)
+                   SELECT unit, any_value(region), true, 'learned', ? FROM incoming GROUP BY unit
+                   ON CONFLICT (unit) DO UPDATE SET since = least(units.since, excluded.since)
+                   WHERE units.source = 'learned'""",
+                [report_month],
             )
             con.execute(
                 """INSERT INTO uploads (upload_id, file_name, sha256, loaded_at, report_month, units,

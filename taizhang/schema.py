@@ -80,7 +80,9 @@ DDL = [
         unit VARCHAR PRIMARY KEY,
         region VARCHAR,
         active BOOLEAN NOT NULL DEFAULT true,
-        source VARCHAR
+        source VARCHAR,
+        -- expected to report from this month on (NULL: every month)
+        since DATE
     )""",
     """CREATE OR REPLACE VIEW tasks AS
         SELECT report_month, region, unit, title, category, status, deadline,

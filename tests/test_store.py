@@ -1,6 +1,8 @@
 """Writing, replacing and rolling back uploads: each a transaction on a real DuckDB file."""
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pytest
 
@@ -72,10 +74,13 @@ def test_replaced_upload_reloaded_replaces_back(db):
 
 def test_units_are_learned_from_uploads(db):
     ingest(wb.county_xlsx(), "county.xlsx", db)
-    assert query(db, "SELECT unit, region, source FROM units ORDER BY unit") == [
-        ("城关镇", "青山县", "learned"),
-        ("河口乡", "青山县", "learned"),
+    assert query(db, "SELECT unit, region, source, since FROM units ORDER BY unit") == [
+        ("城关镇", "青山县", "learned", dt.date(2021, 5, 1)),
+        ("河口乡", "青山县", "learned", dt.date(2021, 5, 1)),
     ]
+    # The same townships' March sheet, backfilled after May: expected from March on.
+    assert ingest(wb.county_xls(), "county-march.xls", db, month=dt.date(2021, 3, 1)).status == "loaded"
+    assert query(db, "SELECT DISTINCT since FROM units") == [(dt.date(2021, 3, 1),)]
 
 
 def test_failed_write_leaves_the_database_as_before(db, monkeypatch):
