@@ -46,7 +46,8 @@ def main() -> None:
 
     if (view.by_region_category["planned_investment"] > 0).any():
         st.subheader(t("investment.treemap"))
-        st.plotly_chart(charts.treemap(view.by_region_category, f.lang, t("app.title"), t("unknown_region"),
+        st.caption(t("investment.treemap_note"))
+        st.plotly_chart(charts.treemap(view.by_region_category, f.lang, f.region or t("sidebar.all_regions"), t("unknown_region"),
                                        t("uncategorised")), config=PLOTLY_CONFIG, key="investment_treemap")
 
     measure_table(by_region, ["region"], f.lang, key="investment_region_table", measures=TABLE_MEASURES)

@@ -37,17 +37,17 @@ def league_frame(table: pd.DataFrame, measure: str, level: str, *, compact: bool
         config[t("col.change")] = st.column_config.TextColumn(t("col.change"), width="small")
     name_col = "unit" if level == "unit" else "region"
     out[t(f"col.{name_col}")] = [v if isinstance(v, str) else t("unknown_region") for v in table[name_col]]
+    # the ranked figure next to the name, so it stays in view on a phone
+    out[label_measure] = table["score"].astype("float64").to_numpy() * 100
+    config[label_measure] = column_config(measure, label_measure)
     if level == "unit" and not compact:
         out[t("col.region")] = [v if isinstance(v, str) else t("unknown_region") for v in table["region"]]
-    values = table["score"].astype("float64") * 100
-    out[label_measure] = values
-    config[label_measure] = column_config(measure, label_measure)
     if not compact:
         for key in ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "investment_completion"):
             if key == measure:
                 continue
             label = t(f"m.{key}")
-            series = table[key].astype("float64")
+            series = table[key].astype("float64").to_numpy()
             out[label] = series * 100 if fmt.MEASURES[key].kind == "rate" else series
             config[label] = column_config(key, label)
     return out, config
@@ -99,16 +99,24 @@ def main() -> None:
         red_col, black_col = st.columns(2)
         with red_col:
             st.markdown(f":red[**{t('rankings.red', n=size)}**]")
+            if len(result.red) > size:
+                st.caption(t("rankings.tied", count=len(result.red)))
             shown, config = league_frame(result.red, measure, level, compact=True)
-            st.dataframe(shown, column_config=config, hide_index=True, key="rankings_red", width="stretch")
+            st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_red", width="stretch")
         with black_col:
             st.markdown(f"**{t('rankings.black', n=size)}**")
             shown, config = league_frame(result.black, measure, level, compact=True)
-            st.dataframe(shown, column_config=config, hide_index=True, key="rankings_black", width="stretch")
+            if len(result.black) > size:
+                st.caption(t("rankings.tied", count=len(result.black)))
+            if result.black.empty:
+                st.caption(t("rankings.black_empty", n=size, entity=entity))
+            else:
+                st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_black",
+                             width="stretch")
 
         st.subheader(t("rankings.table"))
         shown, config = league_frame(result.table, measure, level)
-        st.dataframe(shown, column_config=config, hide_index=True, key="rankings_table", width="stretch",
+        st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_table", width="stretch",
                      height=min(36 * (len(shown) + 1) + 3, 720))
 
     if not result.unranked.empty:
@@ -121,7 +129,7 @@ def main() -> None:
                 t(f"m.{measure}"): (apart["value"].astype("float64") * 100).tolist(),
                 t("col.reason"): [t(f"rankings.reason.{r}", min=settings.min_tasks) for r in apart["reason"]],
             })
-            st.dataframe(out, hide_index=True, key="rankings_unranked", width="stretch", column_config={
+            st.dataframe(out, hide_index=True, placeholder="—", key="rankings_unranked", width="stretch", column_config={
                 t(f"m.{measure}"): column_config(measure, t(f"m.{measure}")),
                 t("m.tasks"): column_config("tasks", t("m.tasks")),
             })

@@ -31,14 +31,14 @@ def task_table(tasks: pd.DataFrame, key: str) -> None:
         t("col.deadline"): tasks["deadline"].tolist(),
         t("col.planned_wan"): tasks["planned_investment"].astype("float64"),
         t("col.actual_wan"): tasks["actual_investment"].astype("float64"),
-        t("m.beneficiaries"): tasks["beneficiaries"].astype("Int64"),
+        t("col.beneficiaries"): tasks["beneficiaries"].astype("Int64"),
         t("col.source"): [f"{sheet} · {row}" for sheet, row in zip(tasks["source_sheet"], tasks["source_row"])],
     })
-    st.dataframe(shown, hide_index=True, key=key, width="stretch", column_config={
+    st.dataframe(shown, hide_index=True, placeholder="—", key=key, width="stretch", column_config={
         t("col.deadline"): st.column_config.DateColumn(t("col.deadline"), format="YYYY-MM-DD"),
         t("col.planned_wan"): st.column_config.NumberColumn(t("col.planned_wan"), format="%,.1f"),
         t("col.actual_wan"): st.column_config.NumberColumn(t("col.actual_wan"), format="%,.1f"),
-        t("m.beneficiaries"): st.column_config.NumberColumn(t("m.beneficiaries"), format="%,d"),
+        t("col.beneficiaries"): st.column_config.NumberColumn(t("col.beneficiaries"), format="%,d"),
     })
 
 
@@ -103,7 +103,7 @@ def main() -> None:
             history, [], ("tasks", "completed", "completion_rate", "start_rate", "on_time_rate", "overdue",
                           "planned_investment", "actual_investment", "investment_completion"))
         shown.insert(0, t("col.month"), history["month"].tolist())
-        st.dataframe(shown, column_config=config, hide_index=True, key="units_history_table", width="stretch")
+        st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="units_history_table", width="stretch")
 
 
 main()

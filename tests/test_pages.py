@@ -137,7 +137,7 @@ def test_investment_page(sample_env):
     at = open_page("investment")
     assert metric(at, "完成投资").value == "1.99亿元"
     assert metric(at, "投资完成率").value == "88.4%"
-    assert "计划投资构成（面积）与投资完成率（颜色）" in texts(at)
+    assert "投资构成与完成率" in texts(at)
 
 
 def test_units_page_finds_a_unit(sample_env):
@@ -279,6 +279,7 @@ def test_money_format(value, zh, en):
     ("overdue", 3, "▲3", "▲3"),
     ("planned_investment", -20_000, "▼2.00亿元", "▼¥200.0 m"),
     ("beneficiaries", 1000, "▲1,000人次", "▲1,000"),
+    ("beneficiaries", 9_686_759, "▲968.7万人次", "▲9.69 m"),
     ("tasks", None, None, None),
 ])
 def test_delta_format(key, value, zh, en):

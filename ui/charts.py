@@ -143,24 +143,37 @@ def planned_actual(labels: Sequence, planned: Sequence, actual: Sequence, lang: 
                    planned_name: str, actual_name: str) -> go.Figure:
     """Planned against actual investment (万元), grouped horizontal bars, largest plan on top."""
     names = [safe(label) for label in labels][::-1]
+    # the axis speaks the labels' unit: 万元 or 亿元 in Chinese, million yuan in English
+    top_wan = max([v for v in list(planned) + list(actual) if v is not None] or [1])
+    if lang == "zh":
+        scale, axis_title = (1 / fmt.WAN_PER_YI, "亿元") if top_wan >= fmt.WAN_PER_YI else (1, "万元")
+    else:
+        scale, axis_title = 0.01, "¥ million"
     fig = go.Figure()
-    for values, name, color in ((planned, planned_name, SECONDARY), (actual, actual_name, PRIMARY)):
+    # horizontal groups stack their traces upwards: actual first puts the plan on top
+    for values, name, color in ((actual, actual_name, PRIMARY), (planned, planned_name, SECONDARY)):
         values = list(values)[::-1]
         fig.add_trace(go.Bar(
-            y=names, x=values, name=name, orientation="h", marker_color=color,
-            text=[fmt.money(v, lang) for v in values], textposition="outside", cliponaxis=False,
-            hovertemplate=f"%{{y}} · {html.escape(name)}: %{{text}}<extra></extra>",
+            y=names, x=[v * scale if v is not None else None for v in values], name=name, orientation="h",
+            marker_color=color, text=[fmt.money(v, lang) for v in values], textposition="outside",
+            cliponaxis=False, hovertemplate=f"%{{y}} · {html.escape(name)}: %{{text}}<extra></extra>",
         ))
-    top = max([v for v in list(planned) + list(actual) if v is not None] or [1])
-    fig.update_xaxes(tickformat=",.0f", range=[0, top * 1.3], title_text="万元" if lang == "zh" else "万元 (10,000 yuan)")
+    fig.update_xaxes(tickformat=",~f", range=[0, top_wan * scale * 1.3], title_text=axis_title)
     fig.update_yaxes(type="category")
-    return _layout(fig, max(240, 46 * len(labels) + 90), barmode="group", bargap=0.25, bargroupgap=0.05)
+    return _layout(fig, max(240, 46 * len(labels) + 90), barmode="group", bargap=0.25, bargroupgap=0.05,
+                   legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0,
+                               traceorder="reversed", title_text=""))
 
 
 def treemap(frame: pd.DataFrame, lang: str, root_label: str, unknown_region: str, uncategorised: str) -> go.Figure:
     """Regions, then categories; area = planned investment, colour = investment completion."""
     rows = frame[frame["planned_investment"] > 0]
-    ids, labels, parents, values, colors, texts = [], [], [], [], [], []
+    # one explicit root: with several top-level tiles Plotly adds its own, drawn dark grey
+    planned_all = float(rows["planned_investment"].sum())
+    actual_all = float((rows["investment_completion"].fillna(0) * rows["planned_investment"]).sum())
+    ids, labels, parents, values = ["all"], [safe(root_label)], [""], [planned_all]
+    colors = [actual_all / planned_all if planned_all else None]
+    texts = [f"{fmt.money(planned_all, lang)} · {fmt.rate(colors[0])}"]
     region_names = {}
     for region, group in rows.groupby(rows["region"].fillna("\0"), sort=True):
         region_label = unknown_region if region == "\0" else safe(region)
@@ -168,7 +181,7 @@ def treemap(frame: pd.DataFrame, lang: str, root_label: str, unknown_region: str
         region_names[region] = region_id
         planned = float(group["planned_investment"].sum())
         actual_on_planned = float((group["investment_completion"].fillna(0) * group["planned_investment"]).sum())
-        ids.append(region_id); labels.append(region_label); parents.append("")
+        ids.append(region_id); labels.append(region_label); parents.append("all")
         values.append(planned); colors.append(actual_on_planned / planned if planned else None)
         texts.append(f"{fmt.money(planned, lang)} · {fmt.rate(colors[-1])}")
         for _, row in group.iterrows():
@@ -183,7 +196,7 @@ def treemap(frame: pd.DataFrame, lang: str, root_label: str, unknown_region: str
         text=texts, texttemplate="<b>%{label}</b><br>%{text}", hovertemplate="%{label}<br>%{text}<extra></extra>",
         marker=dict(colors=colors, colorscale=DIVERGING, cmin=0, cmid=0.5, cmax=1, showscale=False,
                     line=dict(color="white", width=2)),
-        root_color="white", pathbar=dict(visible=True), tiling=dict(pad=2),
+        root_color="white", pathbar=dict(visible=False), tiling=dict(pad=2), maxdepth=3,
     ))
     return _layout(fig, 460, margin=dict(l=4, r=4, t=30, b=4))
 

@@ -42,9 +42,13 @@ def money(value, lang: str = "zh") -> str:
 
 
 def people(value, lang: str = "zh") -> str:
+    """Person-visits; from 100,000 up in 万 (zh) or millions (en), so a tile stays short."""
     if _missing(value):
         return DASH
-    return f"{int(value):,}人次" if lang == "zh" else f"{int(value):,}"
+    value = int(value)
+    if lang == "zh":
+        return f"{value / 10_000:,.1f}万人次" if abs(value) >= 100_000 else f"{value:,}人次"
+    return f"{value / 1_000_000:,.2f} m" if abs(value) >= 1_000_000 else f"{value:,}"
 
 
 def score(value) -> str:

@@ -40,6 +40,8 @@ def display_frame(frame: pd.DataFrame, label_columns: Sequence[str], measures: S
         label = t(f"m.{key}")
         if key in ("planned_investment", "actual_investment"):
             label = t("col.planned_wan" if key == "planned_investment" else "col.actual_wan")
+        elif key == "beneficiaries":
+            label = t("col.beneficiaries")
         values = frame[key].astype("float64")
         kind = "score" if key == "composite" else MEASURES[key].kind
         out[label] = values * 100 if kind in ("rate", "score") else values
@@ -50,4 +52,4 @@ def display_frame(frame: pd.DataFrame, label_columns: Sequence[str], measures: S
 def measure_table(frame: pd.DataFrame, label_columns: Sequence[str], lang: str, *, key: str,
                   measures: Sequence[str] = KPI_ORDER) -> None:
     shown, config = display_frame(frame, label_columns, measures)
-    st.dataframe(shown, column_config=config, hide_index=True, key=key, width="stretch")
+    st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key=key, width="stretch")
