@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import random
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from taizhang import database
@@ -56,7 +59,32 @@ def already_loaded(con, digest: str) -> str | None:
     return row[0] if row else None
 
 
-def write(
+CONFLICT_RETRIES = 20
+
+
+def _is_conflict(error: Exception) -> bool:
+    """DuckLake's optimistic concurrency: another process committed first."""
+    return isinstance(error, duckdb.TransactionException) or "conflict" in str(error).lower()
+
+
+def _retry_on_conflict(attempt_write):
+    """Run a whole write transaction again when a concurrent writer won the commit."""
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            return attempt_write()
+        except duckdb.Error as error:
+            if not _is_conflict(error) or attempt == CONFLICT_RETRIES - 1:
+                raise
+            time.sleep(min(0.05 * 2**attempt, 2.0) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def write(db: str, **kwargs) -> WriteResult:
+    """One file's rows, in one transaction; retried whole if a concurrent commit conflicts."""
+    return _retry_on_conflict(lambda: _write_once(db, **kwargs))
+
+
+def _write_once(
     db: str,
     *,
     table: pa.Table,
@@ -105,10 +133,14 @@ def write(
             )
             # Units that report once are expected every month after (the submissions page).
             con.execute(
+                """UPDATE units SET since = least(units.since, ?)
+                   WHERE source = 'learned' AND unit IN (SELECT unit FROM incoming_units)""",
+                [report_month],
+            )
+            con.execute(
                 """INSERT INTO units (unit, region, active, source, since)
-                   SELECT unit, any_value(region), true, 'learned', ? FROM incoming GROUP BY unit
-                   ON CONFLICT (unit) DO UPDATE SET since = least(units.since, excluded.since)
-                   WHERE units.source = 'learned'""",
+                   SELECT unit, any_value(region), true, 'learned', ? FROM incoming
+                   WHERE unit NOT IN (SELECT unit FROM units) GROUP BY unit""",
                 [report_month],
             )
             con.execute(
@@ -164,6 +196,10 @@ class RollbackRefused(Exception):
 
 def rollback(db: str, upload_id: str, actor: str | None = None) -> dict:
     """Undo an upload: its rows leave, and the rows it replaced come back as they were."""
+    return _retry_on_conflict(lambda: _rollback_once(db, upload_id, actor))
+
+
+def _rollback_once(db: str, upload_id: str, actor: str | None) -> dict:
     with database.writing(db) as con:
         row = con.execute("SELECT state, file_name FROM uploads WHERE upload_id = ?", [upload_id]).fetchone()
         if row is None:

@@ -1,15 +1,25 @@
-"""The one module that opens the store.
+"""The one module that opens the store. The rest of the code does not know which.
 
-DuckDB lets one process hold a database file for writing, and any open reader in
-another process blocks that writer (and the reverse). So nobody keeps the file
-open: readers open it read-only for one query batch, writers for one
-transaction, and both wait politely while the other holds the lock.
+Two kinds of store, chosen by the target ($TAIZHANG_DB or --db):
+  - a DuckDB file (the default). DuckDB lets one process hold a file for
+    writing, and an open reader in another process blocks that writer (and the
+    reverse). So nobody keeps the file open: readers open it read-only for one
+    query batch, writers for one transaction, and both wait while the other
+    holds the lock.
+  - a DuckLake catalog, when the target starts with "ducklake:" (e.g.
+    "ducklake:postgres:dbname=taizhang host=db"), with the Parquet files under
+    $TAIZHANG_DATA_PATH. Several processes on several machines read and write
+    at once; conflicting commits are retried by the writer (loaders/store.py).
+    The DuckLake and PostgreSQL extensions come from PyPI wheels pinned in
+    requirements.txt: offices run offline and DuckDB must not download them.
 """
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import random
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,6 +53,85 @@ class StoreBusy(StoreError):
         )
 
 
+LAKE_PREFIX = "ducklake:"
+LAKE_ALIAS = "lake"
+
+
+class LakeSetupError(StoreError):
+    """The DuckLake store cannot be opened; the message says what to install or set."""
+
+
+def is_lake(target: str) -> bool:
+    return target.startswith(LAKE_PREFIX)
+
+
+def _extension_file(package: str, name: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise LakeSetupError(
+            f"The DuckDB extension package {package} is not installed; "
+            f"run `pip install -r requirements.txt` (it pins it for DuckDB {duckdb.__version__})."
+        )
+    base = Path(list(spec.submodule_search_locations)[0])
+    found = sorted(base.rglob(f"v{duckdb.__version__}/*.duckdb_extension"))
+    if not found:
+        raise LakeSetupError(f"{package} has no extension built for DuckDB {duckdb.__version__}; pin matching versions.")
+    path = found[0]
+    if path.stem != name:
+        # DuckDB finds an extension's entry point by its file name; the wheel
+        # names the PostgreSQL extension "postgres", DuckDB calls it "postgres_scanner".
+        cache = Path(os.environ.get("TAIZHANG_EXTENSION_CACHE") or base / "_taizhang")
+        target = cache / f"{name}.duckdb_extension"
+        if not target.exists() or target.stat().st_size != path.stat().st_size:
+            cache.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            shutil.copyfile(path, tmp)
+            os.replace(tmp, target)
+        path = target
+    return path
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _open_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Attach the lake; when two processes create a new catalog at once, the loser tries again."""
+    for attempt in range(10):
+        try:
+            return _attach_lake(target, read_only)
+        except duckdb.Error as error:
+            text = str(error)
+            racing = "initialize DuckLake" in text or "duplicate key" in text or "conflict" in text.lower()
+            if not racing or attempt == 9:
+                raise
+            time.sleep(0.1 * (attempt + 1) * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+def _attach_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    data_path = os.environ.get("TAIZHANG_DATA_PATH")
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        con.execute(f"LOAD {_quote(str(_extension_file('duckdb_extension_ducklake', 'ducklake')))}")
+        if target[len(LAKE_PREFIX):].startswith("postgres:"):
+            con.execute(f"LOAD {_quote(str(_extension_file('duckdb_extension_postgres', 'postgres_scanner')))}")
+        options = []
+        if data_path:
+            options.append(f"DATA_PATH {_quote(data_path)}")
+        elif not read_only:
+            raise LakeSetupError("TAIZHANG_DATA_PATH must name the folder (or bucket) for the lake's Parquet files.")
+        if read_only:
+            options.append("READ_ONLY")
+        suffix = f" ({', '.join(options)})" if options else ""
+        con.execute(f"ATTACH {_quote(target)} AS {LAKE_ALIAS}{suffix}")
+        con.execute(f"USE {LAKE_ALIAS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def _is_lock_error(error: Exception) -> bool:
     text = str(error)
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
@@ -64,16 +153,34 @@ def _open(target: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnectio
 
 
 def exists(target: str | None = None) -> bool:
-    return Path(db_target(target)).exists()
+    target = db_target(target)
+    if is_lake(target):
+        try:
+            con = _open_lake(target, read_only=True)
+        except (duckdb.Error, StoreError):
+            return False
+        try:
+            return bool(con.execute(
+                "SELECT count(*) FROM duckdb_views() WHERE view_name = 'tasks' AND database_name = ?", [LAKE_ALIAS]
+            ).fetchone()[0])
+        finally:
+            con.close()
+    return Path(target).exists()
 
 
 @contextlib.contextmanager
 def reading(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection, closed on exit so writers are never blocked for long."""
     target = db_target(target)
-    if not Path(target).exists():
-        raise NoDatabase(target)
-    con = _open(target, read_only=True, wait=wait)
+    if is_lake(target):
+        try:
+            con = _open_lake(target, read_only=True)
+        except duckdb.Error as error:
+            raise NoDatabase(target) from error
+    else:
+        if not Path(target).exists():
+            raise NoDatabase(target)
+        con = _open(target, read_only=True, wait=wait)
     try:
         yield con
     finally:
@@ -84,8 +191,11 @@ def reading(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Itera
 def writing(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection with the schema in place. Callers run one transaction."""
     target = db_target(target)
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
-    con = _open(target, read_only=False, wait=wait)
+    if is_lake(target):
+        con = _open_lake(target, read_only=False)
+    else:
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        con = _open(target, read_only=False, wait=wait)
     try:
         ensure_schema(con)
         yield con
@@ -100,6 +210,16 @@ def data_version(target: str | None = None) -> tuple:
     page view without anyone opening the database just to ask.
     """
     target = db_target(target)
+    if is_lake(target):
+        # The lake's newest snapshot: a new one is made by every commit, from any machine.
+        try:
+            con = _open_lake(target, read_only=True)
+        except (duckdb.Error, StoreError):
+            return (target, None)
+        try:
+            return (target, con.execute(f"SELECT max(snapshot_id) FROM ducklake_snapshots('{LAKE_ALIAS}')").fetchone()[0])
+        finally:
+            con.close()
     parts = []
     for path in (Path(target), Path(target + ".wal")):
         try:

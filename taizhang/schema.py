@@ -23,11 +23,14 @@ TASK_COLUMNS = """
     source_row INTEGER
 """
 
+# One schema for both stores: a DuckDB file and a DuckLake catalog. DuckLake has
+# no PRIMARY KEY/UNIQUE constraints and no defaults for lists, so uniqueness is
+# kept by the writers (one transaction per change, retried on conflict).
 DDL = [
     """CREATE TABLE IF NOT EXISTS schema_info (
-        key VARCHAR PRIMARY KEY, value VARCHAR)""",
+        key VARCHAR NOT NULL, value VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS uploads (
-        upload_id VARCHAR PRIMARY KEY,
+        upload_id VARCHAR NOT NULL,
         file_name VARCHAR NOT NULL,
         sha256 VARCHAR NOT NULL,
         loaded_at TIMESTAMP NOT NULL,
@@ -56,10 +59,10 @@ DDL = [
     )""",
     # Accounts: viewer, uploader (bound to units), admin. Passwords as argon2 hashes.
     """CREATE TABLE IF NOT EXISTS users (
-        username VARCHAR PRIMARY KEY,
+        username VARCHAR NOT NULL,
         password_hash VARCHAR NOT NULL,
         role VARCHAR NOT NULL,
-        units VARCHAR[] NOT NULL DEFAULT [],
+        units VARCHAR[] NOT NULL,
         display_name VARCHAR,
         created_at TIMESTAMP NOT NULL,
         disabled BOOLEAN NOT NULL DEFAULT false
@@ -77,7 +80,7 @@ DDL = [
     )""",
     # The units expected to report each month (from a units sheet, or learned).
     """CREATE TABLE IF NOT EXISTS units (
-        unit VARCHAR PRIMARY KEY,
+        unit VARCHAR NOT NULL,
         region VARCHAR,
         active BOOLEAN NOT NULL DEFAULT true,
         source VARCHAR,
@@ -93,9 +96,16 @@ DDL = [
 
 
 def ensure_schema(con) -> None:
-    """Create what is missing. Safe to run on every write."""
+    """Create what is missing. Cheap when the schema is current (one query, no DDL):
+    on DuckLake every DDL statement would be a commit that can conflict with
+    another process's load."""
+    try:
+        current = con.execute("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()
+    except Exception:  # no schema_info yet (the error type differs between DuckDB and DuckLake)
+        current = None
+    if current is not None and current[0] == str(SCHEMA_VERSION):
+        return
     for statement in DDL:
         con.execute(statement)
-    con.execute(
-        "INSERT OR REPLACE INTO schema_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-    )
+    con.execute("DELETE FROM schema_info WHERE key = 'schema_version'")
+    con.execute("INSERT INTO schema_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
