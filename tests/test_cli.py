@@ -192,3 +192,19 @@ def test_users_are_managed_from_the_command_line(tmp_path):
     )
     assert duplicate.returncode == 1 and "exists already" in duplicate.stderr
     assert run("users", "add", "--db", db).returncode == 2
+
+
+def test_two_loads_into_one_file_at_once_are_serialised(tmp_path, files):
+    """DuckDB allows one writer per file: the second waits for the first, neither fails."""
+    db = tmp_path / "t.duckdb"
+    env = {**os.environ, "TAIZHANG_LANG": "en"}
+    env.pop("TAIZHANG_DB", None)
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "loaders", "ingest", str(f), "--db", str(db), "--json"],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        for f in (files["city.xlsx"], files["county.xlsx"], files["白水县_2021-07.csv"])
+    ]
+    results = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in results]
+    info = json.loads(run("info", "--db", db, "--json").stdout)
+    assert sum(m["tasks"] for m in info) == 9
