@@ -132,6 +132,18 @@ def _attach_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _lock_down(con: duckdb.DuckDBPyConnection, target: str) -> duckdb.DuckDBPyConnection:
+    """No query on an app connection may read or write server files, attach other
+    databases or load extensions, and no query may undo that (SECURITY.md).
+    A lake keeps access to its own data path, where it writes Parquet files."""
+    data_path = os.environ.get("TAIZHANG_DATA_PATH")
+    if is_lake(target) and data_path:
+        con.execute("SET allowed_directories = ?", [[data_path.rstrip("/") + "/"]])
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
 def _is_lock_error(error: Exception) -> bool:
     text = str(error)
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
@@ -182,6 +194,7 @@ def reading(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Itera
             raise NoDatabase(target)
         con = _open(target, read_only=True, wait=wait)
     try:
+        _lock_down(con, target)
         yield con
     finally:
         con.close()
@@ -197,6 +210,7 @@ def writing(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Itera
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         con = _open(target, read_only=False, wait=wait)
     try:
+        _lock_down(con, target)
         ensure_schema(con)
         yield con
     finally:
