@@ -67,8 +67,8 @@ def read_grids(sniffed: Sniffed, file_name: str) -> WorkbookGrids:
     reader = {"xlsx": _read_xlsx, "xls": _read_xls, "csv": _read_csv, "html": _read_html}[sniffed.kind]
     try:
         sheets = reader(sniffed.data, file_name)
-    except Exception as error:  # a parser's own error: the file is damaged in a way sniff missed
-        if getattr(error, "problems", None):
+    except BaseException as error:  # a parser's own error: the file is damaged in a way sniff missed
+        if getattr(error, "problems", None) or not _is_parser_error(error):
             raise
         raise refuse("read_error", file=file_name, detail=_short(error)) from error
     if not any(s.n_rows for s in sheets):
@@ -76,7 +76,14 @@ def read_grids(sniffed: Sniffed, file_name: str) -> WorkbookGrids:
     return WorkbookGrids(sniffed.kind, sheets)
 
 
-def _short(error: Exception) -> str:
+def _is_parser_error(error: BaseException) -> bool:
+    """An Exception, or a Rust panic inside calamine/fastexcel: pyo3 raises
+    those as pyo3_runtime.PanicException, a BaseException (one class per
+    extension module, so it is recognised by name)."""
+    return isinstance(error, Exception) or type(error).__name__ == "PanicException"
+
+
+def _short(error: BaseException) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return text[:160]
 
