@@ -305,7 +305,10 @@ def _read_csv(data: bytes, file_name: str) -> list[SheetGrid]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = [[cell if cell.strip() else None for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    # newline="": csv splits the lines itself, so classic-Mac "\r" line ends and
+    # line breaks inside quoted cells read as Excel writes them.
+    lines = io.StringIO(text, newline="")
+    rows = [[cell if cell.strip() else None for cell in row] for row in csv.reader(lines, delimiter=delimiter)]
     while rows and not any(rows[-1]):
         rows.pop()
     stem = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]

@@ -613,3 +613,17 @@ def test_truncated_xls_panicking_calamine_is_refused_not_raised(tmp_path):
     assert report.status == "rejected"
     assert [p.code for p in report.problems] == ["read_error"]
 
+
+def test_csv_with_classic_mac_line_ends_loads(tmp_path):
+    """Lines ended by a bare "\\r" (and "\\r" inside a quoted cell) were refused
+    with csv's "new-line character seen in unquoted field"."""
+    db = str(tmp_path / "t.duckdb")
+    text = '县区,乡镇,项目名称,进展情况\r白水县,石桥镇,"便民\r服务中心",推进中\r白水县,龙泉乡,自来水管网延伸,已完成\r'
+    report = ingest_and_check(text.encode("gb18030"), "白水县_2021-07.csv", db)
+    assert report.status == "loaded", [p.message("en") for p in report.problems]
+    con = duckdb.connect(db, read_only=True)
+    try:
+        got = con.execute("SELECT source_row, title, status FROM tasks ORDER BY source_row").fetchall()
+    finally:
+        con.close()
+    assert got == [(2, "便民 服务中心", "in_progress"), (3, "自来水管网延伸", "completed")]
