@@ -3,7 +3,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from metrics import KPI_ORDER
+from metrics import KPI_ORDER, MEASURES
 from ui import charts, data, frame
 from ui import format as fmt
 from ui.charts import PLOTLY_CONFIG
@@ -13,10 +13,18 @@ from ui.tables import measure_table
 TOP_UNITS = 30
 PICK_KEY = "regions_pick"
 CLICK_KEY = "regions_last_click"
+MEASURE_KEY = "regions_measure"
 
 
 def region_label(region) -> str:
     return region if isinstance(region, str) else t("unknown_region")
+
+
+def picked_region(options: list[str], default: str | None) -> str:
+    """The region whose units are shown: kept in the session, first the sidebar's region."""
+    if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in options:
+        st.session_state[PICK_KEY] = default if default in options else options[0]
+    return st.session_state[PICK_KEY]
 
 
 @frame.guarded
@@ -27,31 +35,32 @@ def main() -> None:
         return
     catalog, f = found
     settings, _ = data.settings()
-    frame.title("regions.title", replace(f, region=None))
-    view = data.regions(f.month, f.category, settings.trend_months)
-    if view.month_rows.empty:
-        frame.no_rows(replace(f, region=None))
-        return
-
+    all_regions = replace(f, region=None)
+    frame.title("regions.title", all_regions)
     key = st.selectbox(t("regions.measure"), KPI_ORDER, format_func=labels("m.", KPI_ORDER).get,
-                       index=KPI_ORDER.index("completion_rate"), key="regions_measure")
-    rows = view.month_rows.sort_values([key, "tasks"], ascending=[False, False], na_position="last")
-    bar_labels = [region_label(r) for r in rows["region"]]
+                       index=KPI_ORDER.index("completion_rate"), key=MEASURE_KEY)
+
+    with data.session() as s:
+        view = data.regions(f.month, f.category, settings.trend_months, session=s)
+        if view.month_rows.empty:
+            frame.no_rows(all_regions)
+            return
+        rows = view.month_rows.sort_values([key, "tasks"], ascending=[False, False], na_position="last")
+        options = [r if isinstance(r, str) else "" for r in rows["region"]]
+        pick = picked_region(options, f.region)
+        units = data.units_of_region(f.month, pick or None, f.category, session=s)
+
     total = view.totals[view.totals["report_month"] == f.month]
-    reference = total.iloc[0][key] if len(total) and fmt.MEASURES[key].kind == "rate" else None
-
-    options = [r if isinstance(r, str) else "" for r in rows["region"]]
-    if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in options:
-        st.session_state[PICK_KEY] = f.region if f.region in options else options[0]
-
+    is_rate = MEASURES[key].kind == "rate"
     st.subheader(t("regions.bars", measure=t(f"m.{key}"), month=fmt.month(f.month, f.lang)))
     st.caption(t("regions.click_hint"))
     event = st.plotly_chart(
-        charts.ranked_bars(bar_labels, rows[key].tolist(), key, f.lang,
-                           highlight=region_label(st.session_state[PICK_KEY] or None),
-                           reference=reference, reference_label=t("overview.average")),
+        charts.ranked_bars([region_label(r) for r in rows["region"]], rows[key].tolist(), key, f.lang,
+                           highlight=region_label(pick or None),
+                           reference=total.iloc[0][key] if len(total) and is_rate else None,
+                           reference_label=t("overview.average")),
         config=PLOTLY_CONFIG, key="regions_bars", on_select="rerun", selection_mode="points")
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    points = event.get("selection", {}).get("points", []) if event else []
     if not points:
         st.session_state.pop(CLICK_KEY, None)
     else:
@@ -78,22 +87,20 @@ def main() -> None:
                     config=PLOTLY_CONFIG, key="regions_heat")
 
     names = {r: region_label(r or None) for r in options}
-    pick = st.selectbox(t("regions.pick"), options, key=PICK_KEY, format_func=names.get)
-    region = pick or None
-    units = data.units_of_region(f.month, region, f.category)
-    st.subheader(t("regions.units_of", region=region_label(region), measure=t(f"m.{key}")))
+    st.selectbox(t("regions.pick"), options, key=PICK_KEY, format_func=names.get)
+    st.subheader(t("regions.units_of", region=region_label(pick or None), measure=t(f"m.{key}")))
     if units.empty:
-        frame.no_rows(replace(f, region=region))
+        frame.no_rows(replace(f, region=pick or None))
         return
     units = units.sort_values([key, "tasks"], ascending=[False, False], na_position="last")
-    shown = units.head(TOP_UNITS)
     if len(units) > TOP_UNITS:
         st.caption(t("regions.top_n", n=TOP_UNITS))
-    region_total = rows[rows["region"].fillna("") == pick]
+    region_row = rows[rows["region"].fillna("") == pick]
+    shown = units.head(TOP_UNITS)
     st.plotly_chart(
         charts.ranked_bars(shown["unit"].tolist(), shown[key].tolist(), key, f.lang,
-                           reference=region_total.iloc[0][key] if len(region_total) and fmt.MEASURES[key].kind == "rate" else None,
-                           reference_label=region_label(region)),
+                           reference=region_row.iloc[0][key] if len(region_row) and is_rate else None,
+                           reference_label=region_label(pick or None)),
         config=PLOTLY_CONFIG, key="regions_units")
     measure_table(units, ["unit"], f.lang, key="regions_units_table")
 

@@ -50,7 +50,12 @@ def main() -> None:
         return
     catalog, f = found
     frame.title("units.title", f)
-    every = data.units()
+    with data.session() as s:
+        show(f, s)
+
+
+def show(f, s: data.Session) -> None:
+    every = data.units(session=s)
     if f.region:
         every = every[every["region"] == f.region]
     options = [option_value(r, u) for r, u in zip(every["region"], every["unit"])]
@@ -76,7 +81,8 @@ def main() -> None:
     if st.query_params.get("unit") != unit:
         st.query_params["unit"] = unit
 
-    view = data.unit(f.month, region, unit, f.category)
+    view = data.unit(f.month, region, unit, f.category, session=s)
+    s.close()  # everything below draws
     current = view.history[view.history["report_month"] == f.month]
     if current.empty:
         st.info(t("units.not_reported", unit=unit, month=fmt.month(f.month, f.lang),

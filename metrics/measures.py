@@ -91,17 +91,22 @@ def categories(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every (region, unit) that ever reported, with months reported and the latest month."""
+    """Every (region, unit) that ever reported, with its latest report month."""
     return run(con, "units").to_pandas()
 
 
 def measures(con: duckdb.DuckDBPyConnection, month_from: dt.date, month_to: dt.date, level: str = "total",
-             region: str | None = None, category: str | None = None, unit: str | None = None) -> pd.DataFrame:
-    """Every measure per report month and group of `level`, plus is_total rows (one per month)."""
+             region: str | None = None, category: str | None = None, unit: str | None = None, *,
+             on_time: bool = True) -> pd.DataFrame:
+    """Every measure per report month and group of `level`, plus is_total rows (one per month).
+
+    on_time=False skips the on-time check, most of the cost, for views that do
+    not show it; on_time and on_time_rate are then missing.
+    """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     return run(con, "measures", month_from=month_from, month_to=month_to, level=level,
-               region=region, category=category, unit=unit).to_pandas()
+               region=region, category=category, unit=unit, on_time=on_time).to_pandas()
 
 
 def kpis_from(frame: pd.DataFrame, month: dt.date) -> dict[str, Kpi]:

@@ -80,16 +80,17 @@ def settle(page, timeout: float = 30_000) -> None:
     page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1, [data-testid="stException"]',
                            timeout=timeout)
+    # stApp carries the script run state; wait until it has stayed "notRunning" a moment
     deadline = time.monotonic() + timeout / 1000
     quiet_since = None
     while time.monotonic() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        stale = page.locator('[data-stale="true"]').count() > 0
-        if running or stale:
+        state = page.get_attribute('[data-testid="stApp"]', "data-test-script-state")
+        busy = state != "notRunning" or page.locator('[data-testid="stStatusWidget"]').count() > 0
+        if busy:
             quiet_since = None
         elif quiet_since is None:
             quiet_since = time.monotonic()
-        elif time.monotonic() - quiet_since > 0.6:
+        elif time.monotonic() - quiet_since > 0.5:
             break
         time.sleep(0.1)
     # Plotly draws after the script finishes
@@ -211,8 +212,32 @@ def test_region_map_is_drawn_from_the_configured_geojson(server, browser):
     try:
         page.goto(f"{server}/regions?lang=en", wait_until="domcontentloaded")
         settle(page)
-        assert page.get_by_text("Map of Completion rate").count() == 1
-        charts_text = " ".join(page.locator(".js-plotly-plot").all_inner_texts())
-        assert "东湖县" in charts_text and "70.0%" in charts_text
+        heading = page.get_by_text("Map of Completion rate")
+        heading.wait_for(timeout=15_000)
+        heading.scroll_into_view_if_needed()
+        # the second chart (after the bars) is the map: filled outlines labelled name and value
+        the_map = page.locator(".js-plotly-plot").nth(1)
+        the_map.locator("text", has_text="东湖县").first.wait_for(timeout=15_000)
+        assert the_map.locator("path[style*='fill: rgb']").count() >= 3
+        text = the_map.text_content()
+        assert all(name in text for name in ("城关区", "东湖县", "西山县")) and "70.0%" in text
+    finally:
+        page.close()
+
+
+@needs_chromium
+def test_clicking_a_region_bar_shows_its_units(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}/regions", wait_until="domcontentloaded")
+        settle(page)
+        bars = page.locator(".js-plotly-plot").first.locator(".bars .point path")
+        bars.first.wait_for()
+        # bars are drawn bottom-up: the first path is the lowest bar, 西山县 at 47.4%
+        box = bars.first.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.get_by_text("西山县各单位完成率").wait_for(timeout=15_000)
+        settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()

@@ -420,3 +420,12 @@ def test_named_query_needs_its_parameters(db):
         metrics.queries.run(con, "measures", month_from=JUNE)
     with pytest.raises(metrics.queries.QueryError, match="No query named"):
         metrics.queries.run(con, "nope")
+
+
+def test_measures_without_the_on_time_check(db):
+    con = db(ON_TIME_ROWS)
+    full = metrics.measures(con, JUNE, JUNE, "region")
+    quick = metrics.measures(con, JUNE, JUNE, "region", on_time=False)
+    assert quick["on_time_rate"].isna().all() and quick["on_time"].isna().all()
+    same = ["tasks", "completed", "overdue", "completion_rate", "planned_investment"]
+    assert quick[same].equals(full[same])

@@ -7,6 +7,9 @@
 --   region_filter         VARCHAR  NULL = every region
 --   category_filter       VARCHAR  NULL = every category
 --   unit_filter           VARCHAR  NULL = every unit
+--   with_on_time          BOOLEAN  false skips the on-time check (its join is
+--                                  most of the cost); on_time and on_time_rate
+--                                  are then NULL
 --
 -- A task is identified across monthly snapshots by (region, unit, title).
 --
@@ -46,7 +49,7 @@
 --   'category'         per category
 --   'region_category'  per (region, category)
 
-CREATE OR REPLACE TEMP MACRO tz_task_facts(month_from, month_to, region_filter, category_filter, unit_filter) AS TABLE
+CREATE OR REPLACE TEMP MACRO tz_task_facts(month_from, month_to, region_filter, category_filter, unit_filter, with_on_time) AS TABLE
 WITH scope AS NOT MATERIALIZED (
     SELECT report_month, region, unit, title, category, status, deadline,
            planned_investment, actual_investment, beneficiaries,
@@ -70,23 +73,23 @@ first_completed AS (
     -- likely). Category is not filtered here: a task's category may change.
     SELECT hash(region, unit, title) AS task_key, min(report_month) AS first_completed
     FROM tasks
-    WHERE status = 'completed' AND report_month <= month_to
+    WHERE with_on_time AND status = 'completed' AND report_month <= month_to
       AND (region_filter IS NULL OR region = region_filter)
       AND (unit_filter IS NULL OR unit = unit_filter)
     GROUP BY task_key
 )
 SELECT * EXCLUDE (is_late_candidate),
-       is_completed AND (deadline IS NULL OR deadline >= report_month) AS is_on_time
+       CASE WHEN with_on_time THEN is_completed AND (deadline IS NULL OR deadline >= report_month) END AS is_on_time
 FROM scope
-WHERE NOT is_late_candidate
+WHERE NOT (is_late_candidate AND with_on_time)
 UNION ALL
 SELECT s.* EXCLUDE (is_late_candidate),
        f.first_completed <= s.deadline AS is_on_time
 FROM scope AS s
 JOIN first_completed AS f ON f.task_key = hash(s.region, s.unit, s.title)
-WHERE s.is_late_candidate;
+WHERE s.is_late_candidate AND with_on_time;
 
-CREATE OR REPLACE TEMP MACRO tz_measures(month_from, month_to, region_filter, category_filter, unit_filter, level) AS TABLE
+CREATE OR REPLACE TEMP MACRO tz_measures(month_from, month_to, region_filter, category_filter, unit_filter, level, with_on_time) AS TABLE
 WITH keyed AS (
     SELECT report_month,
            CASE WHEN level IN ('region', 'unit', 'region_category') THEN region END AS group_region,
@@ -94,7 +97,7 @@ WITH keyed AS (
            CASE WHEN level IN ('category', 'region_category') THEN category END AS group_category,
            is_completed, is_started, is_overdue, is_on_time,
            planned_investment, actual_investment, beneficiaries
-    FROM tz_task_facts(month_from, month_to, region_filter, category_filter, unit_filter)
+    FROM tz_task_facts(month_from, month_to, region_filter, category_filter, unit_filter, with_on_time)
 ),
 grouped AS (
     SELECT report_month,
@@ -104,7 +107,7 @@ grouped AS (
            count(*) FILTER (WHERE is_completed) AS completed,
            count(*) FILTER (WHERE is_started) AS started,
            count(*) FILTER (WHERE is_overdue) AS overdue,
-           count(*) FILTER (WHERE is_on_time) AS on_time,
+           CASE WHEN with_on_time THEN count(*) FILTER (WHERE is_on_time) END AS on_time,
            count(*) FILTER (WHERE is_completed OR is_overdue) AS on_time_base,
            coalesce(sum(planned_investment), 0) AS planned_investment,
            coalesce(sum(actual_investment), 0) AS actual_investment,

@@ -31,7 +31,7 @@ WITH measured AS (
                     + CASE WHEN on_time_rate IS NULL THEN 0 ELSE $w_on_time_rate END
                     + CASE WHEN investment_completion IS NULL THEN 0 ELSE $w_investment_completion END, 0)
            AS composite
-    FROM tz_measures($previous_month, $month, $region, $category, NULL, $level)
+    FROM tz_measures($previous_month, $month, $region, $category, NULL, $level, true)
     WHERE NOT is_total
 ),
 valued AS (
