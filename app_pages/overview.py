@@ -3,6 +3,7 @@ import streamlit as st
 
 from metrics import KPI_ORDER
 from ui import charts, data, frame
+from ui import format as fmt
 from ui.charts import PLOTLY_CONFIG
 from ui.i18n import t
 
@@ -29,7 +30,7 @@ def main() -> None:
 
     parts = view.breakdown.sort_values(["completion_rate", "tasks"], ascending=[False, False])
     if view.level == "unit":
-        st.subheader(t("overview.by_unit", region=f.region))
+        st.subheader(t("overview.by_unit", region=fmt.md(f.region)))
         labels, top = parts["unit"].tolist(), 30
     else:
         st.subheader(t("overview.by_region"))

@@ -76,7 +76,7 @@ def main() -> None:
         try:
             geojson = charts.load_geojson(settings.geojson)
         except (OSError, ValueError) as error:
-            st.caption(t("regions.map_error", error=error))
+            st.caption(t("regions.map_error", error=fmt.md(error)))
         else:
             st.subheader(t("regions.map", measure=t(f"m.{key}")))
             st.plotly_chart(charts.choropleth(geojson, rows, settings.feature_name, key, f.lang),
@@ -88,7 +88,7 @@ def main() -> None:
 
     names = {r: region_label(r or None) for r in options}
     st.selectbox(t("regions.pick"), options, key=PICK_KEY, format_func=names.get)
-    st.subheader(t("regions.units_of", region=region_label(pick or None), measure=t(f"m.{key}")))
+    st.subheader(t("regions.units_of", region=fmt.md(region_label(pick or None)), measure=t(f"m.{key}")))
     if units.empty:
         frame.no_rows(replace(f, region=pick or None))
         return

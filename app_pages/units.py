@@ -85,7 +85,7 @@ def show(f, s: data.Session) -> None:
     s.close()  # everything below draws
     current = view.history[view.history["report_month"] == f.month]
     if current.empty:
-        st.info(t("units.not_reported", unit=unit, month=fmt.month(f.month, f.lang),
+        st.info(t("units.not_reported", unit=fmt.md(unit), month=fmt.month(f.month, f.lang),
                   latest=fmt.month(latest.get(picked), f.lang)))
     else:
         frame.kpi_tiles(metrics.kpis_from(view.history.assign(is_total=True), f.month), UNIT_KPIS, f.lang)

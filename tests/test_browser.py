@@ -241,3 +241,16 @@ def test_clicking_a_region_bar_shows_its_units(server, browser):
         assert page.locator('[data-testid="stException"]').count() == 0
     finally:
         page.close()
+
+
+@needs_chromium
+def test_a_link_in_the_url_is_shown_as_text(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server}/?month=[点我](https://evil.example)", wait_until="domcontentloaded")
+        settle(page)
+        assert page.locator('a[href*="evil.example"]').count() == 0
+        shown = page.locator('[data-testid="stMainBlockContainer"]').inner_text().replace("\u2060", "")
+        assert "[点我](https://evil.example)" in shown
+    finally:
+        page.close()

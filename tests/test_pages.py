@@ -208,7 +208,7 @@ def test_not_a_database(tmp_path, monkeypatch):
 
 def test_month_without_data_in_the_link(sample_env):
     at = open_page("overview", month="2020-01")
-    assert "没有 2020-01 的数据" in texts(at)
+    assert f"没有 {fmt.md('2020-01')} 的数据" in texts(at)  # Markdown-escaped: it came from the URL
     assert metric(at, "任务数").value == "56"
 
 
@@ -225,6 +225,17 @@ def sparse_env(tmp_path, monkeypatch):
 def test_filter_with_no_rows(sparse_env, name, lang):
     at = open_page(name, lang, region="西山县")
     assert ("没有台账数据" if lang == "zh" else "No ledger rows") in texts(at)
+
+
+def test_markdown_in_data_is_escaped(tmp_path, monkeypatch):
+    link = "[点我](https://evil.example)"
+    rows = [task("2021-06", link, f"t{i}", "completed", region=link) for i in range(5)]
+    monkeypatch.setenv("TAIZHANG_DB", str(build(tmp_path / "md.duckdb", rows)))
+    at = open_page("overview", region=link)
+    shown = texts(at)
+    assert fmt.md(link) in shown and "](https" not in shown
+    at = open_page("units", unit=link, month="[x](https://evil.example)")
+    assert "](https" not in texts(at)
 
 
 def test_investment_without_amounts(sparse_env):
@@ -293,6 +304,13 @@ def test_delta_colour_knows_which_way_is_better():
     assert fmt.delta_color("overdue", -2) == "green"
     assert fmt.delta_color("tasks", 5) == "gray"
     assert fmt.delta_color("completion_rate", 0.0001) == "gray"
+
+
+def test_markdown_escape():
+    j = "\u2060"  # word joiner: breaks GFM's bare-URL and e-mail links
+    assert fmt.md("[a](http://x.cn) *b* :red[c] $d$ <i> a@b") == (
+        f"\\[a\\]\\(http{j}\\://x{j}\\.cn\\) \\*b\\* {j}\\:red\\[c\\] \\$d\\$ \\<i\\> a{j}\\@b")
+    assert fmt.md("东湖县") == "东湖县"
 
 
 def test_month_formats():

@@ -8,11 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 from metrics import MEASURES
 
 DASH = "—"
 WAN_PER_YI = 10_000  # 1亿 = 10,000万
+# Characters that mean something in Streamlit's Markdown (links, emphasis, :colour[..],
+# :material/icons:, $math$, HTML) are backslash-escaped. GFM also turns bare
+# "https://…", "www.…" and e-mail addresses into links after parsing, whatever the
+# escapes, so an invisible WORD JOINER goes before ':', '.' and '@' to break them.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^@])")
+_JOINER = "\u2060"
+
+
+def md(text) -> str:
+    """Data (a unit or region name, a URL parameter) made safe to put into Markdown text:
+    subheaders, captions and messages render Markdown, so "[x](http://…)" would be a link."""
+    def escape(match: re.Match) -> str:
+        ch = match.group(1)
+        return f"{_JOINER}\\{ch}" if ch in ":.@" else f"\\{ch}"
+    return _MARKDOWN.sub(escape, str(text))
 
 
 def _missing(value) -> bool:

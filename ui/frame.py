@@ -20,7 +20,7 @@ def ready() -> tuple[data.Catalog, Filters] | None:
     catalog = data.catalog()
     f = filters()
     if catalog.status == "missing":
-        st.info(t("msg.no_database", target=catalog.target), icon=":material/database:")
+        st.info(t("msg.no_database", target=fmt.md(catalog.target)), icon=":material/database:")
         return None
     if catalog.status == "empty":
         st.info(t("msg.empty_database"), icon=":material/inbox:")
@@ -29,16 +29,16 @@ def ready() -> tuple[data.Catalog, Filters] | None:
         st.warning(t("msg.busy"), icon=":material/hourglass_top:")
         return None
     if catalog.status == "unreadable":
-        st.error(t("msg.unreadable", target=catalog.target, error=catalog.error))
+        st.error(t("msg.unreadable", target=fmt.md(catalog.target), error=fmt.md(catalog.error)))
         return None
     if f.month is None:
         st.info(t("msg.empty_database"), icon=":material/inbox:")
         return None
     if f.wanted_month:
-        st.info(t("msg.month_not_found", wanted=f.wanted_month, month=fmt.month(f.month, f.lang)))
+        st.info(t("msg.month_not_found", wanted=fmt.md(f.wanted_month), month=fmt.month(f.month, f.lang)))
     settings_error = data.settings()[1]
     if settings_error:
-        st.warning(t("msg.config_error", error=settings_error))
+        st.warning(t("msg.config_error", error=fmt.md(settings_error)))
     return catalog, f
 
 
@@ -51,14 +51,16 @@ def guarded(page: Callable[[], None]) -> Callable[[], None]:
         except StoreBusy:
             st.warning(t("msg.busy"), icon=":material/hourglass_top:")
         except duckdb.Error as error:
-            st.error(t("msg.unreadable", target=data.catalog().target, error=str(error).splitlines()[0]))
+            st.error(t("msg.unreadable", target=fmt.md(data.catalog().target),
+                       error=fmt.md(str(error).splitlines()[0])))
     return run
 
 
 def scope(f: Filters, region: str | None = None, category: str | None = None) -> str:
-    """' (东湖县，政策惠民)' — the filters that narrow what is shown, for messages and captions."""
-    parts = [p for p in (region if region is not None else f.region,
-                         category if category is not None else f.category) if p]
+    """'（东湖县，政策惠民）' — the filters that narrow what is shown, Markdown-escaped,
+    for messages and captions."""
+    parts = [fmt.md(p) for p in (region if region is not None else f.region,
+                                 category if category is not None else f.category) if p]
     return f"（{t('scope.sep').join(parts)}）" if parts and f.lang == "zh" else (
         f" ({t('scope.sep').join(parts)})" if parts else "")
 
