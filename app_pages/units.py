@@ -102,7 +102,7 @@ def show(f, s: data.Session) -> None:
     if len(view.history):
         st.subheader(t("units.history"))
         keys = ["completion_rate", "start_rate", "on_time_rate"]
-        st.plotly_chart(charts.history(view.history, keys, [t(f"m.{k}") for k in keys], f.lang),
+        st.plotly_chart(charts.trend(view.history, keys, [t(f"m.{k}") for k in keys], f.lang),
                         config=PLOTLY_CONFIG, key="units_history")
         history = view.history.assign(month=[fmt.month(m, f.lang) for m in view.history["report_month"]])
         shown, config = display_frame(

@@ -7,7 +7,6 @@ Skipped only when /usr/bin/chromium is missing (CI installs it).
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import socket
 import subprocess
@@ -43,7 +42,6 @@ def serve(db: Path, port: int | None = None, env: dict | None = None, timeout: f
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
                "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    log = io.BytesIO()
     process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -68,7 +66,6 @@ def serve(db: Path, port: int | None = None, env: dict | None = None, timeout: f
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        del log
 
 
 def launch(playwright):

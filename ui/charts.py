@@ -6,7 +6,6 @@ HTML-escaped: Plotly reads a few tags in text, and a unit may be named <b>.
 """
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import math
@@ -17,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from metrics import MEASURES
 from ui import format as fmt
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
@@ -291,12 +291,7 @@ def _wind(polygon):
     return wound
 
 
-def history(frame: pd.DataFrame, keys: Sequence[str], names: Sequence[str], lang: str) -> go.Figure:
-    return trend(frame, keys, names, lang)
-
-
 def _kind(key: str) -> str:
-    from metrics import MEASURES
     return MEASURES[key].kind
 
 
@@ -309,6 +304,3 @@ def _float(value):
         return None
     return None if value != value else value
 
-
-def month_labels(months: Sequence[dt.date], lang: str) -> list[str]:
-    return [fmt.month(m, lang) for m in months]
