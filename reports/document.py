@@ -1,0 +1,356 @@
+"""The bulletin's words: a Jinja template (templates/bulletin.zh.md.j2) filled
+with the Bulletin's figures, then read into blocks the PDF and Word writers lay
+out. The wording lives in the template, which an office edits without touching
+code; this module only supplies formatted figures and the tiny markup below.
+
+Markup of the rendered text, one block per line (consecutive text lines are one
+paragraph):
+
+    # 标题                  the title, centred
+    ## 一、标题              a heading;  ### （一）标题  a sub-heading
+    ~ 文字                   a centred line (the issue number, the scope)
+    <- 文字                  a line flush left, not indented (the salutation)
+    -> 文字                  a line flush right (issuer and date)
+    - 文字                   a bullet
+    | a | b |                a table; a |---|---:| row under the first makes it
+                             the header and sets alignment (:-- left, --: right)
+    ---                      a page break
+    **粗体**                 bold, inside any text
+    other lines              body text, the first line indented two characters
+
+Every {{ value }} the template prints is escaped (\\ before markup characters,
+newlines become spaces), so a unit named "| # **x**" prints as written and can
+neither add a table cell nor a heading.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+from jinja2.sandbox import SandboxedEnvironment
+
+from metrics import MEASURES
+from reports.bulletin import Bulletin
+from taizhang.config import PROJECT_ROOT
+from ui import format as fmt
+
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
+DEFAULT_TEMPLATE = TEMPLATE_DIR / "bulletin.zh.md.j2"
+UNKNOWN_REGION = "（县区未填）"
+MEASURE_NAMES = {
+    "tasks": "任务数", "completed": "已完成", "completion_rate": "完成率", "start_rate": "开工率",
+    "on_time_rate": "按期完成率", "overdue": "逾期", "planned_investment": "计划投资",
+    "actual_investment": "完成投资", "investment_completion": "投资完成率", "beneficiaries": "服务群众",
+    "composite": "综合得分",
+}
+REASONS = {"too_few_tasks": "任务不足 {min} 项", "no_value": "无可计算的数值", "unknown_region": "县区未填"}
+_MARKUP = re.compile(r"([\\`*_#~\-<>|\[\]!])")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+class TemplateProblem(Exception):
+    """The bulletin template cannot be read or filled; the message names the file, the line and the fix."""
+
+
+def template_path() -> Path:
+    """$TAIZHANG_BULLETIN_TEMPLATE, else templates/bulletin.zh.md.j2."""
+    override = os.environ.get("TAIZHANG_BULLETIN_TEMPLATE")
+    return Path(override) if override else DEFAULT_TEMPLATE
+
+
+# --- figures as the bulletin writes them ------------------------------------------
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
+
+
+def _int(value) -> int | None:
+    return None if _missing(value) else int(value)
+
+
+def date_zh(value: dt.date | None) -> str:
+    if value is None or _missing(value):
+        return "长期"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def change_words(key: str, delta) -> str:
+    """A change against last month in words: 提高1.2个百分点, 减少3项, 持平; "" when unknown."""
+    if _missing(delta):
+        return ""
+    kind = "score" if key == "composite" else MEASURES[key].kind
+    if kind in ("rate", "score"):
+        points = round(delta * 100, 1)
+        if points == 0:
+            return "持平"
+        unit = "个百分点" if kind == "rate" else "分"
+        return f"{'提高' if points > 0 else '下降'}{abs(points):.1f}{unit}"
+    if kind == "money":
+        if round(delta, 1) == 0:
+            return "持平"
+        return f"{'增加' if delta > 0 else '减少'}{fmt.money(abs(delta))}"
+    if int(delta) == 0:
+        return "持平"
+    amount = fmt.people(abs(delta)) if kind == "people" else f"{fmt.count(abs(delta))}项"
+    return f"{'增加' if delta > 0 else '减少'}{amount}"
+
+
+def _kpi(key: str, kpi) -> dict:
+    better = MEASURES[key].higher_is_better
+    delta = kpi.delta
+    return {
+        "name": MEASURE_NAMES[key], "value": kpi.value, "text": fmt.measure(key, kpi.value),
+        "previous": kpi.previous, "previous_text": fmt.measure(key, kpi.previous), "delta": delta,
+        "arrow": fmt.delta(key, delta) or "", "change": change_words(key, delta),
+        "improved": None if better is None or _missing(delta) or delta == 0 else (delta > 0) == better,
+    }
+
+
+def _name(value) -> str:
+    return value if isinstance(value, str) else UNKNOWN_REGION
+
+
+def _ranked_row(row: dict, measure: str) -> dict:
+    return {
+        "rank": _int(row.get("rank")), "previous_rank": _int(row.get("previous_rank")),
+        "change": row.get("change") or "", "unit": _name(row.get("unit")), "region": _name(row.get("region")),
+        "score": fmt.measure(measure, row.get("value")), "value": row.get("value"),
+        "tasks": _int(row.get("tasks")), "completed": _int(row.get("completed")),
+        "overdue": _int(row.get("overdue")),
+        "completion_rate": fmt.rate(row.get("completion_rate")), "start_rate": fmt.rate(row.get("start_rate")),
+        "on_time_rate": fmt.rate(row.get("on_time_rate")),
+        "investment_completion": fmt.rate(row.get("investment_completion")),
+    }
+
+
+def _rows(frame: pd.DataFrame) -> list[dict]:
+    return frame.to_dict("records") if len(frame) else []
+
+
+def context(b: Bulletin, today: dt.date | None = None) -> dict:
+    """Everything the template may print, already formatted the Chinese way."""
+    today = today or dt.date.today()
+    measure = b.measure
+    ranked = [_ranked_row(r, measure) for r in _rows(b.units.table)]
+    moves = []
+    for frame in (b.movers_up, b.movers_down):
+        moves.append([{**_ranked_row(r, measure), "moved": abs(int(r["moved"]))} for r in _rows(frame)])
+    by_unit = [{"region": _name(r["region"]), "unit": _name(r["unit"]), "count": int(r["overdue"]),
+                "tasks": int(r["tasks"])} for r in _rows(b.overdue_by_unit)]
+    items = [{"region": _name(r["region"]), "unit": _name(r["unit"]), "title": r["title"] or "",
+              "category": r["category"] or "", "deadline": date_zh(r["deadline"]), "days": int(r["days_overdue"]),
+              "status": {"not_started": "未启动", "in_progress": "推进中"}.get(r["status"], r["status"])}
+             for r in _rows(b.overdue)]
+    investment = [{"name": _name(r["unit"] if b.region else r["region"]),
+                   "planned": fmt.money(r["planned_investment"]), "actual": fmt.money(r["actual_investment"]),
+                   "rate": fmt.rate(r["investment_completion"]), "planned_value": r["planned_investment"]}
+                  for r in _rows(b.investment)]
+    scope = "".join(p for p in (b.region, f"{b.category}类" if b.category else None) if p)
+    return {
+        "period": fmt.month(b.month), "previous_period": fmt.month(b.previous_month),
+        "year": b.month.year, "month": b.month.month,
+        "month_end": date_zh((pd.Timestamp(b.month) + pd.offsets.MonthEnd(0)).date()),
+        "today": date_zh(today),
+        "region": b.region or "", "category": b.category or "", "scope": scope,
+        "measure": measure, "measure_name": MEASURE_NAMES[measure],
+        "min_tasks": b.min_tasks, "list_size": b.list_size,
+        "has_previous": b.units.has_previous,
+        "units_reported": b.units_reported, "units_ranked": len(b.units.table),
+        "regions_reported": (len(b.regions.table) + len(b.regions.unranked)) if b.regions else 0,
+        "k": {key: _kpi(key, kpi) for key, kpi in b.kpis.items()},
+        "ranking": ranked,
+        "red": [_ranked_row(r, measure) for r in _rows(b.units.red)],
+        "black": [_ranked_row(r, measure) for r in _rows(b.units.black)],
+        "unranked": [{"unit": _name(r["unit"]), "region": _name(r["region"]), "tasks": int(r["tasks"]),
+                      "reason": REASONS.get(r["reason"], r["reason"]).format(min=b.min_tasks)}
+                     for r in _rows(b.units.unranked)],
+        "regions": [{**_ranked_row(r, measure), "name": _name(r["region"])}
+                    for r in _rows(b.regions.table)] if b.regions else [],
+        "movers_up": moves[0], "movers_down": moves[1],
+        "overdue": {"count": len(items), "rows": items, "by_unit": by_unit},
+        "investment": investment,
+    }
+
+
+# --- the template ---------------------------------------------------------------
+
+def escape(value) -> str:
+    """What {{ value }} prints: markup characters escaped, newlines as spaces, None as nothing."""
+    if value is None:
+        return ""
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(value))
+    return _MARKUP.sub(r"\\\1", text)
+
+
+def _environment(folder: Path) -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(str(folder)), undefined=jinja2.StrictUndefined,
+        trim_blocks=True, keep_trailing_newline=True, finalize=escape, autoescape=False)
+
+
+def render(b: Bulletin, *, template: str | os.PathLike | None = None, today: dt.date | None = None) -> str:
+    """The bulletin's text in the markup above."""
+    path = Path(template) if template else template_path()
+    if not path.is_file():
+        raise TemplateProblem(f"The bulletin template {path} does not exist; restore templates/bulletin.zh.md.j2 "
+                              f"from the repository or point TAIZHANG_BULLETIN_TEMPLATE at your copy.")
+    try:
+        return _environment(path.parent).get_template(path.name).render(context(b, today))
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateProblem(f"{path}, line {error.lineno}: {error.message}. Fix the template there.") from error
+    except jinja2.TemplateError as error:
+        raise TemplateProblem(f"{path}: {error}. Check the names the template uses "
+                              f"(reports/document.py context() lists them).") from error
+    except UnicodeDecodeError as error:
+        raise TemplateProblem(f"{path} is not UTF-8 text ({error}); save it as UTF-8.") from error
+
+
+# --- blocks ---------------------------------------------------------------------
+
+Span = tuple[str, bool]  # (text, bold)
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str   # title, heading, subheading, center, left, right, paragraph, bullet, table, pagebreak
+    spans: tuple[Span, ...] = ()
+    header: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    align: tuple[str, ...] = field(default=())   # per column: L, C, R
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.spans)
+
+
+def spans(raw: str) -> tuple[Span, ...]:
+    """Inline text: **bold** and backslash escapes."""
+    out: list[Span] = []
+    bold, buffer, i = False, [], 0
+    while i < len(raw):
+        if raw[i] == "\\" and i + 1 < len(raw) and _ESCAPED.match(raw, i):
+            buffer.append(raw[i + 1])
+            i += 2
+        elif raw.startswith("**", i):
+            if buffer:
+                out.append(("".join(buffer), bold))
+                buffer = []
+            bold = not bold
+            i += 2
+        else:
+            buffer.append(raw[i])
+            i += 1
+    if buffer:
+        out.append(("".join(buffer), bold))
+    return tuple(out)
+
+
+def plain(raw: str) -> str:
+    return "".join(text for text, _ in spans(raw))
+
+
+def _cells(line: str) -> list[str]:
+    parts = re.split(r"(?<!\\)\|", line.strip())
+    if parts and parts[0].strip() == "":
+        parts = parts[1:]
+    if parts and parts[-1].strip() == "":
+        parts = parts[:-1]
+    return [p.strip() for p in parts]
+
+
+_RULE = re.compile(r"^:?-{3,}:?$")
+
+
+def _table(lines: list[str]) -> Block:
+    rows = [_cells(line) for line in lines]
+    header: list[str] = []
+    align: list[str] = []
+    if len(rows) >= 2 and rows[1] and all(_RULE.match(c) for c in rows[1]):
+        header = [plain(c) for c in rows[0]]
+        align = ["C" if c.startswith(":") and c.endswith(":") else "R" if c.endswith(":") else "L" for c in rows[1]]
+        rows = rows[2:]
+    width = max([len(header)] + [len(r) for r in rows])
+    body = tuple(tuple(plain(c) for c in r) + ("",) * (width - len(r)) for r in rows)
+    header_t = tuple(header) + ("",) * (width - len(header)) if header else ()
+    align_t = tuple(align) + ("L",) * (width - len(align))
+    return Block("table", header=header_t, rows=body, align=align_t)
+
+
+def _join(lines: list[str]) -> str:
+    out = ""
+    for line in lines:
+        if out and re.match(r"[A-Za-z0-9]", line[:1]) and re.search(r"[A-Za-z0-9.,;:]$", out):
+            out += " "
+        out += line
+    return out
+
+
+def blocks(text: str) -> list[Block]:
+    """Read the rendered template into blocks."""
+    out: list[Block] = []
+    paragraph: list[str] = []
+    table: list[str] = []
+
+    def flush() -> None:
+        if paragraph:
+            out.append(Block("paragraph", spans(_join(paragraph))))
+            paragraph.clear()
+        if table:
+            out.append(_table(table))
+            table.clear()
+
+    prefixes = (("### ", "subheading"), ("## ", "heading"), ("# ", "title"), ("~ ", "center"),
+                ("<- ", "left"), ("-> ", "right"), ("- ", "bullet"))
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("|"):
+            if paragraph:
+                flush()
+            table.append(line)
+            continue
+        if table:
+            flush()
+        if not line:
+            flush()
+            continue
+        if line == "---":
+            flush()
+            out.append(Block("pagebreak"))
+            continue
+        for prefix, kind in prefixes:
+            if line.startswith(prefix) or line == prefix.strip():
+                flush()
+                out.append(Block(kind, spans(line[len(prefix):].strip())))
+                break
+        else:
+            paragraph.append(line)
+    flush()
+    return out
+
+
+def display_width(text: str) -> float:
+    """Rough width in ems: wide (CJK) characters 1, others about half."""
+    import unicodedata
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
+
+
+def column_weights(block: Block) -> list[float]:
+    """Relative column widths of a table, from its longest cells (capped, so one long title
+    wraps rather than squeezing the other columns)."""
+    weights = []
+    for index in range(len(block.align)):
+        cells = [row[index] for row in block.rows if index < len(row)]
+        if block.header:
+            cells.append(block.header[index])
+        weights.append(min(max(max((display_width(c) for c in cells), default=1.0), 2.2), 20.0))
+    return weights
+
+
+def title(parts: list[Block]) -> str:
+    found = [b.text for b in parts if b.kind == "title"]
+    return found[0] if found else ""

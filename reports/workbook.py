@@ -1,0 +1,124 @@
+"""The bulletin's tables as an .xlsx (附表): unit ranking, regions, red and black
+lists, and every overdue item, in Chinese like the bulletin.
+
+Text from the ledgers (unit, region, task titles) is written with
+write_string, never as a formula, and text that a spreadsheet would read as a
+formula when retyped (starting with = + - @, or a tab or carriage return) also
+gets Excel's quote prefix, so "=1+1" or "@SUM(A1)" stays text even after a
+clerk edits the cell.
+"""
+from __future__ import annotations
+
+import io
+import math
+
+import xlsxwriter
+
+from reports.bulletin import Bulletin
+from reports.document import MEASURE_NAMES, REASONS, UNKNOWN_REGION, date_zh
+from ui import format as fmt
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def _number(value) -> float | None:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
+def write(b: Bulletin) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                        "strings_to_urls": False, "strings_to_numbers": False})
+    header = book.add_format({"bold": True, "bg_color": "#1F4E8C", "font_color": "#FFFFFF", "border": 1,
+                              "align": "center", "valign": "vcenter", "text_wrap": True})
+    quoted = book.add_format({"quote_prefix": True})
+    formats = {"rate": book.add_format({"num_format": "0.0%"}), "score": book.add_format({"num_format": "0.0"}),
+               "count": book.add_format({"num_format": "#,##0"}), "money": book.add_format({"num_format": "#,##0.0"}),
+               "centre": book.add_format({"align": "center"})}
+
+    def text(sheet, row: int, col: int, value) -> None:
+        shown = value if isinstance(value, str) else ("" if value is None else str(value))
+        sheet.write_string(row, col, shown, quoted if formula_like(shown) else None)
+
+    def table(name: str, columns: list[tuple[str, str, int]], rows: list[dict]) -> None:
+        """columns: (key, header, width); the key's kind picks the cell type."""
+        sheet = book.add_worksheet(name)
+        sheet.freeze_panes(1, 0)
+        sheet.set_row(0, 30)
+        for col, (_, label, width) in enumerate(columns):
+            sheet.write_string(0, col, label, header)
+            sheet.set_column(col, col, width)
+        for r, record in enumerate(rows, start=1):
+            for col, (key, _, _) in enumerate(columns):
+                value = record.get(key)
+                kind = KINDS.get(key, "text")
+                if kind == "text":
+                    text(sheet, r, col, value)
+                    continue
+                number = _number(value)
+                if number is None:
+                    sheet.write_blank(r, col, None)
+                else:
+                    if kind == "score":
+                        number *= 100
+                    sheet.write_number(r, col, number, formats[kind])
+        if rows:
+            sheet.autofilter(0, 0, len(rows), len(columns) - 1)
+
+    measure = b.measure
+    KINDS = {"rank": "count", "previous_rank": "count", "tasks": "count", "completed": "count", "overdue": "count",
+             "days_overdue": "count", "source_row": "count", "value": "score" if measure == "composite" else "rate",
+             "completion_rate": "rate", "on_time_rate": "rate", "start_rate": "rate",
+             "investment_completion": "rate", "planned_investment": "money", "actual_investment": "money"}
+
+    def named(frame) -> list[dict]:
+        rows = frame.to_dict("records") if len(frame) else []
+        for row in rows:
+            for key in ("region", "unit"):
+                if key in row and not isinstance(row[key], str):
+                    row[key] = UNKNOWN_REGION
+        return rows
+
+    league = [("rank", "名次", 7), ("change", "较上月", 8), ("unit", "单位", 28), ("region", "县区", 14),
+              ("value", MEASURE_NAMES[measure], 11), ("previous_rank", "上月名次", 9), ("tasks", "任务数", 8),
+              ("completed", "已完成", 8), ("completion_rate", "完成率", 9), ("on_time_rate", "按期完成率", 11),
+              ("investment_completion", "投资完成率", 11), ("overdue", "逾期", 7)]
+    table("单位排名", league, named(b.units.table))
+    if b.regions is not None:
+        table("县区排名", [c if c[0] != "unit" else ("region", "县区", 14) for c in league if c[0] != "region"],
+              named(b.regions.table))
+    table("红榜", league, named(b.units.red))
+    table("黑榜", league, named(b.units.black))
+    overdue = named(b.overdue)
+    for row in overdue:
+        row["deadline"] = date_zh(row["deadline"])
+        row["status"] = {"not_started": "未启动", "in_progress": "推进中"}.get(row["status"], row["status"])
+    table("逾期事项", [("region", "县区", 14), ("unit", "单位", 26), ("title", "事项", 44), ("category", "类别", 16),
+                   ("status", "进展情况", 10), ("deadline", "完成时限", 16), ("days_overdue", "逾期天数", 9),
+                   ("planned_investment", "计划投资（万元）", 14), ("source_sheet", "来源工作表", 14),
+                   ("source_row", "来源行", 8)], overdue)
+    unranked = named(b.units.unranked)
+    for row in unranked:
+        row["reason"] = REASONS.get(row["reason"], row["reason"]).format(min=b.min_tasks)
+    table("未排名", [("unit", "单位", 28), ("region", "县区", 14), ("tasks", "任务数", 8), ("reason", "原因", 20)],
+          unranked)
+    notes = book.add_worksheet("说明")
+    notes.set_column(0, 0, 14)
+    notes.set_column(1, 1, 80)
+    for r, (label, value) in enumerate((
+            ("月份", fmt.month(b.month)), ("县区", b.region or "全部县区"), ("类别", b.category or "全部类别"),
+            ("排名指标", MEASURE_NAMES[measure]),
+            ("规则", f"并列名次相同（如 1、2、2、4）；任务不足 {b.min_tasks} 项的单位不参与排名；"
+                     f"红榜、黑榜各 {b.list_size} 名（并列时一并列入）。"))):
+        notes.write_string(r, 0, label)
+        text(notes, r, 1, value)
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,135 @@
+"""/briefing through Streamlit's AppTest: slides, presenter mode, auto-advance, downloads."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import briefing
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADERS = {"zh": ["总体进展", "县区对比", "红榜", "黑榜", "进位与退位", "投资情况", "逾期事项"],
+           "en": ["Headline figures", "Regions compared", "Red list", "Black list", "Biggest movers", "Investment",
+                  "Overdue items"]}
+
+
+def open_briefing(lang: str = "zh", **params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/briefing.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def button(at: AppTest, key: str):
+    found = [b for b in at.button if b.key == key]
+    assert found, [b.key for b in at.button]
+    return found[0]
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(str(c.value) for c in at.caption)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_slide_and_the_pdf_button(sample_env, lang):
+    at = open_briefing(lang)
+    assert at.title[0].value == ("通报" if lang == "zh" else "Bulletin")
+    labels = [b.label for b in at.get("download_button")]
+    assert any("PDF" in label for label in labels), labels
+    assert any("Word" in label for label in labels) and any("Excel" in label for label in labels)
+    assert any("PNG" in label for label in labels)
+    seen = [at.header[0].value]
+    for _ in range(len(briefing.SLIDES)):
+        button(at, "briefing_next").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert not at.error, [e.value for e in at.error]
+        seen.append(at.header[0].value)
+    assert seen == HEADERS[lang] + HEADERS[lang][:1]
+    button(at, "briefing_prev").click().run()
+    assert at.header[0].value == HEADERS[lang][-1]
+
+
+def test_slides_show_the_red_and_black_lists(sample_env):
+    at = open_briefing(measure="completion_rate")
+    for _ in range(2):
+        button(at, "briefing_next").click().run()
+    red = at.table[0].value
+    assert list(red["单位"])[:4] == ["城关区民政局", "城关区住建局", "东湖县教育局", "东湖镇"]
+    button(at, "briefing_next").click().run()
+    black = at.table[0].value
+    assert list(black["单位"])[:2] == ["西山乡", "=2+3合作社"]
+
+
+def test_presenter_mode_hides_the_page_chrome(sample_env):
+    at = open_briefing(present="1")
+    assert not at.title                      # no page title, no downloads: only the slide
+    assert not at.get("download_button")
+    assert at.header[0].value == "总体进展"
+    exit_ = button(at, "briefing_exit")
+    assert exit_.proto.shortcut.lower() in ("esc", "escape")
+    assert button(at, "briefing_next").proto.shortcut.lower() in ("right", "arrowright")
+    assert button(at, "briefing_prev").proto.shortcut.lower() in ("left", "arrowleft")
+    exit_.click().run()
+    assert at.title[0].value == "通报"
+    assert any("PDF" in b.label for b in at.get("download_button"))
+
+
+def test_filters_from_other_pages_carry_over(sample_env):
+    at = open_briefing(month="2021-05", region="西山县")
+    assert "2021年5月" in captions(at) and "西山县" in captions(at)
+    button(at, "briefing_next").click().run()
+    assert at.header[0].value == "西山县各单位对比"
+
+
+def test_auto_advance_steps_when_the_interval_has_passed(sample_env):
+    at = open_briefing()
+    at.session_state[briefing.KEY_AUTO] = True
+    at.session_state[briefing.KEY_STEPPED] = -1e9   # long ago
+    at.run()
+    assert at.header[0].value == "县区对比"
+    at.run()                                         # again at once: too soon to step
+    assert at.header[0].value == "县区对比"
+
+
+def test_loop_over_regions_moves_the_region_filter(sample_env):
+    at = open_briefing()
+    at.session_state[briefing.KEY_AUTO] = True
+    at.session_state[briefing.KEY_LOOP] = True
+    at.session_state[briefing.KEY_SLIDE] = len(briefing.SLIDES) - 1
+    at.session_state[briefing.KEY_STEPPED] = -1e9
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["region"] == "东湖县"   # regions in the sidebar's order
+    assert at.header[0].value == "总体进展"
+    assert "东湖县" in captions(at)
+
+
+def test_next_view():
+    regions = ["东湖县", "西山县"]
+    assert briefing.next_view(0, None, regions, loop=True, count=3) == (1, None)
+    assert briefing.next_view(2, None, regions, loop=False, count=3) == (0, None)
+    assert briefing.next_view(2, None, regions, loop=True, count=3) == (0, "东湖县")
+    assert briefing.next_view(2, "东湖县", regions, loop=True, count=3) == (0, "西山县")
+    assert briefing.next_view(2, "西山县", regions, loop=True, count=3) == (0, None)
+    assert briefing.next_view(2, "其他", regions, loop=True, count=3) == (0, "东湖县")
+
+
+def test_file_names_carry_no_path_characters():
+    import datetime as dt
+
+    assert briefing.file_stem(dt.date(2021, 6, 1), None) == "通报-2021-06"
+    assert briefing.file_stem(dt.date(2021, 6, 1), "a/b:c") == "通报-2021-06-a_b_c"
+
+
+def test_empty_database_says_so(tmp_path, monkeypatch):
+    from tests.dbfixtures import build
+
+    monkeypatch.setenv("TAIZHANG_DB", str(build(tmp_path / "empty.duckdb")))
+    at = open_briefing()
+    assert at.title[0].value == "通报"
+    assert at.info
