@@ -318,3 +318,34 @@ def test_month_formats():
     assert fmt.month(dt.date(2021, 6, 1), "en") == "Jun 2021"
     assert fmt.parse_month_key("2021-06") == dt.date(2021, 6, 1)
     assert fmt.parse_month_key("junk") is None
+
+
+# --- the ranking workbook --------------------------------------------------------
+
+def test_ranking_workbook(sample_env):
+    import io
+
+    import openpyxl
+
+    import metrics
+    from taizhang.database import reading
+    from tests.dbfixtures import SAMPLE_JUNE_ORDER
+    from ui.excel import ranking_workbook
+
+    with reading(str(sample_env)) as con:
+        result = metrics.ranking(con, dt.date(2021, 6, 1))
+    book = openpyxl.load_workbook(io.BytesIO(ranking_workbook(result, "zh")))
+    sheet = book.worksheets[0]
+    assert sheet.title == "排名" and sheet.freeze_panes == "A2"
+    assert [c.value for c in sheet[1]][:6] == ["名次", "单位", "完成率", "县区", "较上月", "上月名次"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert [(r[0], r[1]) for r in rows] == [(rank, unit) for rank, unit, _ in SAMPLE_JUNE_ORDER]
+    assert [r[2] for r in rows] == [pytest.approx(round(v, 3)) for _, _, v in SAMPLE_JUNE_ORDER]
+    assert sheet.cell(row=2, column=3).number_format == "0.0%"
+    formula_like = [c for c in sheet["B"] if c.value == "=2+3合作社"][0]
+    assert formula_like.data_type == "s"  # text, not a formula
+    apart = book.worksheets[1]
+    assert [c.value for c in apart[2]][:3] == ["城关街道", "城关区", 3]
+    assert "任务不足 5 项" in [c.value for c in apart[2]]
+    english = openpyxl.load_workbook(io.BytesIO(ranking_workbook(result, "en"))).worksheets[0]
+    assert [c.value for c in english[1]][:3] == ["Rank", "Unit", "Completion rate"]
