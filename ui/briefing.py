@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from metrics.settings import Settings
 from reports import bulletin as bulletin_data
@@ -97,19 +98,25 @@ def file_stem(month: dt.date, region: str | None) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", stem)
 
 
-def chart(key: str, b: Bulletin, lang: str):
-    """The figure of a chart slide, or None when it has nothing to draw."""
+def chart(key: str, b: Bulletin, lang: str, titled: bool = True):
+    """The figure of a chart slide, or None when it has nothing to draw. Titled for a PNG;
+    on the slide its header says what it is."""
     unknown = t("unknown_region")
+
+    def title(text: str) -> str:
+        return f"{text}（{fmt.month(b.month, lang)}）" if titled and lang == "zh" else (
+            f"{text} ({fmt.month(b.month, lang)})" if titled else "")
+
     if key == "regions" and (len(b.regions.table) if b.regions is not None else len(b.units.table)):
-        return figures.comparison(b, lang, title=slide_title("regions", b), unknown=unknown)
+        return figures.comparison(b, lang, title=title(slide_title("regions", b)), unknown=unknown)
     if key == "movers" and (len(b.movers_up) or len(b.movers_down)):
-        return figures.movers(b, lang, title=t("slide.movers"), unknown=unknown, up_word=t("slide.up_word"),
-                              down_word=t("slide.down_word"))
+        return figures.movers(b, lang, title=title(t("slide.movers")), unknown=unknown,
+                              up_word=t("slide.up_word"), down_word=t("slide.down_word"))
     if key == "investment" and figures.has_investment(b):
-        return figures.investment(b, lang, title=t("slide.investment"), unknown=unknown,
+        return figures.investment(b, lang, title=title(t("slide.investment")), unknown=unknown,
                                   planned_name=t("slide.planned"), actual_name=t("slide.actual"))
     if key == "overdue" and len(b.overdue_by_unit):
-        return figures.overdue(b, lang, title=t("slide.overdue_units"), unknown=unknown)
+        return figures.overdue(b, lang, title=title(t("slide.overdue_units")), unknown=unknown)
     return None
 
 
@@ -204,37 +211,56 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [da
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stStatusWidget"], footer { display: none !important; }
 [data-testid="stMainBlockContainer"], .block-container {
-  max-width: 100% !important; padding: 1.2rem 3rem 0.6rem 3rem !important; }
-[data-testid="stAppViewContainer"] > section { padding-top: 0 !important; }
-.st-key-briefing_deck h2 { font-size: 3.1rem !important; line-height: 1.25; padding: 0 0 .2rem 0; }
-.st-key-briefing_deck h3 { font-size: 2.1rem !important; padding: .4rem 0 .3rem 0; }
-.st-key-briefing_deck [data-testid="stCaptionContainer"] p { font-size: 1.6rem !important; }
-.st-key-briefing_deck [data-testid="stMarkdownContainer"] p { font-size: 1.6rem; }
-.st-key-briefing_deck [data-testid="stMetricLabel"] p { font-size: 1.9rem !important; }
-.st-key-briefing_deck [data-testid="stMetricValue"] { font-size: 4.4rem !important; line-height: 1.15; }
-.st-key-briefing_deck [data-testid="stMetricDelta"] { font-size: 1.7rem !important; }
-.st-key-briefing_deck [data-testid="stMetricDelta"] svg { width: 1.6rem; height: 1.6rem; }
-.st-key-briefing_deck [data-testid="stMetric"] { padding: 1.1rem 1.4rem !important; }
-.st-key-briefing_deck [data-testid="stTable"] table { font-size: 1.75rem !important; }
-.st-key-briefing_deck [data-testid="stTable"] th { font-size: 1.55rem !important; }
+  max-width: 100% !important; padding: 1.4rem 3.2rem 4.5rem 3.2rem !important; }
+.st-key-briefing_deck h2 { font-size: 3.4rem !important; line-height: 1.2; padding: 0 0 .4rem 0; }
+.st-key-briefing_deck h3 { font-size: 2.3rem !important; padding: .6rem 0 .4rem 0; }
+.st-key-briefing_deck [data-testid="stCaptionContainer"] p { font-size: 1.7rem !important; }
+.st-key-briefing_deck [data-testid="stMarkdownContainer"] p { font-size: 1.7rem; }
+.st-key-briefing_deck [data-testid="stMetric"] { min-height: 24vh; padding: 1.6rem 2rem !important;
+  display: flex; align-items: center; }
+.st-key-briefing_deck [data-testid="stMetricLabel"] p { font-size: 2.1rem !important; }
+.st-key-briefing_deck [data-testid="stMetricValue"] p { font-size: 4.3rem !important; font-weight: 600;
+  line-height: 1.2 !important; }
+.st-key-briefing_deck [data-testid="stMetricDelta"] p { font-size: 1.9rem !important; }
+.st-key-briefing_deck [data-testid="stTable"] table { font-size: 1.8rem !important; }
+.st-key-briefing_deck [data-testid="stTable"] th { font-size: 1.6rem !important; }
 .st-key-briefing_deck [data-testid="stTable"] td, .st-key-briefing_deck [data-testid="stTable"] th {
-  padding: .45rem .9rem !important; }
-.st-key-briefing_deck [data-testid="stAlert"] p { font-size: 1.7rem !important; }
-.st-key-briefing_nav button p { font-size: 1.3rem; }
-.st-key-briefing_nav { opacity: .55; }
+  padding: .5rem 1rem !important; }
+.st-key-briefing_deck [data-testid="stAlert"] p { font-size: 1.9rem !important; }
+.st-key-briefing_nav { position: fixed; left: 3.2rem; bottom: .8rem; z-index: 100; opacity: .45; }
 .st-key-briefing_nav:hover { opacity: 1; }
 </style>
 """
-# The page-up/page-down buttons exist for presentation clickers; nobody needs to see them.
+# Always: the page-up/page-down buttons exist for presentation clickers, nobody needs to
+# see them; the slide's month and scope sit on the right.
 HIDDEN_CSS = """
 <style>
 .st-key-briefing_pgup, .st-key-briefing_pgdn { display: none !important; }
+.st-key-briefing_meta [data-testid="stCaptionContainer"] p { text-align: right; }
 </style>
+"""
+
+
+# Esc leaves presenter mode. Streamlit's shortcut="Esc" never fires (1.67 names the key
+# "escape" on the Python side and "esc" in the browser), so a constant script listens on
+# the app's document and clicks the exit button. It carries no data.
+ESCAPE_SCRIPT = """
+<script>
+const doc = window.parent.document;
+if (window.parent.__tzBriefingEscape) doc.removeEventListener("keydown", window.parent.__tzBriefingEscape, true);
+window.parent.__tzBriefingEscape = (event) => {
+  if (event.key !== "Escape" || event.repeat) return;
+  const button = doc.querySelector('.st-key-briefing_exit button[data-testid^="stBaseButton"]');
+  if (button) button.click();
+};
+doc.addEventListener("keydown", window.parent.__tzBriefingEscape, true);
+</script>
 """
 
 
 def presenter_style() -> None:
     st.html(PRESENTER_CSS)
+    components.html(ESCAPE_SCRIPT, height=0)
 
 
 def hidden_style() -> None:
@@ -297,12 +323,14 @@ def _headline(b: Bulletin, lang: str) -> None:
 
 
 def _chart(key: str, b: Bulletin, lang: str, presenting_: bool) -> None:
-    fig = chart(key, b, lang)
+    fig = chart(key, b, lang, titled=False)
     if fig is None:
         return
+    fig.update_layout(margin=dict(t=24))
     if not presenting_:
         fig.update_layout(height=min(fig.layout.height or 600, 620))
-    st.plotly_chart(fig, config=charts.PLOTLY_CONFIG, key=f"briefing_chart_{key}")
+    # theme=None: Streamlit's chart theme would shrink the projector-sized fonts
+    st.plotly_chart(fig, config=charts.PLOTLY_CONFIG, key=f"briefing_chart_{key}", theme=None)
     if not presenting_:
         st.download_button(t("briefing.png"), data=lambda: png(key, b, lang),
                            file_name=f"{file_stem(b.month, b.region)}-{key}.png", mime="image/png",
@@ -406,10 +434,11 @@ def slide(key: str, b: Bulletin, lang: str, presenting_: bool) -> None:
 
 def header(key: str, b: Bulletin, lang: str, number: int) -> None:
     title_col, meta_col = st.columns([3, 2], vertical_alignment="bottom")
-    title_col.header(md(slide_title(key, b)), anchor=False)
+    title = md(slide_title(key, b))
+    title_col.header(f":red[{title}]" if key == "red" else title, anchor=False)
     scope = "，".join(p for p in (b.region, b.category) if p) or t("briefing.scope_all")
-    meta_col.caption(md(f"{fmt.month(b.month, lang)} · {scope} · {t('briefing.counter', n=number, total=len(SLIDES))}"),
-                     width="stretch")
+    with meta_col.container(key="briefing_meta"):
+        st.caption(md(f"{fmt.month(b.month, lang)} · {scope} · {t('briefing.counter', n=number, total=len(SLIDES))}"))
 
 
 def navigation(presenting_: bool, on_exit: Callable[[], None]) -> None:
@@ -421,5 +450,8 @@ def navigation(presenting_: bool, on_exit: Callable[[], None]) -> None:
         st.button("PgUp", key="briefing_pgup", shortcut="PageUp", on_click=go, args=(-1,))
         st.button("PgDn", key="briefing_pgdn", shortcut="PageDown", on_click=go, args=(1,))
         if presenting_:
-            st.button(t("briefing.exit"), key="briefing_exit", icon=":material/close:", shortcut="Esc",
-                      on_click=on_exit, type="tertiary")
+            # the deck is a fragment: leaving must rerun the whole page to bring its chrome back
+            if st.button(t("briefing.exit"), key="briefing_exit", icon=":material/close:", type="tertiary",
+                         help=t("briefing.exit_help")):
+                on_exit()
+                st.rerun(scope="app")

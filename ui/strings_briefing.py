@@ -22,6 +22,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # presenter controls
     "briefing.present": ("开始演示", "Start presenting"),
     "briefing.exit": ("退出演示", "Exit"),
+    "briefing.exit_help": ("或按 Esc 键", "or press Esc"),
     "briefing.previous": ("上一页", "Previous"),
     "briefing.next": ("下一页", "Next"),
     "briefing.auto": ("自动翻页", "Auto-advance"),
