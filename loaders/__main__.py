@@ -31,6 +31,8 @@ MESSAGES = {
     "summary": ("共 {files} 个文件：导入 {ok} 个，未导入 {bad} 个", "{files} files: {ok} loaded, {bad} refused"),
     "no_file": ("找不到文件“{f}”", "file '{f}' not found"),
     "demo_writing": ("正在生成示例台账……", "writing demo ledgers..."),
+    "units_loaded": ("{file}：工作表“{sheet}”中 {n} 个单位，新增 {added} 个，更新 {updated} 个，停用 {deactivated} 个",
+                     "{file}: {n} units on sheet '{sheet}', {added} added, {updated} updated, {deactivated} no longer expected"),
     "demo_done": ("示例数据库已建好：{db}（{files} 个文件，{rows} 行）", "demo database ready: {db} ({files} files, {rows} rows)"),
 }
 PROBLEMS_SHOWN = 20
@@ -256,6 +258,28 @@ def cmd_users(args) -> int:
     return 0
 
 
+def cmd_units(args) -> int:
+    from loaders.problems import FileRefused
+    from loaders.units_sheet import load_units, read_units
+
+    lang = _lang(args.lang)
+    db = db_target(args.db)
+    path = Path(args.file)
+    if not path.is_file():
+        print(_m("no_file", lang, f=args.file), file=sys.stderr)
+        return 1
+    try:
+        sheet = read_units(path.read_bytes(), path.name)
+        counts = load_units(db, sheet.units, replace=args.replace, actor=os.environ.get("USER") or "cli",
+                            file_name=path.name)
+    except FileRefused as refused:
+        for problem in refused.problems:
+            print(problem.message(lang), file=sys.stderr)
+        return 1
+    print(_m("units_loaded", lang, file=path.name, sheet=sheet.sheet, n=len(sheet.units), **counts))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Taizhang ledger loader")
     parser.add_argument("--lang", choices=["zh", "en"], help="language of messages (default: from the locale, else Chinese)")
@@ -297,6 +321,13 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_argument("--db")
     users.add_argument("--json", action="store_true")
     users.set_defaults(func=cmd_users)
+
+    units = sub.add_parser("units", help="load the list of units expected to report (columns 单位, 县区)")
+    units.add_argument("file", metavar="FILE")
+    units.add_argument("--db")
+    units.add_argument("--replace", action="store_true", help="the sheet is the whole list: other units are no longer expected")
+    units.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
+    units.set_defaults(func=cmd_units)
 
     info = sub.add_parser("info", help="months, units and tasks in the database")
     info.add_argument("--db")
