@@ -26,6 +26,8 @@ class Settings:
     trend_months: int = 12
     geojson: Path | None = None
     feature_name: str = "name"
+    deadline_day: int = 25             # [submissions]: a month's ledger is due by this day of the month
+    view_requires_login: bool = False  # [access]: whether viewing pages needs a sign-in
 
     def weight(self, measure: str) -> float:
         return float(self.weights.get(measure, 0.0))
@@ -49,6 +51,8 @@ def load(path: str | os.PathLike | None = None) -> Settings:
     ranking = data.get("ranking", {})
     overview = data.get("overview", {})
     geo = data.get("map", {})
+    submissions = data.get("submissions", {})
+    access = data.get("access", {})
 
     def whole(section: dict, key: str, default: int, low: int) -> int:
         value = section.get(key, default)
@@ -82,6 +86,13 @@ def load(path: str | os.PathLike | None = None) -> Settings:
     if not isinstance(feature_name, str) or not feature_name:
         raise ConfigError(f"{path}: [map] feature_name must be a property name.")
 
+    deadline_day = whole(submissions, "deadline_day", 25, 1)
+    if deadline_day > 31:
+        raise ConfigError(f"{path}: [submissions] deadline_day is a day of the month, 1 to 31, not {deadline_day}.")
+    view_requires_login = access.get("view_requires_login", False)
+    if not isinstance(view_requires_login, bool):
+        raise ConfigError(f"{path}: [access] view_requires_login must be true or false, not {view_requires_login!r}.")
+
     return Settings(
         min_tasks=whole(ranking, "min_tasks", 5, 1),
         red_black_size=whole(ranking, "red_black_size", 5, 1),
@@ -89,4 +100,6 @@ def load(path: str | os.PathLike | None = None) -> Settings:
         trend_months=whole(overview, "trend_months", 12, 1),
         geojson=geojson_path,
         feature_name=feature_name,
+        deadline_day=deadline_day,
+        view_requires_login=view_requires_login,
     )
