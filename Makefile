@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DB ?= $(if $(TAIZHANG_DB),$(TAIZHANG_DB),data/taizhang.duckdb)
 PORT ?= 8501
 
-.PHONY: run test demo bench clean
+.PHONY: run test demo bench audit clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/ingest.py
+
+# Known vulnerabilities in the pinned dependencies (needs the PyPI JSON API or
+# OSV; offline or behind a mirror it says what it could not audit).
+audit:
+	$(PYTHON) -m venv .venv-audit
+	.venv-audit/bin/python -m pip install --quiet pip-audit==2.10.1
+	.venv-audit/bin/pip-audit -r requirements.txt --progress-spinner off
 
 clean:
 	rm -rf $(VENV) .pytest_cache
