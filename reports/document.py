@@ -339,16 +339,26 @@ def display_width(text: str) -> float:
     return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.55 for c in text)
 
 
-def column_weights(block: Block) -> list[float]:
-    """Relative column widths of a table, from its longest cells (capped, so one long title
-    wraps rather than squeezing the other columns)."""
-    weights = []
+def column_weights(block: Block, room: float = 48.0, padding: float = 1.2) -> list[float]:
+    """Column widths of a table in ems for a page `room` ems wide: each column as wide as its
+    longest cell when they all fit, else the widest columns are narrowed to one common cap
+    (so a long task title wraps and short columns such as dates and regions stay whole)."""
+    natural = []
     for index in range(len(block.align)):
         cells = [row[index] for row in block.rows if index < len(row)]
         if block.header:
             cells.append(block.header[index])
-        weights.append(min(max(max((display_width(c) for c in cells), default=1.0), 2.2), 20.0))
-    return weights
+        natural.append(max((display_width(c) for c in cells), default=1.0) + padding)
+    if sum(natural) <= room:
+        return natural
+    low, high = 0.0, max(natural)
+    for _ in range(40):   # the cap at which the capped widths fill the room
+        cap = (low + high) / 2
+        if sum(min(w, cap) for w in natural) > room:
+            high = cap
+        else:
+            low = cap
+    return [min(w, low) for w in natural]
 
 
 def title(parts: list[Block]) -> str:

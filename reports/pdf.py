@@ -63,16 +63,20 @@ CLOSING = set("）)]}〕】》〉」』”’，。、；：！？,.;:!?%％…�
 _WORD = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,%+-/:_'#&@")
 
 
-def _tokens(chars: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
-    """Unbreakable runs: a CJK character with the marks bound to it, an ASCII word, a space."""
+def _tokens(chars: list[tuple[str, bool]], keep_quoted: bool = False) -> list[list[tuple[str, bool]]]:
+    """Unbreakable runs: a CJK character with the marks bound to it, an ASCII word, a space;
+    with keep_quoted, a whole “quoted name” too (a title does not split the campaign's name)."""
     tokens: list[list[tuple[str, bool]]] = []
+    quoted = False
     for char, bold in chars:
         if tokens and char != " " and tokens[-1][-1][0] != " ":
             last = tokens[-1][-1][0]
-            if char in CLOSING or last in OPENING or (last in _WORD and char in _WORD):
+            if char in CLOSING or last in OPENING or (last in _WORD and char in _WORD) or quoted:
                 tokens[-1].append((char, bold))
+                quoted = keep_quoted and (quoted or char == "“") and char != "”"
                 continue
         tokens.append([(char, bold)])
+        quoted = keep_quoted and char == "“"
     return tokens
 
 
@@ -91,35 +95,48 @@ def _typeset(pdf: FPDF, spans, size: float, *, indent_mm: float = 0.0, hang_mm: 
         return widths[key]
 
     chars = [(c, bold or all_bold) for text, bold in spans for c in text]
-    full = pdf.epw - hang_mm
-    if align == "C":
-        total = sum(width(c, b) for c, b in chars)
-        count = int(total // full) + 1
-        full = min(full, total / count + size * MM_PER_PT * 1.5)
-    lines: list[list[tuple[str, bool]]] = []
-    current: list[tuple[str, bool]] = []
-    used = 0.0
-    room = full - indent_mm
-    for token in _tokens(chars):
-        token_width = sum(width(c, b) for c, b in token)
-        if current and used + token_width > room + 1e-6:
-            lines.append(current)
-            current, used, room = [], 0.0, full
-            if token[0][0] == " ":
-                continue
-        while token_width > room and len(token) > 1:   # a word longer than a line: split it
-            cut = len(token)
-            while cut > 1 and sum(width(c, b) for c, b in token[:cut]) > room - used:
-                cut -= 1
-            current += token[:cut]
-            lines.append(current)
-            token = token[cut:]
+    tokens = _tokens(chars, keep_quoted=align == "C")
+
+    def fill(full: float) -> list[list[tuple[str, bool]]]:
+        lines: list[list[tuple[str, bool]]] = []
+        current: list[tuple[str, bool]] = []
+        used = 0.0
+        room = full - indent_mm
+        for token in tokens:
             token_width = sum(width(c, b) for c, b in token)
-            current, used, room = [], 0.0, full
-        current += token
-        used += token_width
-    if current:
-        lines.append(current)
+            if current and used + token_width > room + 1e-6:
+                lines.append(current)
+                current, used, room = [], 0.0, full
+                if token[0][0] == " ":
+                    continue
+            while token_width > room and len(token) > 1:   # a word longer than a line: split it
+                cut = len(token)
+                while cut > 1 and sum(width(c, b) for c, b in token[:cut]) > room - used:
+                    cut -= 1
+                current += token[:cut]
+                lines.append(current)
+                token = token[cut:]
+                token_width = sum(width(c, b) for c, b in token)
+                current, used, room = [], 0.0, full
+            current += token
+            used += token_width
+        if current:
+            lines.append(current)
+        return lines
+
+    full = pdf.epw - hang_mm
+    lines = fill(full)
+    if align == "C" and len(lines) > 1:
+        # a title: the narrowest measure that needs no more lines, so the lines are of even length
+        total = sum(width(c, b) for c, b in chars)
+        step = size * MM_PER_PT / 2
+        target = total / len(lines)
+        while target < full:
+            tried = fill(target)
+            if len(tried) == len(lines):
+                lines = tried
+                break
+            target += step
 
     height = size * line_height * MM_PER_PT
     pdf.c_margin, margin = 0, pdf.c_margin
@@ -175,7 +192,7 @@ def _table(pdf: FPDF, block: Block) -> None:
     pdf.ln(1)
     headings = FontFace(family="sans", emphasis="BOLD", fill_color=HEADER_FILL, color=TEXT)
     rows = ([block.header] if block.header else []) + list(block.rows)
-    with pdf.table(col_widths=column_weights(block), text_align=block.align, wrapmode=WrapMode.CHAR,
+    with pdf.table(col_widths=column_weights(block, room=pdf.epw / (TABLE_PT * MM_PER_PT)), text_align=block.align, wrapmode=WrapMode.CHAR,
                    first_row_as_headings=bool(block.header), headings_style=headings, line_height=TABLE_PT * 0.55,
                    cell_fill_color=ROW_FILL, cell_fill_mode=TableCellFillMode.EVEN_ROWS, padding=(1.2, 1.5),
                    repeat_headings=1, borders_layout="HORIZONTAL_LINES", width=pdf.epw) as table:

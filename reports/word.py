@@ -91,7 +91,7 @@ def _table(document, block: Block) -> None:
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    weights = column_weights(block)
+    weights = column_weights(block, room=WIDTH_MM / (TABLE_PT * 25.4 / 72))
     widths = [Mm(WIDTH_MM * w / sum(weights)) for w in weights]
     for column, width in zip(table.columns, widths):
         column.width = width
