@@ -190,3 +190,48 @@ def test_pdf_download_from_the_page(server, browser, tmp_path):
             assert "关于2021年6月“我为群众办实事”工作进展情况的通报" in re.sub(r"\s+", "", text)
     finally:
         context.close()
+
+
+def test_auto_advance_in_the_browser(server, browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/briefing", wait_until="domcontentloaded")
+        page.wait_for_selector(".st-key-briefing_deck h2", timeout=60_000)
+        _idle(page)
+        field = page.locator(".st-key-briefing_seconds input")
+        field.fill("5")
+        field.press("Enter")
+        _idle(page)
+        page.locator(".st-key-briefing_auto label").click()
+        _idle(page)
+        assert _slide_title(page) == HEADERS[0]
+        started = time.monotonic()
+        page.wait_for_function(
+            "t => { const h = document.querySelector('.st-key-briefing_deck h2'); return h && h.innerText.trim() === t; }",
+            arg=HEADERS[1], timeout=20_000)
+        assert time.monotonic() - started >= 2      # not at once: after the interval
+    finally:
+        context.close()
+
+
+def test_charts_zip_download(server, browser, tmp_path):
+    import zipfile
+
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/briefing", wait_until="domcontentloaded")
+        page.wait_for_selector('[data-testid="stMainBlockContainer"] h1', timeout=60_000)
+        _idle(page)
+        with page.expect_download(timeout=120_000) as info:
+            page.locator('[data-testid="stDownloadButton"] button', has_text="ZIP").click()
+        target = tmp_path / "charts.zip"
+        info.value.save_as(target)
+        with zipfile.ZipFile(target) as archive:
+            names = archive.namelist()
+            assert names and all(n.endswith(".png") for n in names)
+            assert archive.read(names[0]).startswith(b"\x89PNG")
+            (SHOTS / "briefing-chart-from-zip.png").write_bytes(archive.read(names[0]))
+    finally:
+        context.close()
