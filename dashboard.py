@@ -31,15 +31,32 @@ PAGES = [
     ("app_pages/upload.py", "upload", "nav.upload", ":material/upload_file:"),
     ("app_pages/submissions.py", "submissions", "nav.submissions", ":material/fact_check:"),
     ("app_pages/briefing.py", "briefing", "nav.briefing", ":material/campaign:"),
+    ("app_pages/admin.py", "admin", "nav.admin", ":material/admin_panel_settings:"),
 ]
 
+
+def listed(url: str) -> str:
+    """/admin is in the menu for a signed-in admin only; the URL opens for anyone and asks
+    for a sign-in. Reads the session alone (ui/auth.py SESSION), so it cannot fail."""
+    state = st.session_state.get("tz_auth")
+    admin = isinstance(state, dict) and getattr(state.get("user"), "role", None) == "admin"
+    return "hidden" if url == "admin" and not admin else "visible"
+
+
 page = st.navigation([
-    st.Page(path, title=text(title, LANG), icon=icon, url_path=url or None, default=not url)
+    st.Page(path, title=text(title, LANG), icon=icon, url_path=url or None, default=not url,
+            visibility=listed(url))
     for path, url, title, icon in PAGES
 ])
 
 # Everything that can fail comes after st.navigation, so the URLs always resolve.
-from ui import data, sidebar  # noqa: E402
+from ui import auth, data, sidebar  # noqa: E402
 
-sidebar.draw(data.catalog())
-page.run()
+# Viewing may need a sign-in ([access] view_requires_login); upload and admin always ask themselves.
+if auth.may_view(page.url_path, auth.view_locked()):
+    sidebar.draw(data.catalog())
+    auth.sidebar_account()
+    page.run()
+else:
+    sidebar.draw(data.Catalog("locked", ""))  # the language switch only: no months or regions
+    auth.sign_in_page()

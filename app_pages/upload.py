@@ -1,15 +1,390 @@
-"""/upload — placeholder until sign-in and browser upload arrive (a later issue).
+"""/upload — sign in, drop ledgers, see what was found, commit; history and rollback; the template.
 
 CONTRACT: without a login this page shows a sign-in form and no file uploader.
+Loading goes through loaders.pipeline.prepare/commit, the same code as
+`python -m loaders ingest`, so a file loads in the browser exactly as on the
+command line.
 """
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
-from ui.i18n import t
+from loaders import pipeline
+from loaders.annotate import annotated_workbook
+from loaders.problems import FileRefused, Problem
+from loaders.store import RollbackRefused, rollback
+from loaders.template import build_template
+from taizhang import database
+from taizhang.accounts import User, audit
+from taizhang.config import db_target
+from ui import auth
+from ui import format as fmt
+from ui import upload as up
+from ui.i18n import lang, t
 
-st.title(t("upload.title"))
-st.info(t("upload.coming"), icon=":material/construction:")
-with st.form("upload_sign_in"):
-    st.subheader(t("upload.sign_in"))
-    st.text_input(t("upload.username"), disabled=True, key="upload_username")
-    st.text_input(t("upload.password"), type="password", disabled=True, key="upload_password")
-    st.form_submit_button(t("upload.sign_in"), disabled=True, help=t("upload.sign_in_disabled"))
+AUTO = ""                          # "as the file says" in the month, unit and sheet choices
+KEY = "upload_"                    # session keys of this page
+LARGE_FILE = 256 * 1024            # show a progress bar while checking files bigger than this
+
+
+# --- one file: prepare, preview, commit --------------------------------------------
+
+def _progress_bar(label_key: str):
+    bar = st.progress(0.0, text=t(label_key))
+
+    def update(stage: str, fraction: float) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"up.stage.{stage}"))
+    return bar, update
+
+
+def _prepare(upload, user: User, month: str, unit: str, sheet: str):
+    """Prepared or FileRefused for this file and these choices, kept in the session."""
+    cache = st.session_state.setdefault(KEY + "prepared", {})
+    key = (upload.file_id, month, unit, sheet)
+    if key not in cache:
+        data = upload.getvalue()
+        bar, progress = _progress_bar("up.checking") if len(data) > LARGE_FILE else (None, None)
+        options = dict(month=fmt.parse_month_key(month) if month else None, sheet=sheet or None, progress=progress)
+        chosen_unit = unit or up.default_unit(user)
+        try:
+            result = pipeline.prepare(data, upload.name, unit=unit or None, **options)
+            if chosen_unit and not unit and not any(f in result.layout.fields for f in ("unit", "township", "region")):
+                # A sheet without a unit column is filed for the uploader's only unit.
+                result = pipeline.prepare(data, upload.name, unit=chosen_unit, **options)
+        except FileRefused as refused:
+            result = refused
+            if chosen_unit and not unit and any(p.code == "no_unit" for p in refused.problems):
+                try:
+                    result = pipeline.prepare(data, upload.name, unit=chosen_unit, **options)
+                except FileRefused as again:
+                    result = again
+        if bar is not None:
+            bar.empty()
+        cache[key] = result
+    return cache[key]
+
+
+def _join(names) -> str:
+    return ("、" if lang() == "zh" else ", ").join(names)
+
+
+def _labels() -> dict[str, str]:
+    return {
+        "sheet": t("up.col.sheet"), "row": t("up.col.row"), "column": t("up.col.column"),
+        "problem": t("up.col.problem"), "source_row": t("up.col.row"), "unit": t("col.unit"),
+        "region": t("col.region"), "title": t("col.title"), "category": t("col.category"),
+        "status": t("col.status"), "deadline": t("col.deadline"), "planned_investment": t("col.planned_wan"),
+        "actual_investment": t("col.actual_wan"), "beneficiaries": t("col.beneficiaries"),
+    }
+
+
+def _problems_block(problems: list[Problem], data: bytes, name: str, index: int) -> None:
+    """Every problem with its place: a list to read (also on a phone), a table when there are many,
+    and the clerk's own sheet back with the bad cells marked."""
+    current = lang()
+    st.error(t("up.problems", n=len(problems)), icon=":material/error:")
+    if len(problems) <= up.PROBLEMS_LISTED:
+        st.markdown("\n".join(f"- **{fmt.md(place)}**{t('up.place_end')}{fmt.md(text)}" if place else f"- {fmt.md(text)}"
+                              for place, text in up.problem_lines(problems, current)))
+    else:
+        labels = _labels()
+        st.dataframe(up.problem_frame(problems, current, labels), hide_index=True, width="stretch",
+                     key=f"{KEY}problems_{index}", height=320, column_config={
+                         labels["sheet"]: st.column_config.TextColumn(width="small"),
+                         labels["row"]: st.column_config.NumberColumn(width="small"),
+                         labels["problem"]: st.column_config.TextColumn(width="large")})
+    if up.has_placed_problems(problems):
+        stem = name.rsplit(".", 1)[0]
+        st.download_button(t("up.download_marked"), lambda: annotated_workbook(data, name, problems, current),
+                           file_name=f"{stem}_{t('up.marked_suffix')}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:", key=f"{KEY}marked_{index}")
+
+
+def _summary(prepared: pipeline.Prepared, detected_month, lang_: str) -> None:
+    layout = prepared.layout
+    per_unit = up.rows_per_unit(prepared)
+    units = _join(f"{u}（{n}）" if lang_ == "zh" else f"{u} ({n})" for u, n in per_unit.items())
+    skipped = {k: v for k, v in prepared.band.skipped.items() if v}
+    skipped_text = t("up.none") if not skipped else t("scope.sep").join(
+        t(f"up.skip.{k}", n=v) for k, v in skipped.items())
+    lines = [
+        t("up.found.sheet", sheet=fmt.md(layout.sheet), row=layout.header_row_excel()),
+        t("up.found.month", month=fmt.month(prepared.report_month, lang_)),
+        t("up.found.units", n=len(per_unit), units=fmt.md(units)),
+        t("up.found.rows", n=prepared.table.num_rows),
+        t("up.found.skipped", skipped=skipped_text),
+    ]
+    st.markdown("\n".join(f"- {line}" for line in lines))
+    if detected_month and detected_month != prepared.report_month:
+        st.warning(t("up.month_differs", found=fmt.month(detected_month, lang_),
+                     chosen=fmt.month(prepared.report_month, lang_)), icon=":material/event:")
+
+
+def _controls(upload, user: User, index: int, result, detected_month) -> None:
+    """Month, unit and sheet corrections; changing one checks the file again."""
+    current = lang()
+    columns = st.columns(3)
+    today = dt.date.today()
+    months = [AUTO] + up.month_options(today, tuple(m for m in (detected_month,) if m))
+    auto_month = t("up.auto_month", month=fmt.month(detected_month, current)) if detected_month else t("up.auto")
+    columns[0].selectbox(t("up.month"), months, key=f"{KEY}month_{upload.file_id}",
+                         format_func=lambda m: auto_month if m == AUTO else fmt.month(fmt.parse_month_key(m), current),
+                         help=t("up.month_help"))
+    if user.is_admin():
+        columns[1].text_input(t("up.unit"), key=f"{KEY}unit_{upload.file_id}", help=t("up.unit_help"),
+                              placeholder=t("up.auto"))
+    else:
+        units = [AUTO, *user.units]
+        columns[1].selectbox(t("up.unit"), units, key=f"{KEY}unit_{upload.file_id}", help=t("up.unit_help"),
+                             format_func=lambda u: t("up.auto") if u == AUTO else u)
+    sheets = st.session_state.setdefault(KEY + "sheets", {}).get(upload.file_id, [])
+    if isinstance(result, pipeline.Prepared) and not sheets:
+        sheets = [result.layout.sheet, *result.layout.other_candidates]
+        st.session_state[KEY + "sheets"][upload.file_id] = sheets
+    if len(sheets) > 1:
+        columns[2].selectbox(t("up.sheet"), [AUTO, *sheets], key=f"{KEY}sheet_{upload.file_id}",
+                             format_func=lambda s: t("up.auto_sheet", sheet=sheets[0]) if s == AUTO else s,
+                             help=t("up.sheet_help"))
+
+
+def _choices(upload) -> tuple[str, str, str]:
+    state = st.session_state
+    month = state.get(f"{KEY}month_{upload.file_id}", AUTO) or AUTO
+    unit = (state.get(f"{KEY}unit_{upload.file_id}", AUTO) or AUTO).strip()
+    sheet = state.get(f"{KEY}sheet_{upload.file_id}", AUTO) or AUTO
+    return month, unit, sheet
+
+
+def _audit_refusal(user: User, upload, foreign: list[Problem]) -> None:
+    """Record once per file that an account tried to load other units' rows."""
+    done = st.session_state.setdefault(KEY + "refusals", set())
+    if upload.file_id in done:
+        return
+    done.add(upload.file_id)
+    try:
+        with database.writing(db_target()) as con:
+            audit(con, user.username, "upload_refused", upload.name,
+                  foreign_units=[p.params["value"] for p in foreign])
+    except (database.StoreError, Exception):
+        pass
+
+
+def _commit(upload, user: User, prepared: pipeline.Prepared) -> None:
+    """Write one prepared file; the rules are checked again here, not only by the button."""
+    if not user.can_upload() or prepared.problems or up.foreign_unit_problems(prepared, user):
+        return
+    bar, progress = _progress_bar("up.writing")
+    try:
+        report = pipeline.commit(prepared, db_target(), loaded_by=user.username, progress=progress)
+    except database.StoreBusy:
+        report = None
+    bar.empty()
+    st.session_state.setdefault(KEY + "results", {})[upload.file_id] = (
+        report, prepared.report_month, dict(prepared.band.skipped))
+
+
+def _result(upload) -> None:
+    report, month, skipped = st.session_state[KEY + "results"][upload.file_id]
+    current = lang()
+    if report is None:
+        st.warning(t("msg.busy"), icon=":material/hourglass_top:")
+    elif report.status == "unchanged":
+        st.info(t("up.unchanged"), icon=":material/check_circle:")
+    elif report.status == "loaded":
+        skipped = {k: v for k, v in skipped.items() if v}
+        parts = [t("up.loaded", rows=report.rows_loaded, month=fmt.month(month, current),
+                   units=fmt.md(_join(report.units)))]
+        parts.append(t("up.replaced", n=report.replaced_rows) if report.replaced_rows else t("up.replaced_none"))
+        if skipped:
+            parts.append(t("up.skipped", skipped=t("scope.sep").join(t(f"up.skip.{k}", n=v) for k, v in skipped.items())))
+        st.success(t("scope.sep").join(parts), icon=":material/task_alt:")
+    else:
+        st.error(t("up.rejected"), icon=":material/error:")
+
+
+def file_card(upload, user: User, index: int) -> pipeline.Prepared | None:
+    """Everything about one dropped file. Returns it when it is ready to commit."""
+    month, unit, sheet = _choices(upload)
+    result = _prepare(upload, user, month, unit, sheet)
+    detected = st.session_state.setdefault(KEY + "detected", {})
+    if isinstance(result, pipeline.Prepared) and month == AUTO:
+        detected[upload.file_id] = result.report_month
+    ready = None
+    with st.container(border=True, key=f"{KEY}card_{index}"):
+        st.subheader(f":material/description: {fmt.md(upload.name)}", anchor=False)
+        _controls(upload, user, index, result, detected.get(upload.file_id))
+        if isinstance(result, FileRefused):
+            st.caption(t("up.refused_whole"))
+            _problems_block(result.problems, upload.getvalue(), upload.name, index)
+            return None
+        _summary(result, detected.get(upload.file_id), lang())
+        st.caption(t("up.preview", shown=min(up.PREVIEW_ROWS, result.table.num_rows), n=result.table.num_rows))
+        st.dataframe(up.preview_frame(result, _labels(), {s: t(f"status.{s}") for s in
+                                                            ("completed", "in_progress", "not_started")}),
+                     hide_index=True, width="stretch", key=f"{KEY}preview_{index}", placeholder="—", column_config={
+                         t("col.deadline"): st.column_config.DateColumn(format="YYYY-MM-DD")})
+        foreign = up.foreign_unit_problems(result, user)
+        if foreign:
+            _audit_refusal(user, upload, foreign)
+            st.error(t("up.foreign", units=fmt.md(_join(p.params["value"] for p in foreign)),
+                       allowed=fmt.md(_join(user.units) or "—")), icon=":material/block:")
+        problems = foreign + result.problems
+        if problems:
+            _problems_block(problems, upload.getvalue(), upload.name, index)
+        results = st.session_state.get(KEY + "results", {})
+        if upload.file_id in results:
+            _result(upload)
+            return None
+        if problems:
+            st.caption(t("up.fix_and_retry"))
+            return None
+        if st.button(t("up.commit", n=result.table.num_rows), type="primary", key=f"{KEY}commit_{index}",
+                     icon=":material/database_upload:"):
+            _commit(upload, user, result)
+            st.rerun()
+        ready = result
+    return ready
+
+
+def upload_tab(user: User) -> None:
+    up.chinese_uploader()
+    files = st.file_uploader(t("up.files"), type=["xlsx", "xlsm", "xls", "csv"], accept_multiple_files=True,
+                             key=KEY + "files", max_upload_size=up.upload_limit_mb(),
+                             help=t("up.files_help"))
+    if not files:
+        st.caption(t("up.hint"))
+        return
+    ids = {f.file_id for f in files}
+    for name in ("prepared",):
+        cache = st.session_state.get(KEY + name, {})
+        for key in [k for k in cache if k[0] not in ids]:
+            del cache[key]
+    ready = [(f, p) for i, f in enumerate(files) if (p := file_card(f, user, i)) is not None]
+    if len(ready) > 1 and st.button(t("up.commit_all", n=len(ready)), type="primary", key=KEY + "commit_all",
+                                    icon=":material/done_all:"):
+        for upload, prepared in ready:
+            _commit(upload, user, prepared)
+        st.rerun()
+
+
+# --- history ------------------------------------------------------------------------
+
+def history_tab(user: User) -> None:
+    frame = up.history(user)
+    if frame.empty:
+        st.info(t("up.history_empty"), icon=":material/history:")
+        return
+    current = lang()
+    states = {s: t(f"up.state.{s}") for s in ("active", "superseded", "rolled_back")}
+    shown = pd.DataFrame({
+        t("up.h.loaded_at"): frame["loaded_at"],
+        t("up.h.loaded_by"): [v if isinstance(v, str) else "" for v in frame["loaded_by"]],
+        t("up.h.file"): frame["file_name"],
+        t("col.month"): [fmt.month(m, current) for m in frame["report_month"]],
+        t("col.unit"): [_join(u) for u in frame["units"]],
+        t("up.h.rows"): frame["rows_loaded"],
+        t("up.h.rejected"): frame["rows_rejected"],
+        t("up.h.state"): [states.get(s, s) for s in frame["state"]],
+        "SHA-256": [h[:12] for h in frame["sha256"]],  # in full below, for the picked upload
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", key=KEY + "history_table", column_config={
+        t("up.h.loaded_at"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        "SHA-256": st.column_config.TextColumn(width="small"),
+    })
+    ids = frame["upload_id"].tolist()
+    rows = {r["upload_id"]: r for r in frame.to_dict("records")}
+
+    def label(upload_id: str) -> str:
+        r = rows[upload_id]
+        return f"{r['loaded_at']:%Y-%m-%d %H:%M} · {r['file_name']} · {states.get(r['state'], r['state'])}"
+    picked = st.selectbox(t("up.pick_upload"), ids, key=KEY + "history_pick", format_func=label)
+    row = rows[picked]
+    with st.container(border=True, key=KEY + "history_detail"):
+        st.caption(t("up.detail", file=fmt.md(row["file_name"]), sheet=fmt.md(row["sheet"] or "—"),
+                     month=fmt.month(row["report_month"], current), rows=row["rows_loaded"],
+                     state=states.get(row["state"], row["state"]), sha=row["sha256"]))
+        if up.original_exists(row["stored_path"]):
+            st.download_button(t("up.download_original"), lambda: up.original(row["stored_path"]) or b"",
+                               file_name=row["file_name"], icon=":material/download:", key=KEY + "original")
+        else:
+            st.caption(t("up.original_missing"))
+        if row["state"] != "active":
+            st.caption(t("up.not_active", state=states.get(row["state"], row["state"])))
+        elif up.may_roll_back(user, row["units"]):
+            st.checkbox(t("up.confirm_rollback", file=fmt.md(row["file_name"])), key=KEY + "confirm_rollback")
+            st.button(t("up.rollback"), key=KEY + "rollback", icon=":material/undo:",
+                      disabled=not st.session_state.get(KEY + "confirm_rollback"),
+                      on_click=_roll_back, args=(user, row))
+        else:
+            st.caption(t("up.rollback_not_yours"))
+    message = st.session_state.pop(KEY + "rollback_message", None)
+    if message:
+        (st.success if message[0] == "ok" else st.error)(message[1])
+
+
+def _roll_back(user: User, row: dict) -> None:
+    """The rollback button's callback (it may reset the confirmation box before the rerun).
+    Checked again here: the button is only shown to those allowed."""
+    if not up.may_roll_back(user, row["units"]):
+        return
+    try:
+        result = rollback(db_target(), row["upload_id"], actor=user.username)
+        message = ("ok", t("up.rolled_back", file=fmt.md(row["file_name"]), removed=result["removed"],
+                           restored=result["restored"]))
+    except RollbackRefused as refused:
+        message = ("error", t("up.rollback_refused", reason=fmt.md(str(refused))))
+    except database.StoreBusy:
+        message = ("error", t("msg.busy"))
+    st.session_state[KEY + "rollback_message"] = message
+    st.session_state[KEY + "confirm_rollback"] = False
+
+
+# --- template -----------------------------------------------------------------------
+
+def template_tab(user: User) -> None:
+    current = lang()
+    st.markdown(t("up.template_intro"))
+    columns = st.columns(2)
+    today = dt.date.today()
+    months = up.month_options(today, years=1)
+    month = columns[0].selectbox(t("up.month"), months, index=1, key=KEY + "template_month",
+                                 format_func=lambda m: fmt.month(fmt.parse_month_key(m), current))
+    if user.units:
+        unit = columns[1].selectbox(t("col.unit"), user.units, key=KEY + "template_unit")
+    else:
+        unit = columns[1].text_input(t("col.unit"), key=KEY + "template_unit_text").strip() or None
+    name = f"{t('up.template_name')}_{up.safe_file_part(unit) if unit else ''}_{month}.xlsx".replace("__", "_")
+    st.download_button(t("up.download_template"), lambda: build_template(unit=unit, month=fmt.parse_month_key(month)),
+                       file_name=name, type="primary",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:", key=KEY + "template")
+
+
+# --- the page -----------------------------------------------------------------------
+
+def main() -> None:
+    st.title(t("upload.title"))
+    user = auth.require("upload", User.can_upload, "up.viewer_cannot")
+    if user is None:
+        return
+    who = user.display_name or user.username
+    st.caption(t("up.signed_in", name=fmt.md(who), role=t(f"role.{user.role}"),
+                 units=t("up.all_units") if user.is_admin() or not user.units else fmt.md(_join(user.units))))
+    # Tabs run lazily, except the upload tab: its files must survive a look at the history.
+    upload, history, template = st.tabs([t("up.tab.upload"), t("up.tab.history"), t("up.tab.template")],
+                                        key=KEY + "tab", on_change="rerun")
+    with upload:
+        upload_tab(user)
+    if history.open is not False:
+        with history:
+            history_tab(user)
+    if template.open is not False:
+        with template:
+            template_tab(user)
+
+
+main()

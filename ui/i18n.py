@@ -203,4 +203,8 @@ def labels(prefix: str, keys, **values) -> dict[str, str]:
 def t(key: str, **values) -> str:
     """The UI string `key` in the current language, formatted with `values`."""
     return text(key, lang(), **values)
+
+
+from ui.strings_upload import STRINGS as _UPLOAD  # noqa: E402  sign-in, upload, submissions and admin
+STRINGS.update(_UPLOAD)
 from ui.strings_briefing import STRINGS as _BRIEFING; STRINGS.update(_BRIEFING)

@@ -1,0 +1,269 @@
+"""/admin — accounts and roles, the list of units expected to report, the audit log.
+
+Admins only. Every change goes through taizhang.accounts or loaders.units_sheet,
+which write the audit log in the same transaction.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import streamlit as st
+
+from loaders.problems import FileRefused
+from loaders.units_sheet import load_units, read_units
+from taizhang import accounts, database
+from taizhang.accounts import ROLES, AccountError, User
+from taizhang.config import db_target
+from ui import auth
+from ui import format as fmt
+from ui import upload as up
+from ui.i18n import STRINGS, lang, t
+
+KEY = "admin_"
+USERNAME = re.compile(r"^[\w.@-]{2,64}$")
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state[KEY + "flash"] = (kind, text)
+
+
+def _show_flash() -> None:
+    found = st.session_state.pop(KEY + "flash", None)
+    if found:
+        {"ok": st.success, "error": st.error, "info": st.info}[found[0]](found[1])
+
+
+def _check_account(username: str, password: str | None, existing: set[str], new: bool) -> str | None:
+    """A message (in the user's language) for what is wrong with the request, or None."""
+    if new and not USERNAME.match(username or ""):
+        return t("admin.bad_username")
+    if new and username in existing:
+        return t("admin.exists", user=fmt.md(username))
+    if password is not None and len(password) < 8:
+        return t("admin.short_password")
+    return None
+
+
+# --- accounts ----------------------------------------------------------------------
+
+def _add_user(admin: User, known_units: list[str]) -> None:
+    state = st.session_state
+    username = state.get(KEY + "new_name", "").strip()
+    password = state.get(KEY + "new_password", "")
+    role = state.get(KEY + "new_role", "uploader")
+    units = state.get(KEY + "new_units", [])
+    display = state.get(KEY + "new_display", "").strip() or None
+    problem = _check_account(username, password, {u["username"] for u in up.users()}, new=True)
+    if problem is None and role == "uploader" and not units:
+        problem = t("admin.uploader_needs_unit")
+    if problem:
+        _flash("error", problem)
+        return
+    try:
+        accounts.add_user(db_target(), username, password, role, units=units if role == "uploader" else [],
+                          display_name=display, actor=admin.username)
+    except AccountError as error:
+        _flash("error", fmt.md(str(error)))
+        return
+    for suffix in ("new_name", "new_password", "new_display"):
+        state[KEY + suffix] = ""
+    state[KEY + "new_units"] = []
+    _flash("ok", t("admin.added", user=fmt.md(username), role=t(f"role.{role}")))
+
+
+def _change_user(admin: User) -> None:
+    state = st.session_state
+    username = state.get(KEY + "edit_user")
+    if not username:
+        return
+    role = state.get(KEY + "edit_role")
+    units = state.get(KEY + "edit_units", [])
+    password = state.get(KEY + "edit_password", "")
+    disable = state.get(KEY + "edit_disable", False)
+    if username == admin.username and (disable or role != "admin"):
+        _flash("error", t("admin.not_yourself"))
+        return
+    if role == "uploader" and not units:
+        _flash("error", t("admin.uploader_needs_unit"))
+        return
+    problem = _check_account(username, password or None, set(), new=False)
+    if problem:
+        _flash("error", problem)
+        return
+    db = db_target()
+    try:
+        row = next((u for u in up.users() if u["username"] == username), None)
+        if row and (row["role"] != role or sorted(row["units"] or []) != sorted(units)):
+            accounts.set_role(db, username, role, units=units if role == "uploader" else [], actor=admin.username)
+        if password:
+            accounts.set_password(db, username, password, actor=admin.username)
+        if disable and row and not row["disabled"]:
+            accounts.remove_user(db, username, actor=admin.username)
+    except AccountError as error:
+        _flash("error", fmt.md(str(error)))
+        return
+    state[KEY + "edit_password"] = ""
+    state[KEY + "edit_disable"] = False
+    _flash("ok", t("admin.changed", user=fmt.md(username)))
+
+
+def _load_edit(rows: dict[str, dict]) -> None:
+    """When another account is picked, fill the edit form with its role and units."""
+    row = rows.get(st.session_state.get(KEY + "edit_user"))
+    if row:
+        st.session_state[KEY + "edit_role"] = row["role"]
+        st.session_state[KEY + "edit_units"] = list(row["units"] or [])
+
+
+def accounts_tab(admin: User) -> None:
+    users = up.users()
+    roles = {r: t(f"role.{r}") for r in ROLES}
+    shown = pd.DataFrame({
+        t("auth.username"): [u["username"] for u in users],
+        t("admin.display_name"): [u["display_name"] or "" for u in users],
+        t("admin.role"): [roles.get(u["role"], u["role"]) for u in users],
+        t("col.unit"): ["、".join(u["units"] or []) for u in users],
+        t("admin.state"): [t("admin.disabled") if u["disabled"] else t("admin.enabled") for u in users],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", key=KEY + "users")
+    st.caption(t("admin.cli_hint"))
+    known_units = sorted(set(up.units()["unit"].dropna().tolist()) | {x for u in users for x in (u["units"] or [])})
+
+    left, right = st.columns(2)
+    with left.container(border=True, key=KEY + "add_box"):
+        st.subheader(t("admin.add"), anchor=False)
+        st.text_input(t("auth.username"), key=KEY + "new_name", help=t("admin.username_help"))
+        st.text_input(t("admin.display_name"), key=KEY + "new_display")
+        st.selectbox(t("admin.role"), ROLES, index=1, key=KEY + "new_role", format_func=roles.get)
+        st.multiselect(t("admin.units"), known_units, key=KEY + "new_units", accept_new_options=True,
+                       help=t("admin.units_help"), placeholder=t("admin.units_placeholder"))
+        st.text_input(t("auth.password"), type="password", key=KEY + "new_password", help=t("admin.password_help"),
+                      autocomplete="new-password")
+        st.button(t("admin.add_button"), type="primary", key=KEY + "add", on_click=_add_user,
+                  args=(admin, known_units), icon=":material/person_add:")
+
+    rows = {u["username"]: u for u in users}
+    with right.container(border=True, key=KEY + "edit_box"):
+        st.subheader(t("admin.edit"), anchor=False)
+        if not rows:
+            st.caption(t("admin.no_users"))
+            return
+        if st.session_state.get(KEY + "edit_user") not in rows:
+            st.session_state[KEY + "edit_user"] = next(iter(rows))
+            _load_edit(rows)
+        st.selectbox(t("auth.username"), list(rows), key=KEY + "edit_user", on_change=_load_edit, args=(rows,))
+        edit_units = sorted(set(known_units) | set(st.session_state.get(KEY + "edit_units", [])))
+        st.selectbox(t("admin.role"), ROLES, key=KEY + "edit_role", format_func=roles.get)
+        st.multiselect(t("admin.units"), edit_units, key=KEY + "edit_units", accept_new_options=True,
+                       help=t("admin.units_help"), placeholder=t("admin.units_placeholder"))
+        st.text_input(t("admin.new_password"), type="password", key=KEY + "edit_password",
+                      help=t("admin.new_password_help"), autocomplete="new-password")
+        st.checkbox(t("admin.disable"), key=KEY + "edit_disable")
+        st.button(t("admin.save"), type="primary", key=KEY + "save", on_click=_change_user, args=(admin,),
+                  icon=":material/save:")
+
+
+# --- units -------------------------------------------------------------------------
+
+def units_tab(admin: User) -> None:
+    st.markdown(t("admin.units_intro"))
+    up.chinese_uploader()
+    sheet = st.file_uploader(t("admin.units_file"), type=["xlsx", "xlsm", "xls", "csv"], key=KEY + "units_file",
+                             max_upload_size=up.upload_limit_mb())
+    replace = st.checkbox(t("admin.units_replace"), key=KEY + "units_replace", help=t("admin.units_replace_help"))
+    if sheet is not None:
+        try:
+            found = read_units(sheet.getvalue(), sheet.name)
+        except FileRefused as refused:
+            for problem in refused.problems:
+                st.error(problem.message(lang()))
+            found = None
+        if found is not None:
+            st.caption(t("admin.units_found", n=len(found.units), sheet=fmt.md(found.sheet), row=found.header_row))
+            st.dataframe(pd.DataFrame({t("col.unit"): [u for u, _ in found.units],
+                                       t("col.region"): [r or "" for _, r in found.units]}),
+                         hide_index=True, width="stretch", key=KEY + "units_preview", height=240)
+            if found.duplicates:
+                st.warning(t("admin.units_duplicates", units=fmt.md("、".join(found.duplicates))))
+            if st.button(t("admin.units_load", n=len(found.units)), type="primary", key=KEY + "units_load",
+                         icon=":material/playlist_add_check:"):
+                try:
+                    counts = load_units(db_target(), found.units, replace=replace, actor=admin.username,
+                                        file_name=sheet.name)
+                    _flash("ok", t("admin.units_loaded", **counts))
+                except database.StoreBusy:
+                    _flash("error", t("msg.busy"))
+                st.rerun()
+    _show_flash()
+    units = up.units()
+    if units.empty:
+        st.info(t("admin.units_empty"), icon=":material/groups:")
+        return
+    sources = {"sheet": t("admin.source.sheet"), "learned": t("admin.source.learned")}
+    current = lang()
+    st.dataframe(pd.DataFrame({
+        t("col.unit"): units["unit"],
+        t("col.region"): [r if isinstance(r, str) else "" for r in units["region"]],
+        t("admin.source"): [sources.get(s, s or "") for s in units["source"]],
+        t("admin.since"): [fmt.month(pd.Timestamp(s).date(), current) if pd.notna(s) else t("admin.every_month")
+                           for s in units["since"]],
+        t("admin.state"): [t("admin.expected") if a else t("admin.not_expected") for a in units["active"]],
+    }), hide_index=True, width="stretch", key=KEY + "units_table")
+
+
+# --- audit -------------------------------------------------------------------------
+
+def audit_tab() -> None:
+    entries = up.audit()
+    if not entries:
+        st.info(t("admin.audit_empty"), icon=":material/receipt_long:")
+        return
+    actions = sorted({e["action"] for e in entries})
+    names = {a: t(f"audit.{a}") if f"audit.{a}" in STRINGS else a for a in actions}
+    chosen = st.multiselect(t("admin.audit_filter"), actions, key=KEY + "audit_actions", format_func=names.get,
+                            placeholder=t("admin.audit_all"))
+    rows = [e for e in entries if not chosen or e["action"] in chosen]
+    st.dataframe(pd.DataFrame({
+        t("admin.audit_time"): [e["logged_at"] for e in rows],
+        t("admin.audit_actor"): [e["actor"] or "" for e in rows],
+        t("admin.audit_action"): [names.get(e["action"], e["action"]) for e in rows],
+        t("admin.audit_target"): [e["target"] or "" for e in rows],
+        t("admin.audit_detail"): [_detail(e["detail"]) for e in rows],
+    }), hide_index=True, width="stretch", key=KEY + "audit_table", column_config={
+        t("admin.audit_time"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+    })
+    st.caption(t("admin.audit_note", n=len(rows)))
+
+
+def _detail(raw: str | None) -> str:
+    if not raw:
+        return ""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    return "; ".join(f"{k}={'、'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in value.items())
+
+
+def main() -> None:
+    st.title(t("admin.title"))
+    admin = auth.require("admin", User.is_admin, "admin.only")
+    if admin is None:
+        return
+    people, units, audit = st.tabs([t("admin.tab.accounts"), t("admin.tab.units"), t("admin.tab.audit")],
+                                   key=KEY + "tab", on_change="rerun")
+    if people.open is not False:
+        with people:
+            _show_flash()
+            accounts_tab(admin)
+    if units.open is not False:
+        with units:
+            units_tab(admin)
+    if audit.open is not False:
+        with audit:
+            audit_tab()
+
+
+main()

@@ -1,0 +1,226 @@
+"""Sign-in and upload in Debian's Chromium against `streamlit run dashboard.py`.
+
+Accounts are made with the command line first, as an office would; files are
+built in code and dropped on the uploader's <input>. Waits are for text on the
+page, or for the app to finish its run; never fixed sleeps.
+Skipped only when /usr/bin/chromium is missing (CI installs it).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from taizhang.database import reading
+from tests import workbooks as wb
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path(os.environ.get("TAIZHANG_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+PASSWORD = "correct horse"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CITY_FILE = "江州市市直单位台账（2021年4月）.xlsx"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cli(*args: str, env: dict, stdin: str | None = None) -> None:
+    done = subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+@contextlib.contextmanager
+def serve(env: dict, timeout: float = 60):
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+               "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {process.stdout.read().decode()[-2000:]}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            if time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not become healthy in time")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """A served dashboard on an empty store with accounts made by `python -m loaders users add`."""
+    folder = tmp_path_factory.mktemp("upload-browser")
+    db = folder / "taizhang.duckdb"
+    config = folder / "taizhang.toml"
+    config.write_text("[submissions]\ndeadline_day = 25\n", encoding="utf-8")
+    env = {**os.environ, "TAIZHANG_DB": str(db), "TAIZHANG_CONFIG": str(config),
+           "TAIZHANG_UPLOADS": str(folder / "uploads"), "TAIZHANG_LANG": "en"}
+    for name, role, units in [("clerk", "uploader", ["市教育局", "市卫生健康委", "市医保局"]),
+                              ("solo", "uploader", ["市教育局"]), ("reader", "viewer", []),
+                              ("target", "uploader", ["市教育局"])]:
+        unit_args = [arg for unit in units for arg in ("--unit", unit)]
+        cli("users", "add", name, "--role", role, *unit_args, "--password-stdin", env=env, stdin=PASSWORD + "\n")
+    with serve(env) as base:
+        yield base, str(db)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def idle(page, quiet: float = 0.3, timeout: float = 30) -> None:
+    """Until the app's script run has finished and stayed finished for `quiet` seconds."""
+    deadline = time.monotonic() + timeout
+    since = None
+    while time.monotonic() < deadline:
+        state = page.get_attribute('[data-testid="stApp"]', "data-test-script-state")
+        if state != "notRunning":
+            since = None
+        elif since is None:
+            since = time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the app kept running")
+
+
+def see(page, text: str) -> None:
+    page.get_by_text(text, exact=False).first.wait_for(state="visible")
+
+
+def sign_in(page, base: str, username: str, password: str = PASSWORD, path: str = "/upload") -> None:
+    if not page.url.startswith(base + path):
+        page.goto(f"{base}{path}", wait_until="domcontentloaded")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    idle(page)
+
+
+def drop(page, name: str, data: bytes) -> None:
+    page.set_input_files('[data-testid="stFileUploaderDropzoneInput"]',
+                         files=[{"name": name, "mimeType": XLSX, "buffer": data}])
+
+
+def rows(db: str, sql: str) -> list[tuple]:
+    with reading(db) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_signed_out_upload_has_a_form_and_no_uploader(app, page):
+    base, _ = app
+    page.goto(f"{base}/upload", wait_until="domcontentloaded")
+    see(page, "用户名")
+    idle(page)
+    assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+
+
+def test_uploader_previews_commits_finds_it_in_history_and_rolls_it_back(app, page, tmp_path):
+    base, db = app
+    sign_in(page, base, "clerk")
+    page.locator('[data-testid="stFileUploaderDropzone"]').wait_for()
+    # The uploader speaks Chinese: CSS over Streamlit's English-only texts.
+    button_text = page.locator('[data-testid="stFileUploaderDropzone"] button p').first.evaluate(
+        "p => getComputedStyle(p, '::after').content")
+    assert "浏览文件" in button_text
+
+    drop(page, CITY_FILE, wb.city_ledger_xlsx())
+    see(page, "工作表：“台账”，表头在第 4 行")
+    see(page, "单位（3 个）：市教育局（1）、市卫生健康委（1）、市医保局（1）")
+    see(page, "跳过：表尾说明 1 行，合计行 1 行，分类标题行 2 行")
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()  # the first rows as read
+    assert rows(db, "SELECT count(*) FROM uploads") == [(0,)]
+
+    page.get_by_role("button", name="确认导入（3 行）").click()
+    see(page, "已导入 3 行（2021年4月，")
+    assert rows(db, "SELECT count(*) FROM tasks") == [(3,)]
+
+    page.get_by_role("tab", name="上传记录").click()
+    see(page, "2021年4月，3 行，在用；SHA-256")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载原件").click()
+    saved = tmp_path / "original.xlsx"
+    download.value.save_as(saved)
+    assert rows(db, "SELECT sha256 FROM uploads") == [(hashlib.sha256(saved.read_bytes()).hexdigest(),)]
+
+    page.locator('[data-testid="stCheckbox"]').filter(has_text="确认撤销").click()
+    idle(page)
+    page.get_by_role("button", name="撤销这次上传").click()
+    see(page, "删除 3 行，恢复此前的 0 行")
+    assert rows(db, "SELECT count(*) FROM tasks") == [(0,)]
+    assert rows(db, "SELECT state, loaded_by FROM uploads") == [("rolled_back", "clerk")]
+    actions = [r[0] for r in rows(db, "SELECT action FROM audit_log WHERE actor = 'clerk' ORDER BY logged_at")]
+    assert {"login", "upload", "rollback"} <= set(actions)
+
+
+def test_a_file_with_another_units_rows_is_refused_with_their_names(app, page):
+    base, db = app
+    sign_in(page, base, "solo")
+    drop(page, CITY_FILE, wb.city_ledger_xlsx())
+    see(page, "表中有不属于您账号的单位：市医保局、市卫生健康委。您只能报送：市教育局。")
+    idle(page)
+    assert page.get_by_role("button", name="确认导入").count() == 0
+    assert page.get_by_role("button", name="下载标注问题的原表").count() == 1
+    assert rows(db, "SELECT count(*) FROM audit_log WHERE action = 'upload_refused' AND actor = 'solo'") == [(1,)]
+
+
+def test_a_viewer_cannot_reach_upload(app, page):
+    base, _ = app
+    sign_in(page, base, "reader")
+    see(page, "不能上传台账")
+    assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+
+
+def test_wrong_passwords_are_throttled(app, page):
+    base, db = app
+    for attempt in range(5):
+        sign_in(page, base, "target", "wrong guess")
+        see(page, "用户名或密码不正确")
+    sign_in(page, base, "target", PASSWORD)
+    see(page, "密码输错次数过多，请")
+    assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
+    failed = rows(db, "SELECT count(*) FROM audit_log WHERE action = 'login_failed' AND target = 'target'")
+    assert failed == [(5,)]

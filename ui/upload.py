@@ -1,0 +1,281 @@
+"""Data and rules for the upload, submissions and admin pages.
+
+Pure rules (who may load or roll back what, the foreign-unit problems, the
+preview and problem tables) are plain functions tested without Streamlit; the
+cached readers follow ui/data.py: keyed on the store and its data_version, one
+short read-only connection each.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.compute as pc
+import streamlit as st
+
+from loaders.pipeline import Prepared
+from loaders.problems import Problem
+from loaders.safety import max_file_bytes
+from metrics.submissions import Submissions, submissions as submission_status
+from taizhang import accounts
+from taizhang.accounts import User
+from taizhang.config import db_target
+from taizhang.database import data_version, exists, reading
+from ui.i18n import lang
+
+CACHE = dict(show_spinner=False, max_entries=64)
+PREVIEW_ROWS = 10
+PROBLEMS_LISTED = 30  # up to this many problems are listed as text; more go in a table
+
+
+# --- rules ---------------------------------------------------------------------
+
+def foreign_unit_problems(prepared: Prepared, user: User) -> list[Problem]:
+    """One `foreign_unit` problem per unit of the file the account may not load, placed
+    at the first row that names it (so the marked sheet points at it)."""
+    foreign = user.foreign_units(prepared.units)
+    if not foreign:
+        return []
+    layout = prepared.layout
+    unit_field = next((f for f in ("unit", "township", "region") if f in layout.fields), None)
+    column = layout.grid.excel_column(layout.fields[unit_field]) if unit_field else None
+    column_name = layout.headers.get(unit_field) if unit_field else None
+    units = prepared.table.column("unit").to_pylist()
+    rows = prepared.table.column("source_row").to_pylist()
+    first_row = {}
+    for unit, row in zip(units, rows):
+        first_row.setdefault(unit, row)
+    allowed = "、".join(user.units) or "—"
+    return [
+        Problem("foreign_unit", file=prepared.file_name, sheet=layout.sheet, row=first_row.get(unit),
+                column=column if unit_field else None, column_name=column_name, params={"value": unit, "allowed": allowed})
+        for unit in foreign
+    ]
+
+
+def default_unit(user: User) -> str | None:
+    """The unit a sheet without a unit column is filed for: an uploader's only unit."""
+    return user.units[0] if user.role == "uploader" and len(user.units) == 1 else None
+
+
+def may_roll_back(user: User, upload_units) -> bool:
+    """Admins may roll back any upload; an uploader only one holding nothing but its own units."""
+    units = [] if upload_units is None else list(upload_units)
+    return user.can_upload() and not user.foreign_units(units)
+
+
+def may_see_upload(user: User, upload_units) -> bool:
+    return user.is_admin() or bool(set([] if upload_units is None else upload_units) & set(user.units))
+
+
+# --- Streamlit's uploader ------------------------------------------------------------
+
+def upload_limit_mb() -> int:
+    """The upload limit of loaders.safety (TAIZHANG_MAX_UPLOAD_MB), for st.file_uploader."""
+    return max(1, round(max_file_bytes() / 1024 / 1024))
+
+
+def chinese_uploader() -> None:
+    """Chinese for Streamlit's English-only uploader texts (streamlit issue 1353).
+
+    A constant style sheet over the uploader's data-testids; the texts are ours,
+    never user data."""
+    if lang() != "zh":
+        return
+    limit = upload_limit_mb()
+    st.markdown(f"""<style>
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {{font-size: 0;}}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {{content: "浏览文件"; font-size: 0.875rem;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0; white-space: normal; overflow: visible;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "将文件拖到此处，或点击“浏览文件”；单个文件不超过 {limit}MB（xlsx、xlsm、xls、csv）"; font-size: 0.875rem;}}
+[data-testid="stFileUploaderDropzoneInput"] + div > span {{font-size: 0;}}
+[data-testid="stFileUploaderDropzoneInput"] + div > span::after {{content: "松开鼠标即可上传"; font-size: 0.875rem;}}
+</style>""", unsafe_allow_html=True)
+
+
+# --- tables for display ----------------------------------------------------------
+
+def ordered(problems: list[Problem]) -> list[Problem]:
+    """Whole-file problems first, then in the order the clerk reads the sheet."""
+    return sorted(problems, key=lambda p: (p.row is not None, p.sheet or "", p.row or 0, len(p.column or ""),
+                                           p.column or ""))
+
+
+def problem_lines(problems: list[Problem], lang: str) -> list[tuple[str, str]]:
+    """(place, text) per problem; the place names sheet, row and column but not the file,
+    and the sheet only when the problems are on more than one."""
+    problems = ordered(problems)
+    one_sheet = len({p.sheet for p in problems}) <= 1
+    return [(dataclasses.replace(p, file=None, sheet=None if one_sheet and p.row else p.sheet).place(lang), p.text(lang))
+            for p in problems]
+
+
+def problem_frame(problems: list[Problem], lang: str, labels: dict[str, str]) -> pd.DataFrame:
+    """One line per problem, in the order of `ordered`."""
+    problems = ordered(problems)
+    return pd.DataFrame({
+        labels["sheet"]: [p.sheet or "" for p in problems],
+        labels["row"]: pd.array([p.row for p in problems], dtype="Int64"),
+        labels["column"]: [(p.column or "") + (f"（{p.column_name}）" if p.column_name else "") for p in problems],
+        labels["problem"]: [p.text(lang) for p in problems],
+    })
+
+
+PREVIEW_COLUMNS = ("source_row", "unit", "region", "title", "category", "status", "deadline",
+                   "planned_investment", "actual_investment", "beneficiaries")
+
+
+def preview_frame(prepared: Prepared, labels: dict[str, str], status_names: dict[str, str],
+                  rows: int = PREVIEW_ROWS) -> pd.DataFrame:
+    """The first task rows as they will be stored, headed in the user's language."""
+    head = prepared.table.slice(0, rows)
+    frame = pd.DataFrame({labels[c]: head.column(c).to_pylist() for c in PREVIEW_COLUMNS if c in head.column_names})
+    status_label = labels["status"]
+    if status_label in frame:
+        frame[status_label] = [status_names.get(s, s) if s else "" for s in frame[status_label]]
+    return frame
+
+
+def has_placed_problems(problems: list[Problem]) -> bool:
+    return any(p.sheet and p.row for p in problems)
+
+
+def rows_per_unit(prepared: Prepared) -> dict[str, int]:
+    counts = pc.value_counts(prepared.table.column("unit")).to_pylist()
+    return {c["values"]: c["counts"] for c in counts if c["values"] is not None}
+
+
+def month_options(today: dt.date, extra: tuple[dt.date, ...] = (), years: int = 5) -> list[str]:
+    """YYYY-MM keys, newest first: next month back to January `years` years ago, plus `extra`."""
+    months = set(extra)
+    year, month = today.year, today.month + 1
+    if month == 13:
+        year, month = year + 1, 1
+    while year >= today.year - years:
+        months.add(dt.date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return [f"{m.year:04d}-{m.month:02d}" for m in sorted(months, reverse=True)]
+
+
+def safe_file_part(text: str) -> str:
+    """A unit name as part of a download's file name."""
+    cleaned = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in text).strip(" .")
+    return cleaned[:60] or "unit"
+
+
+# --- cached readers ----------------------------------------------------------------
+
+def _store() -> tuple[str, tuple]:
+    target = db_target()
+    return target, data_version(target)
+
+
+def _present(target: str) -> bool:
+    return target.startswith("ducklake:") or exists(target)
+
+
+def _has(con, table: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()[0])
+
+
+@st.cache_data(**CACHE)
+def _history(target: str, version: tuple) -> pd.DataFrame:
+    with reading(target) as con:
+        if not _has(con, "uploads"):
+            return pd.DataFrame()
+        return con.execute(
+            """SELECT upload_id, loaded_at, loaded_by, file_name, report_month, units, rows_loaded,
+                      rows_rejected, sha256, state, stored_path, sheet
+               FROM uploads ORDER BY loaded_at DESC, upload_id LIMIT 2000"""
+        ).df()
+
+
+def history(user: User) -> pd.DataFrame:
+    """Uploads the user may see, newest first (admins: all; uploaders: their units')."""
+    target, version = _store()
+    if not _present(target):
+        return pd.DataFrame()
+    frame = _history(target, version)
+    if frame.empty or user.is_admin():
+        return frame
+    keep = [may_see_upload(user, units) for units in frame["units"]]
+    return frame[keep].reset_index(drop=True)
+
+
+def original_exists(stored_path: str | None) -> bool:
+    return bool(stored_path) and Path(stored_path).is_file()
+
+
+def original(stored_path: str | None) -> bytes | None:
+    """The bytes kept for an upload, or None when the file is gone."""
+    if not stored_path:
+        return None
+    try:
+        return Path(stored_path).read_bytes()
+    except OSError:
+        return None
+
+
+@st.cache_data(**CACHE)
+def _submission_months(target: str, version: tuple) -> list[dt.date]:
+    with reading(target) as con:
+        if not _has(con, "uploads"):
+            return []
+        return [r[0] for r in con.execute(
+            "SELECT DISTINCT report_month FROM uploads WHERE state <> 'rolled_back' ORDER BY 1 DESC").fetchall()]
+
+
+def submission_months() -> list[dt.date]:
+    target, version = _store()
+    return _submission_months(target, version) if _present(target) else []
+
+
+@st.cache_data(**CACHE)
+def _submissions(target: str, version: tuple, month: dt.date, deadline_day: int) -> Submissions:
+    with reading(target) as con:
+        return submission_status(con, month, deadline_day)
+
+
+def submissions(month: dt.date, deadline_day: int) -> Submissions | None:
+    target, version = _store()
+    if not _present(target):
+        return None
+    return _submissions(target, version, month, deadline_day)
+
+
+@st.cache_data(**CACHE)
+def _units(target: str, version: tuple) -> pd.DataFrame:
+    with reading(target) as con:
+        if not _has(con, "units"):
+            return pd.DataFrame(columns=["unit", "region", "active", "source", "since"])
+        return con.execute(
+            "SELECT unit, region, active, source, since FROM units ORDER BY active DESC, region NULLS LAST, unit").df()
+
+
+def units() -> pd.DataFrame:
+    target, version = _store()
+    if not _present(target):
+        return pd.DataFrame(columns=["unit", "region", "active", "source", "since"])
+    return _units(target, version)
+
+
+@st.cache_data(**CACHE)
+def _users(target: str, version: tuple) -> list[dict]:
+    return accounts.list_users(target)
+
+
+def users() -> list[dict]:
+    target, version = _store()
+    return _users(target, version) if _present(target) else []
+
+
+@st.cache_data(**CACHE)
+def _audit(target: str, version: tuple, limit: int) -> list[dict]:
+    return accounts.audit_entries(target, limit)
+
+
+def audit(limit: int = 1000) -> list[dict]:
+    target, version = _store()
+    return _audit(target, version, limit) if _present(target) else []
