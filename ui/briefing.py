@@ -352,7 +352,7 @@ def _regions(b: Bulletin, lang: str, presenting_: bool) -> None:
                          t("col.region" if b.regions is not None else "col.unit"):
                              _name(r["region"] if b.regions is not None else r["unit"]),
                          t(f"m.{b.measure}"): fmt.measure(b.measure, r["value"], lang)})
-        _table(rows, t("slide.more_tied", count=len(table) - 15) if len(table) > 15 else "")
+        _table(rows, t("slide.more_rows", count=len(table) - 15) if len(table) > 15 else "")
 
 
 def _list(which: str, b: Bulletin, lang: str) -> None:
