@@ -18,6 +18,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.installed
+	@scripts/system-deps.sh
 	@if [ ! -e "$(DB)" ] && case "$(DB)" in ducklake:*) false;; *) true;; esac; then \
 		echo "No database at $(DB): building the demo database"; \
 		$(PY) -m loaders demo --db "$(DB)"; \
