@@ -101,7 +101,7 @@ def _problems_block(problems: list[Problem], data: bytes, name: str, index: int)
         st.download_button(t("up.download_marked"), lambda: annotated_workbook(data, name, problems, current),
                            file_name=f"{stem}_{t('up.marked_suffix')}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           icon=":material/download:", key=f"{KEY}marked_{index}")
+                           icon=":material/download:", key=f"{KEY}marked_{index}", on_click="ignore")
 
 
 def _summary(prepared: pipeline.Prepared, detected_month, lang_: str) -> None:
@@ -309,7 +309,8 @@ def history_tab(user: User) -> None:
                      state=states.get(row["state"], row["state"]), sha=row["sha256"]))
         if up.original_exists(row["stored_path"]):
             st.download_button(t("up.download_original"), lambda: up.original(row["stored_path"]) or b"",
-                               file_name=row["file_name"], icon=":material/download:", key=KEY + "original")
+                               file_name=row["file_name"], icon=":material/download:", key=KEY + "original",
+                               on_click="ignore")
         else:
             st.caption(t("up.original_missing"))
         if row["state"] != "active":
@@ -361,7 +362,7 @@ def template_tab(user: User) -> None:
     st.download_button(t("up.download_template"), lambda: build_template(unit=unit, month=fmt.parse_month_key(month)),
                        file_name=name, type="primary",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/download:", key=KEY + "template")
+                       icon=":material/download:", key=KEY + "template", on_click="ignore")
 
 
 # --- the page -----------------------------------------------------------------------

@@ -106,7 +106,7 @@ def browser():
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(60_000)  # generous: CI machines are sometimes busy
     yield page
     context.close()
 
@@ -181,7 +181,7 @@ def test_uploader_previews_commits_finds_it_in_history_and_rolls_it_back(app, pa
     page.get_by_role("tab", name="上传记录").click()
     see(page, "2021年4月，3 行，在用；SHA-256")
     with page.expect_download() as download:
-        page.get_by_role("button", name="下载原件").click()
+        page.locator('[data-testid="stDownloadButton"]', has_text="下载原件").click()
     saved = tmp_path / "original.xlsx"
     download.value.save_as(saved)
     assert rows(db, "SELECT sha256 FROM uploads") == [(hashlib.sha256(saved.read_bytes()).hexdigest(),)]
@@ -203,7 +203,7 @@ def test_a_file_with_another_units_rows_is_refused_with_their_names(app, page):
     see(page, "表中有不属于您账号的单位：市医保局、市卫生健康委。您只能报送：市教育局。")
     idle(page)
     assert page.get_by_role("button", name="确认导入").count() == 0
-    assert page.get_by_role("button", name="下载标注问题的原表").count() == 1
+    assert page.locator('[data-testid="stDownloadButton"]', has_text="下载标注问题的原表").count() == 1
     assert rows(db, "SELECT count(*) FROM audit_log WHERE action = 'upload_refused' AND actor = 'solo'") == [(1,)]
 
 
