@@ -46,6 +46,7 @@ def _prepare(upload, user: User, month: str, unit: str, sheet: str):
     key = (upload.file_id, month, unit, sheet)
     if key not in cache:
         data = upload.getvalue()
+        pipeline.keep_received(data, upload.name, db_target())
         bar, progress = _progress_bar("up.checking") if len(data) > LARGE_FILE else (None, None)
         options = dict(month=fmt.parse_month_key(month) if month else None, sheet=sheet or None, progress=progress)
         chosen_unit = unit or up.default_unit(user)

@@ -216,7 +216,7 @@ def ingest(
     try:
         prepared = prepare(data, file_name, month=month, unit=unit, region=region, sheet=sheet, progress=progress)
     except FileRefused as refused:
-        _keep_refused(data, display, db)
+        keep_received(data, display, db)
         return FileReport(file=display, status="rejected", problems=refused.problems)
     if dry_run:
         report = _report(prepared, "checked" if not prepared.problems else "rejected")
@@ -229,12 +229,13 @@ def ingest(
         prepared, db, keep_going=keep_going, loaded_by=loaded_by, submitted_at=submitted_at, progress=progress
     )
     if report.status == "rejected":
-        _keep_refused(data, display, db)
+        keep_received(data, display, db)
     return report
 
 
-def _keep_refused(data: bytes, file_name: str, db: str) -> None:
-    """A refused file is kept too, so nobody has to ask the clerk for it again."""
+def keep_received(data: bytes, file_name: str, db: str) -> None:
+    """Every file received is kept by its hash, refused ones too, so nobody has to
+    ask the clerk for it again."""
     if data:
         try:
             store.keep_original(data, file_name, db)

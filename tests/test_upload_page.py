@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -324,10 +326,13 @@ def test_the_same_file_twice_changes_nothing(env):
     assert "内容相同，未作改动" in texts(at)
 
 
-def test_a_refused_file_says_why(env):
-    at = drop(signed_in("clerk", lang="en"), ("notes.xlsx", wb.xlsx({"Sheet1": [["会议纪要"], ["今天开会"]]})))
+def test_a_refused_file_says_why_and_is_kept(env):
+    data = wb.xlsx({"Sheet1": [["会议纪要"], ["今天开会"]]})
+    at = drop(signed_in("clerk", lang="en"), ("notes.xlsx", data))
     assert "The file cannot be read as a ledger" in texts(at)
     assert "- No ledger found: no sheet has headers such as 项目名称 and 进展情况" in texts(at)
+    kept = Path(os.environ["TAIZHANG_UPLOADS"]) / f"{hashlib.sha256(data).hexdigest()}.xlsx"
+    assert kept.read_bytes() == data  # nothing is lost, even a refused file
 
 
 def test_many_problems_go_in_a_table(env):
