@@ -180,7 +180,10 @@ def test_unit_named_like_markup_shows_as_text(server, browser):
         page.goto(f"{server}/regions?region=西山县", wait_until="domcontentloaded")
         settle(page)
         assert page.locator("script", has_text="alert(1)").count() == 0
-        assert "<script>alert(1)</script>" in page.locator(".js-plotly-plot").last.inner_text()
+        units_chart = page.locator(".js-plotly-plot").last
+        units_chart.scroll_into_view_if_needed()
+        units_chart.locator("text", has_text="alert(1)").first.wait_for(timeout=15_000)
+        assert "<script>alert(1)</script>" in units_chart.text_content()
         assert not dialogs
     finally:
         context.close()
