@@ -1,6 +1,9 @@
 """App connections cannot reach server files, and cannot be talked out of it."""
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import duckdb
 import pytest
 
@@ -34,3 +37,44 @@ def test_app_connections_refuse_file_access_and_config_changes(db, sql, mode):
         with pytest.raises(duckdb.Error):
             con.execute(sql)
         assert con.execute("SELECT count(*) FROM tasks").fetchone()[0] == 3  # still works for its own data
+
+
+def _html_calls():
+    """Every call that puts raw HTML on a page: st.html, components.html, unsafe_allow_html=True."""
+    root = Path(__file__).resolve().parent.parent
+    for path in sorted([root / "dashboard.py", *(root / "app_pages").glob("*.py"), *(root / "ui").glob("*.py")]):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = {
+            target.id
+            for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            unsafe = any(k.arg == "unsafe_allow_html" and getattr(k.value, "value", False) is True for k in node.keywords)
+            if name == "html" or unsafe:
+                yield f"{path.name}:{node.lineno}", node.args[0] if node.args else None, constants
+
+
+def test_raw_html_is_only_ever_a_constant_never_data():
+    """Unit names like <script> must show as text: no user data reaches raw HTML (SECURITY.md)."""
+    calls = list(_html_calls())
+    assert len(calls) >= 3, "the scan found too few raw-HTML calls; is it still looking at the right files?"
+    for place, arg, constants in calls:
+        literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+        constant = isinstance(arg, ast.Name) and arg.id in constants
+        # An f-string may carry configured numbers only (the upload limit), never text.
+        numbers = isinstance(arg, ast.JoinedStr) and all(
+            isinstance(part, ast.Constant) or (isinstance(part.value, ast.Name) and part.value.id in NUMERIC_NAMES)
+            for part in arg.values
+        )
+        assert literal or constant or numbers, f"{place} passes a computed value to raw HTML"
+
+
+# Names allowed inside raw-HTML f-strings: each is an int from the settings.
+NUMERIC_NAMES = {"limit"}
