@@ -78,3 +78,13 @@ def test_raw_html_is_only_ever_a_constant_never_data():
 
 # Names allowed inside raw-HTML f-strings: each is an int from the settings.
 NUMERIC_NAMES = {"limit"}
+
+
+def test_streamlit_production_settings():
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["maxUploadSize"] == 50
+    assert config["browser"]["gatherUsageStats"] is False
