@@ -337,6 +337,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+STORAGE_FAILURES = {
+    "denied": ("无法写入“{path}”：没有写入权限。正在导入的文件未写入，数据库保持原样；请检查该文件及其所在文件夹的权限。",
+               "Cannot write '{path}': permission denied. The file being loaded was not written and the database "
+               "is as it was; check the permissions of the file and its folder."),
+    "full": ("无法写入“{path}”：磁盘空间不足（或超出文件大小限制）。正在导入的文件未写入，数据库保持原样；请清理磁盘空间后重新导入。",
+             "Cannot write '{path}': the disk is full (or a file size limit was reached). The file being loaded "
+             "was not written and the database is as it was; free some disk space and load it again."),
+}
+
+
+def _storage_failure(error: Exception, lang: str, args) -> str | None:
+    """A clear message for a database or upload folder that cannot be written
+    (permissions, read-only file system, full disk) instead of the raw OS or
+    DuckDB text. None for anything else."""
+    import errno
+
+    text = str(error)
+    code = getattr(error, "errno", None)
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text or "Read-only file system" in text:
+        kind = "denied"
+    elif code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or any(
+        word in text for word in ("No space left on device", "Disk quota exceeded", "File too large")
+    ):
+        kind = "full"
+    else:
+        return None
+    quoted = re.search(r'"([^"]+)"', text)
+    path = getattr(error, "filename", None) or (quoted.group(1) if quoted else None) or db_target(getattr(args, "db", None))
+    if Path(str(path)).name.startswith(".") and str(path).endswith(".tmp"):
+        path = Path(str(path)).parent  # store.keep_original's temporary file: name its folder
+    zh, en = STORAGE_FAILURES[kind]
+    return (zh if lang == "zh" else en).format(path=path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -350,7 +384,10 @@ def main(argv: list[str] | None = None) -> int:
         from taizhang.database import StoreError
 
         lang = _lang(getattr(args, "lang", None))
-        if isinstance(error, StoreError):
+        storage = _storage_failure(error, lang, args) if args.command in ("ingest", "demo") else None
+        if storage:
+            print(storage, file=sys.stderr)
+        elif isinstance(error, StoreError):
             print(str(error), file=sys.stderr)
         else:
             print(("出错了：" if lang == "zh" else "error: ") + f"{type(error).__name__}: {error}", file=sys.stderr)
