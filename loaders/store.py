@@ -47,8 +47,14 @@ def keep_original(data: bytes, file_name: str, db: str) -> Path:
     path = folder / f"{digest}{suffix}"
     if not path.exists():
         tmp = path.with_name(f".{digest}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except BaseException as error:
+            tmp.unlink(missing_ok=True)  # a full disk must not keep half a copy
+            if isinstance(error, OSError) and not error.filename:
+                error.filename = str(folder)  # a failed write() names no file: say where
+            raise
     return path
 
 

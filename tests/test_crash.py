@@ -334,3 +334,82 @@ def test_database_locked_by_another_writer_gives_a_clear_message(world, tmp_path
     assert read_state(db) == world.before
     assert cli(["ingest", str(world.big), "--db", db]).returncode == 0  # once released, it loads
     assert read_state(db) == world.after
+
+
+def _can_mount_tmpfs() -> bool:
+    unshare = shutil.which("unshare")
+    if not unshare or os.geteuid() != 0:
+        return False
+    probe = subprocess.run([unshare, "--mount", "--propagation", "private", "sh", "-c",
+                            "mount -t tmpfs -o size=64k tmpfs /mnt && umount /mnt"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs a private mount namespace (unshare, root) for a real full disk")
+@pytest.mark.parametrize("room", ["no-room-for-the-original"])
+def test_full_disk_gives_a_clear_message_and_keeps_everything(world, tmp_path, room):
+    """A real ENOSPC: the database lives on a small tmpfs mounted in a private
+    mount namespace, which disappears with the process (nothing to unmount)."""
+    mount = tmp_path / "mnt"
+    out = tmp_path / "out"
+    mount.mkdir()
+    out.mkdir()
+    base = world.base_db.stat().st_size
+    # Room for the database and, in the second case, the kept original, but not for the new rows.
+    size = base + 64 * 1024 if room == "no-room-for-the-original" else base + world.big.stat().st_size + 512 * 1024
+    script = (
+        f'mount -t tmpfs -o size={size} tmpfs "{mount}" && cp "{world.base_db}" "{mount}/t.duckdb" && '
+        f'"{sys.executable}" -m loaders --lang en ingest "{world.big}" --db "{mount}/t.duckdb" '
+        f'> "{out}/stdout" 2> "{out}/stderr"; echo $? > "{out}/rc"; df -k "{mount}" > "{out}/df"; '
+        f'cp -a "{mount}/." "{out}/state/"'
+    )
+    subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c", script],
+                   check=True, cwd=ROOT, env=child_env(), timeout=300)
+    stderr = (out / "stderr").read_text()
+    assert (out / "rc").read_text().strip() == "1", stderr
+    assert "Traceback" not in stderr, stderr
+    assert "the disk is full" in stderr and "database is as it was" in stderr, stderr
+    state = out / "state"
+    assert not list((state / "uploads").glob(".*.tmp")) if (state / "uploads").exists() else True, "a partial copy was left"
+    db = str(state / "t.duckdb")
+    assert read_state(db) == world.before
+    # With room again, the same load goes through.
+    assert check_recovered(world, db) == "before"
+
+
+def _file_size_limit(limit: int):
+    """For a child: writes beyond `limit` bytes fail with EFBIG (a real OS
+    failure that needs no root), instead of SIGXFSZ killing the process."""
+
+    def apply():
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+@pytest.mark.parametrize("where", ["original"])
+def test_write_failing_mid_load_gives_a_clear_message_and_keeps_everything(world, tmp_path, where):
+    """RLIMIT_FSIZE makes the kept original (1 MB limit) or DuckDB's WAL at
+    COMMIT (a limit above the original and the database, below the WAL) fail
+    for real. The failed COMMIT used to be hidden by ROLLBACK's 'no
+    transaction is active' and retried 20 times as a commit conflict; a half
+    written original used to stay behind as a .tmp file."""
+    db = world.fresh_db(tmp_path / "limited")
+    limit = 1 << 20 if where == "original" else max(world.big.stat().st_size, Path(db).stat().st_size) + (256 << 10)
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders", "--lang", "en", "ingest", str(world.big), "--db", db],
+        capture_output=True, text=True, cwd=ROOT, env=child_env(), timeout=300, preexec_fn=_file_size_limit(limit),
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "rollback" not in result.stderr, result.stderr
+    assert "file size limit" in result.stderr and "database is as it was" in result.stderr, result.stderr
+    assert ("uploads" if where == "original" else ".wal") in result.stderr, result.stderr
+    assert not list((Path(db).parent / "uploads").glob(".*.tmp")), "half an original was left behind"
+    assert read_state(db) == world.before
+    assert check_recovered(world, db) == "before"
+    print(f"{where}: failed in {elapsed:.1f} s")
