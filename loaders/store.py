@@ -85,6 +85,17 @@ def _retry_on_conflict(attempt_write):
     raise AssertionError("unreachable")
 
 
+def _rollback_quietly(con) -> None:
+    """ROLLBACK after a failed statement. A failed COMMIT (e.g. the disk is full)
+    has already ended the transaction, and ROLLBACK then raises 'no transaction
+    is active', which would hide the real error and, being a
+    TransactionException, be retried as if it were a commit conflict."""
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
 def write(db: str, **kwargs) -> WriteResult:
     """One file's rows, in one transaction; retried whole if a concurrent commit conflicts."""
     return _retry_on_conflict(lambda: _write_once(db, **kwargs))
@@ -188,7 +199,7 @@ def _write_once(
                 )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback_quietly(con)
             raise
         finally:
             con.unregister("incoming")
@@ -238,6 +249,6 @@ def _rollback_once(db: str, upload_id: str, actor: str | None) -> dict:
             audit(con, actor, "rollback", upload_id, file=row[1], removed=int(removed), restored=int(restored))
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            _rollback_quietly(con)
             raise
     return {"removed": int(removed), "restored": int(restored), "restored_uploads": restored_uploads}

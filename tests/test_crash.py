@@ -346,7 +346,7 @@ def _can_mount_tmpfs() -> bool:
 
 
 @pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs a private mount namespace (unshare, root) for a real full disk")
-@pytest.mark.parametrize("room", ["no-room-for-the-original"])
+@pytest.mark.parametrize("room", ["no-room-for-the-original", "no-room-for-the-rows"])
 def test_full_disk_gives_a_clear_message_and_keeps_everything(world, tmp_path, room):
     """A real ENOSPC: the database lives on a small tmpfs mounted in a private
     mount namespace, which disappears with the process (nothing to unmount)."""
@@ -390,7 +390,7 @@ def _file_size_limit(limit: int):
     return apply
 
 
-@pytest.mark.parametrize("where", ["original"])
+@pytest.mark.parametrize("where", ["original", "wal"])
 def test_write_failing_mid_load_gives_a_clear_message_and_keeps_everything(world, tmp_path, where):
     """RLIMIT_FSIZE makes the kept original (1 MB limit) or DuckDB's WAL at
     COMMIT (a limit above the original and the database, below the WAL) fail
