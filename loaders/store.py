@@ -68,9 +68,18 @@ def already_loaded(con, digest: str) -> str | None:
 CONFLICT_RETRIES = 20
 
 
+# A COMMIT that fails on these is a TransactionException too ("Failed to commit:
+# Could not write file ...wal: No space left on device"), but no retry can help.
+_IO_FAILURES = ("No space left", "Disk quota", "File too large", "Permission denied", "Read-only file system",
+                "Could not write", "IO Error")
+
+
 def _is_conflict(error: Exception) -> bool:
     """DuckLake's optimistic concurrency: another process committed first."""
-    return isinstance(error, duckdb.TransactionException) or "conflict" in str(error).lower()
+    text = str(error)
+    if any(failure in text for failure in _IO_FAILURES):
+        return False
+    return isinstance(error, duckdb.TransactionException) or "conflict" in text.lower()
 
 
 def _retry_on_conflict(attempt_write):

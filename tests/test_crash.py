@@ -35,6 +35,7 @@ import duckdb
 import pytest
 import xlsxwriter
 
+from loaders import store
 from loaders.pipeline import ingest
 from taizhang import database
 
@@ -165,6 +166,7 @@ def check_recovered(world: World, db: str) -> str:
 CHILD = r"""
 import sys
 from pathlib import Path
+from loaders import store
 from loaders.pipeline import ingest
 
 path, db = sys.argv[1], sys.argv[2]
@@ -413,3 +415,20 @@ def test_write_failing_mid_load_gives_a_clear_message_and_keeps_everything(world
     assert read_state(db) == world.before
     assert check_recovered(world, db) == "before"
     print(f"{where}: failed in {elapsed:.1f} s")
+
+
+def test_io_failures_at_commit_are_not_retried_as_conflicts():
+    full = duckdb.TransactionException(
+        'TransactionContext Error: Failed to commit: Could not write file "/d/t.duckdb.wal": No space left on device')
+    attempts = []
+
+    def attempt():
+        attempts.append(1)
+        raise full
+
+    with pytest.raises(duckdb.TransactionException):
+        store._retry_on_conflict(attempt)
+    assert len(attempts) == 1
+    assert store._is_conflict(duckdb.TransactionException(
+        "TransactionContext Error: Failed to commit: Failed to commit DuckLake transaction: Transaction conflict - "
+        'attempting to insert into table with index "2" - but another transaction has deleted from it'))
