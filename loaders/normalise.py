@@ -99,10 +99,16 @@ def _text(values: pa.Array | None, n: int) -> pa.Array:
     return _clean_text(values)
 
 
+# Python's \s, which clean.normalise_text collapses: wider than RE2's \s
+# ([\t\n\f\r ]), it also takes the vertical tab, \x1c-\x1f, NEL, U+2028/2029
+# and the Unicode spaces NFKC leaves alone.
+_WHITESPACE_RUN = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]+"
+
+
 def _clean_text(values: pa.Array) -> pa.Array:
     text = pc.utf8_normalize(values, "NFKC")
     text = pc.replace_substring_regex(text, "[\u200b\u200c\u200d\u2060\ufeff]", "")
-    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, r"\s+", " "))
+    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, _WHITESPACE_RUN, " "))
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
