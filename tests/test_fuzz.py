@@ -4,8 +4,9 @@ Hypothesis builds workbooks the way offices make them and the way nobody
 should: header words from loaders/aliases.py mixed with junk, title rows,
 merged regions, blank bands, huge and negative numbers, odd dates, 30k-char
 text, full-width and control characters, "<script>", "=1+1". Each is written
-as .xlsx (openpyxl), .xls (xlwt) or CSV (UTF-8, UTF-8 with BOM, GB18030) and
-ingested into a real DuckDB file. Whatever the input:
+as .xlsx (openpyxl; or xlsxwriter, with formulas and their saved values), .xls
+(xlwt), an HTML table saved as .xls (UTF-8 or GBK), or CSV (UTF-8, UTF-8 with
+BOM, GB18030) and ingested into a real DuckDB file. Whatever the input:
 
 - `ingest` returns a FileReport (loaded, rejected or unchanged) and never raises;
 - a rejected file leaves the database file byte for byte as it was;
@@ -25,6 +26,7 @@ import contextlib
 import csv
 import datetime as dt
 import hashlib
+import html
 import io
 import os
 import re
@@ -33,12 +35,15 @@ import tempfile
 import threading
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 import duckdb
 import openpyxl
 import psutil
 import pytest
+import xlsxwriter
+import xlsxwriter.exceptions
 import xlwt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -267,7 +272,7 @@ def _xlsx_value(value):
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     if isinstance(value, float) and value != value:
-        return None if hash(value) % 2 else "NaN"
+        return "NaN"  # openpyxl would write <v>nan</v>, which no spreadsheet program does
     return value
 
 
@@ -343,6 +348,76 @@ def _safe_sheet_name(name: str, used: list[str]) -> str:
     return name
 
 
+def write_xlsxwriter(book: BookSpec) -> bytes:
+    """The other xlsx writer: cells with formulas and their saved values (what
+    Excel and WPS write, and openpyxl cannot), dates as formatted numbers."""
+    buf = io.BytesIO()
+    out = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                    "strings_to_numbers": False, "nan_inf_to_errors": True})
+    date_format = out.add_format({"num_format": "yyyy-mm-dd"})
+    used: list[str] = []
+    for index, spec in enumerate(book.sheets):
+        name = _safe_sheet_name(spec.name, used)
+        used.append(name)
+        ws = out.add_worksheet(name)
+        for r, row in enumerate(spec.rows):
+            for c, value in enumerate(row):
+                if value is None or r > 1_048_575 or c > 16_383:
+                    continue
+                if isinstance(value, str):
+                    value = value[:32767]
+                    if value.startswith("="):
+                        ws.write_formula(r, c, value, None, 2)
+                    elif zlib.crc32(value.encode("utf-8", "replace")) % 3 == 0:
+                        # The cell as a formula whose saved result is the text ("=IF(...)" columns).
+                        ws.write_formula(r, c, '="' + value.replace('"', '""')[:200] + '"', None, value)
+                    else:
+                        ws.write_string(r, c, value)
+                elif isinstance(value, (dt.date, dt.datetime)):
+                    ws.write_datetime(r, c, value, date_format)
+                elif isinstance(value, bool):
+                    ws.write_boolean(r, c, value)
+                elif isinstance(value, int) and abs(value) >= 2**53:
+                    ws.write_number(r, c, float(value))
+                else:
+                    ws.write_number(r, c, value)
+        for r0, c0, r1, c1 in spec.merges:
+            if (r0, c0) != (r1, c1):
+                try:
+                    ws.merge_range(r0, c0, r1, c1, None)
+                except xlsxwriter.exceptions.OverlappingRange:
+                    pass
+        if spec.hidden and index:
+            ws.hide()
+    out.close()
+    return buf.getvalue()
+
+
+def write_html(book: BookSpec, charset: str) -> bytes:
+    """An HTML page of tables saved under an .xls name, as web systems export:
+    merged regions become rowspan/colspan, overlapping ones included."""
+    parts = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+             f"<title>{html.escape(book.stem)}</title></head><body>"]
+    for spec in book.sheets:
+        spans, covered = {}, set()
+        for r0, c0, r1, c1 in spec.merges:
+            spans[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
+            covered |= {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)} - {(r0, c0)}
+        parts.append('<table border="1">')
+        for r, row in enumerate(spec.rows):
+            parts.append("<tr>")
+            for c, value in enumerate(row):
+                if (r, c) in covered:
+                    continue
+                rowspan, colspan = spans.get((r, c), (1, 1))
+                attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+                parts.append(f"<td{attrs}>{html.escape(csv_text(value))}</td>")
+            parts.append("</tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "".join(parts).encode(charset, errors="replace")
+
+
 def csv_text(value) -> str:
     if value is None:
         return ""
@@ -365,11 +440,16 @@ def write_csv(book: BookSpec, encoding: str, delimiter: str = ",") -> bytes:
 def files(draw) -> tuple[bytes, str, BookSpec]:
     """(bytes, file name, spec) in one of the formats the loader reads."""
     book = draw(books())
-    kind = draw(st.sampled_from(["xlsx", "xls", "csv-utf-8", "csv-utf-8-sig", "csv-gb18030"]))
+    kind = draw(st.sampled_from(["xlsx", "xlsxwriter", "xls", "html-utf-8", "html-gbk",
+                                 "csv-utf-8", "csv-utf-8-sig", "csv-gb18030"]))
     if kind == "xlsx":
         return write_xlsx(book), book.stem + ".xlsx", book
+    if kind == "xlsxwriter":
+        return write_xlsxwriter(book), book.stem + draw(st.sampled_from([".xlsx", ".xlsm"])), book
     if kind == "xls":
         return write_xls(book), book.stem + ".xls", book
+    if kind.startswith("html"):
+        return write_html(book, kind[5:]), book.stem + ".xls", book
     encoding = kind[4:]
     delimiter = draw(st.sampled_from([",", ",", "\t", ";"]))
     return write_csv(book, encoding, delimiter), book.stem + ".csv", book
@@ -577,7 +657,7 @@ def ingest_options(book: BookSpec) -> dict:
 # --------------------------------------------------------------------------
 
 FUZZ = settings(
-    max_examples=60,
+    max_examples=120,
     deadline=None,
     derandomize=True,
     database=None,
@@ -604,7 +684,7 @@ def test_random_workbooks_load_or_are_refused_cleanly(case, fuzz_dir, bounds):
         ingest_and_check(data, name, os.path.join(fuzz_dir, "random.duckdb"), **ingest_options(book))
 
 
-@settings(FUZZ, max_examples=15)
+@settings(FUZZ, max_examples=25)
 @given(case=files())
 def test_random_workbooks_dry_run_and_keep_going(case, fuzz_dir):
     data, name, book = case
@@ -618,7 +698,7 @@ def test_random_workbooks_dry_run_and_keep_going(case, fuzz_dir):
     ingest_and_check(data, name, db, **{**ingest_options(book), "keep_going": True})
 
 
-@settings(FUZZ, max_examples=120)
+@settings(FUZZ, max_examples=200)
 @given(case=damaged_files())
 def test_damaged_fixture_files_never_escape(case, fuzz_dir, bounds):
     data, name = case
