@@ -88,3 +88,20 @@ def test_streamlit_production_settings():
     assert config["server"]["enableXsrfProtection"] is True
     assert config["server"]["maxUploadSize"] == 50
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_sql_in_names_and_filters_is_only_data(tmp_path):
+    """Bound parameters everywhere: a unit or region named like SQL is just a name."""
+    import datetime as dt
+
+    import metrics
+
+    evil = "x'); DROP TABLE task_rows; --"
+    data = wb.xlsx({"台账": [["台账（2021年4月）"], ["县区", "责任单位", "项目名称", "进展情况"], [evil, evil, "修路", "已完成"]]})
+    db = str(tmp_path / "sql.duckdb")
+    assert ingest(data, "evil.xlsx", db).status == "loaded"
+    month = dt.date(2021, 4, 1)
+    with database.reading(db) as con:
+        assert metrics.kpis(con, month, region=evil)["tasks"].value == 1
+        assert metrics.unit_tasks(con, month, evil, evil)["title"].tolist() == ["修路"]
+        assert con.execute("SELECT count(*) FROM task_rows").fetchone()[0] == 1
