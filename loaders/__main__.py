@@ -381,12 +381,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last line of defence: a message, never a traceback
-        from taizhang.database import StoreError
+        from taizhang.database import LOCK_WAIT_SECONDS, StoreBusy, StoreError
 
         lang = _lang(getattr(args, "lang", None))
         storage = _storage_failure(error, lang, args) if args.command in ("ingest", "demo") else None
         if storage:
             print(storage, file=sys.stderr)
+        elif isinstance(error, StoreBusy) and lang == "zh":
+            print(f"数据库 {db_target(getattr(args, 'db', None))} 被另一个程序占用超过 {LOCK_WAIT_SECONDS:g} 秒，"
+                  f"本次未写入，数据库保持原样；请等对方完成后再试。", file=sys.stderr)
         elif isinstance(error, StoreError):
             print(str(error), file=sys.stderr)
         else:

@@ -334,6 +334,15 @@ def test_database_locked_by_another_writer_gives_a_clear_message(world, tmp_path
     assert f"The database {db} stayed locked by another process" in result.stderr, result.stderr
     assert waited < 60  # gave up after the short wait, not the default minute
     assert read_state(db) == world.before
+    with subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()", db],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=child_env(),
+    ) as holder:
+        assert holder.stdout.readline().strip() == "held"
+        zh = subprocess.run([sys.executable, "-m", "loaders", "--lang", "zh", "ingest", str(world.big), "--db", db],
+                            capture_output=True, text=True, cwd=ROOT, env=child_env(TAIZHANG_LOCK_WAIT="0.5"), timeout=120)
+        holder.stdin.close()
+    assert zh.returncode == 1 and f"数据库 {db} 被另一个程序占用超过 0.5 秒" in zh.stderr, zh.stderr
     assert cli(["ingest", str(world.big), "--db", db]).returncode == 0  # once released, it loads
     assert read_state(db) == world.after
 
