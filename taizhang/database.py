@@ -126,18 +126,21 @@ def _attach_lake(target: str, read_only: bool) -> duckdb.DuckDBPyConnection:
         suffix = f" ({', '.join(options)})" if options else ""
         con.execute(f"ATTACH {_quote(target)} AS {LAKE_ALIAS}{suffix}")
         con.execute(f"USE {LAKE_ALIAS}")
+        _lock_down_lake(con)
     except BaseException:
         con.close()
         raise
     return con
 
 
-def _lock_down(con: duckdb.DuckDBPyConnection, target: str) -> duckdb.DuckDBPyConnection:
+def _lock_down_lake(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """No query on an app connection may read or write server files, attach other
     databases or load extensions, and no query may undo that (SECURITY.md).
-    A lake keeps access to its own data path, where it writes Parquet files."""
+    A DuckDB file is opened with LOCKED_DOWN; a lake is attached first (which
+    needs its extensions and catalog) and keeps access to its own data path,
+    where it writes Parquet files. Each lake connection is its own instance."""
     data_path = os.environ.get("TAIZHANG_DATA_PATH")
-    if is_lake(target) and data_path:
+    if data_path:
         con.execute("SET allowed_directories = ?", [[data_path.rstrip("/") + "/"]])
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
@@ -149,15 +152,26 @@ def _is_lock_error(error: Exception) -> bool:
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
 
 
+# Set when the file is opened, not per connection: connections to one file in one
+# process share a single DuckDB instance, whose configuration, once locked, no
+# later connection may SET again.
+LOCKED_DOWN = {"enable_external_access": False, "lock_configuration": True}
+
+
+def _is_busy(error: Exception) -> bool:
+    """Another process holds the file, or this process has it open in the other mode."""
+    return _is_lock_error(error) or "different configuration" in str(error)
+
+
 def _open(target: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait
     delay = 0.01
     while True:
         try:
-            return duckdb.connect(target, read_only=read_only)
-        except duckdb.IOException as error:
-            if not _is_lock_error(error) or time.monotonic() >= deadline:
-                if _is_lock_error(error):
+            return duckdb.connect(target, read_only=read_only, config=LOCKED_DOWN)
+        except (duckdb.IOException, duckdb.ConnectionException) as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                if _is_busy(error):
                     raise StoreBusy(target, wait) from error
                 raise
         time.sleep(delay * (1 + random.random()))
@@ -194,7 +208,6 @@ def reading(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Itera
             raise NoDatabase(target)
         con = _open(target, read_only=True, wait=wait)
     try:
-        _lock_down(con, target)
         yield con
     finally:
         con.close()
@@ -210,7 +223,6 @@ def writing(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Itera
         Path(target).parent.mkdir(parents=True, exist_ok=True)
         con = _open(target, read_only=False, wait=wait)
     try:
-        _lock_down(con, target)
         ensure_schema(con)
         yield con
     finally:

@@ -105,3 +105,28 @@ def test_sql_in_names_and_filters_is_only_data(tmp_path):
         assert metrics.kpis(con, month, region=evil)["tasks"].value == 1
         assert metrics.unit_tasks(con, month, evil, evil)["title"].tolist() == ["修路"]
         assert con.execute("SELECT count(*) FROM task_rows").fetchone()[0] == 1
+
+
+def test_many_connections_in_one_process_with_a_writer_among_them(db):
+    """Page runs share one DuckDB instance per file: the locked configuration must not
+    make the second connection fail, and a writer in the same process waits its turn."""
+    import threading
+
+    errors = []
+
+    def view_pages():
+        for _ in range(30):
+            try:
+                with database.reading(db) as con:
+                    con.execute("SELECT count(*) FROM tasks").fetchone()
+            except Exception as error:  # noqa: BLE001 - any failure is the finding
+                errors.append(repr(error))
+
+    threads = [threading.Thread(target=view_pages) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    report = ingest(wb.city_ledger_xlsx(), "city.xlsx", db)
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert report.status == "loaded"
