@@ -13,8 +13,8 @@ BOM, GB18030) and ingested into a real DuckDB file. Whatever the input:
 - a loaded file's rows in `tasks` number rows_loaded, with contract statuses;
 - every problem has a catalogue code and renders in Chinese and English.
 
-The second half takes real fixture files (tests/workbooks.py) and damages
-their bytes: flips, inserts, deletions, truncation, and the same inside the
+The second half takes real fixture files (tests/workbooks.py), and now and
+then a random ledger from the first half, and damages their bytes: flips, inserts, deletions, truncation, and the same inside the
 XML parts of an .xlsx. Nothing may escape, hang or balloon.
 
 Examples are derandomized and capped, so CI runs the same cases every time;
@@ -524,7 +524,11 @@ def mutate_zip_part(data: bytes, part_choice: float, ops) -> bytes:
 
 @st.composite
 def damaged_files(draw) -> tuple[bytes, str]:
-    data, name = draw(st.sampled_from(FIXTURES))
+    """A fixture file (mostly) or a random ledger from files(), damaged."""
+    if draw(st.integers(0, 4)) < 4:
+        data, name = draw(st.sampled_from(FIXTURES))
+    else:
+        data, name, _ = draw(files())
     if data.startswith(b"PK") and draw(st.booleans()):
         return mutate_zip_part(data, draw(st.floats(0, 1)), draw(byte_ops)), name
     return mutate(data, draw(byte_ops)), name
