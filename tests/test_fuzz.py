@@ -14,8 +14,9 @@ BOM, GB18030) and ingested into a real DuckDB file. Whatever the input:
 - every problem has a catalogue code and renders in Chinese and English.
 
 The second half takes real fixture files (tests/workbooks.py), and now and
-then a random ledger from the first half, and damages their bytes: flips, inserts, deletions, truncation, and the same inside the
-XML parts of an .xlsx. Nothing may escape, hang or balloon.
+then a random ledger from the first half, and damages their bytes: flips,
+inserts, deletions, truncation, and the same inside the XML parts of an
+.xlsx. Nothing may escape, hang (20 s) or balloon (RSS up 600 MB).
 
 Examples are derandomized and capped, so CI runs the same cases every time;
 benchmarks/fuzz_long.py runs the same generators with many more examples.
