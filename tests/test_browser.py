@@ -7,70 +7,16 @@ Skipped only when /usr/bin/chromium is missing (CI installs it).
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.dbfixtures import SAMPLE_JUNE_ORDER, sample_config, sample_db
+from tests.served import CHROMIUM, chromium, needs_chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("TAIZHANG_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 CONTRACT_PATHS = ["/", "/regions", "/rankings", "/investment", "/units", "/upload", "/submissions", "/briefing"]
-
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve(db: Path, port: int | None = None, env: dict | None = None, timeout: float = 60):
-    """`streamlit run dashboard.py` on a free port with TAIZHANG_DB=db; yields the base URL."""
-    port = port or free_port()
-    environment = {**os.environ, "TAIZHANG_DB": str(db), **(env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-               "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {process.returncode}: {process.stdout.read().decode()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy in time")
-            time.sleep(0.25)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-
 
 def settle(page, timeout: float = 30_000) -> None:
     """Wait until the app has rendered and no script run is in progress."""
@@ -110,13 +56,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        yield browser
-        browser.close()
+    with chromium() as instance:
+        yield instance
 
 
 @needs_chromium

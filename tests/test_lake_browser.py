@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests import pgserver
-from tests.test_browser import CHROMIUM, launch, serve
+from tests.served import CHROMIUM, launch, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,25 +7,20 @@ Skipped only when /usr/bin/chromium is missing (CI installs it).
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from taizhang.database import reading
 from tests import workbooks as wb
+from tests.served import CHROMIUM, chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path(os.environ.get("TAIZHANG_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 PASSWORD = "correct horse"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CITY_FILE = "江州市市直单位台账（2021年4月）.xlsx"
@@ -33,46 +28,10 @@ CITY_FILE = "江州市市直单位台账（2021年4月）.xlsx"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def cli(*args: str, env: dict, stdin: str | None = None) -> None:
     done = subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-
-
-@contextlib.contextmanager
-def serve(env: dict, timeout: float = 60):
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
-               "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {process.stdout.read().decode()[-2000:]}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy in time")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -89,17 +48,14 @@ def app(tmp_path_factory):
                               ("target", "uploader", ["市教育局"])]:
         unit_args = [arg for unit in units for arg in ("--unit", unit)]
         cli("users", "add", name, "--role", role, *unit_args, "--password-stdin", env=env, stdin=PASSWORD + "\n")
-    with serve(env) as base:
+    with serve(env=env) as base:
         yield base, str(db)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    with chromium() as instance:
+        yield instance
 
 
 @pytest.fixture
@@ -203,7 +159,9 @@ def test_a_file_with_another_units_rows_is_refused_with_their_names(app, page):
     see(page, "表中有不属于您账号的单位：市医保局、市卫生健康委。您只能报送：市教育局。")
     idle(page)
     assert page.get_by_role("button", name="确认导入").count() == 0
-    assert page.locator('[data-testid="stDownloadButton"]', has_text="下载标注问题的原表").count() == 1
+    marked = page.locator('[data-testid="stDownloadButton"]', has_text="下载标注问题的原表")
+    marked.first.wait_for()  # drawn just after the problem list; a busy machine is slow
+    assert marked.count() == 1
     assert rows(db, "SELECT count(*) FROM audit_log WHERE action = 'upload_refused' AND actor = 'solo'") == [(1,)]
 
 
