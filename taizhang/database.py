@@ -160,7 +160,8 @@ LOCKED_DOWN = {"enable_external_access": False, "lock_configuration": True}
 
 def _is_busy(error: Exception) -> bool:
     """Another process holds the file, or this process has it open in the other mode."""
-    return _is_lock_error(error) or "different configuration" in str(error)
+    text = str(error)
+    return _is_lock_error(error) or "different configuration" in text or "Unique file handle conflict" in text
 
 
 def _open(target: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
@@ -169,7 +170,7 @@ def _open(target: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnectio
     while True:
         try:
             return duckdb.connect(target, read_only=read_only, config=LOCKED_DOWN)
-        except (duckdb.IOException, duckdb.ConnectionException) as error:
+        except duckdb.Error as error:
             if not _is_busy(error) or time.monotonic() >= deadline:
                 if _is_busy(error):
                     raise StoreBusy(target, wait) from error

@@ -78,6 +78,7 @@ def test_bulletin_figures_equal_the_database(db, june, text):
         FROM tasks WHERE report_month = DATE '2021-06-01'""").fetchone()
     units = con.execute("SELECT count(DISTINCT (region, unit)) FROM tasks WHERE report_month = DATE '2021-06-01'"
                         ).fetchone()[0]
+    con.close()  # app code opens the file with its own settings; do not hold it
     k = june.kpis
     assert k["tasks"].value == tasks
     assert k["completed"].value == completed
