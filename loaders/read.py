@@ -422,17 +422,15 @@ def _read_html(data: bytes, file_name: str) -> list[SheetGrid]:
     sheets = []
     for i, table in enumerate(parser.tables, start=1):
         rows, merged = _expand_spans(table["rows"])
-        offset = 0
+        # The caption (or the page title) becomes the first row, where the month
+        # usually is; rows are numbered as they appear in the browser, caption first.
         caption = table["caption"] or (parser.title if i == 1 else "")
         if caption:
             rows.insert(0, [caption])
             merged = [(r0 + 1, c0, r1 + 1, c1) for r0, c0, r1, c1 in merged]
-            offset = 1
-        grid = SheetGrid(name=f"表{i}", visible=True, columns=_string_columns(rows), n_rows=len(rows), merged=merged)
-        # A caption is not a row of the table as the clerk sees it in a browser;
-        # rows are numbered as they appear, caption first.
-        del offset
-        sheets.append(grid)
+        sheets.append(
+            SheetGrid(name=f"表{i}", visible=True, columns=_string_columns(rows), n_rows=len(rows), merged=merged)
+        )
     return sheets
 
 
