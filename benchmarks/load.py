@@ -49,13 +49,11 @@ import math
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,12 +83,6 @@ SETTLED = """([ready, trouble, quietMs]) => {
 }"""
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run_loader(*args: str, env: dict) -> subprocess.CompletedProcess:
     result = subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=600)
@@ -101,34 +93,11 @@ def run_loader(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 @contextlib.contextmanager
 def dashboard(env: dict, log: Path):
-    """`streamlit run dashboard.py` on a free loopback port; yields the base URL."""
-    port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-               "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {process.returncode}: {log.read_text()[-2000:]}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy in 60 s")
-            time.sleep(0.25)
+    """`streamlit run dashboard.py` on a free loopback port; yields the base URL and the server's pid."""
+    from tests.served import serve_process
+
+    with serve_process(env, log) as (base, process):
         yield base, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def rss_mib(pid: int) -> float:

@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -32,30 +33,31 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(db: Path | str | None = None, port: int | None = None, env: dict | None = None, timeout: float = 60):
-    """`streamlit run dashboard.py` with TAIZHANG_DB=db (if given) over os.environ and env; yields the base URL."""
+def serve_process(env: dict, log: Path, port: int | None = None, timeout: float = 60):
+    """`streamlit run dashboard.py` on a free loopback port with exactly `env`; yields (base URL, process).
+
+    Output goes to `log`, never to an unread pipe: a full pipe would stall the server.
+    """
     port = port or free_port()
-    environment = {**os.environ, **(env or {})}
-    if db is not None:
-        environment["TAIZHANG_DB"] = str(db)
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
                "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {process.returncode}: {process.stdout.read().decode()[-2000:]}")
+                raise RuntimeError(f"streamlit exited with {process.returncode}: {Path(log).read_text()[-2000:]}")
             with contextlib.suppress(OSError):
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
                         break
             if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy in time")
+                raise RuntimeError(f"streamlit did not become healthy in {timeout:.0f} s")
             time.sleep(0.2)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:
@@ -63,6 +65,17 @@ def serve(db: Path | str | None = None, port: int | None = None, env: dict | Non
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextlib.contextmanager
+def serve(db: Path | str | None = None, port: int | None = None, env: dict | None = None, timeout: float = 60):
+    """The dashboard with TAIZHANG_DB=db (if given) over os.environ and env; yields the base URL."""
+    environment = {**os.environ, **(env or {})}
+    if db is not None:
+        environment["TAIZHANG_DB"] = str(db)
+    with tempfile.TemporaryDirectory(prefix="taizhang-serve-") as folder:
+        with serve_process(environment, Path(folder) / "streamlit.log", port=port, timeout=timeout) as (base, _):
+            yield base
 
 
 def launch(playwright):
