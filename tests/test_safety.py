@@ -14,6 +14,8 @@ import psutil
 import pytest
 import xlsxwriter
 import xlwt
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from loaders import safety
 from loaders.problems import FileRefused
@@ -676,3 +678,46 @@ def test_other_ole_files_are_not_spreadsheets():
 def test_damaged_cfb_is_corrupt():
     data = cfb_bytes({"Workbook": BIFF_BOF + bytes(5000)})
     assert code_of(data[:1024], "坏.xls") == "corrupt_file"
+
+
+# --------------------------------------------------------------------------
+# The RE2 prefilter may only skip chunks the exact checks would pass
+# --------------------------------------------------------------------------
+
+_TOKENS = [
+    b'<row r="7">', b'<row r="150001">', b"</row>", b'<c r="B7">', b'<c r="M7" t="s">', b'<c r="N7">',
+    b'<c r="AB7">', b'<c r="ABC7">', b'<c r="A9999999">', b'<c r="A0150001">', b"<c>", b"<c/>",
+    b"<c\tr=\"A1\">", b'<c s="1" r="A1">', b"<row>", b"<row spans=\"1:3\">", b'<x:c r="A1">', b"<x:row>",
+    b"<v>1</v>", b"</c>", b"<!DOCTYPE x>", b"<!entity y>", b'<mergeCell ref="A1:XFD1"/>',
+    b'<f ref="A1:A99999">', b'<dimension ref="A1:XFD1048576"/>', b"<cols><col min=\"1\"/></cols>",
+    b'<cfRule type="x"/>', "备注:c ".encode(), b" ", b" r", b" r=", b"<c ", b"<row ", b"<c r=", b"<",
+]
+
+
+def _exact_checks_react(region: bytes, prefix: bytes, k: int, tau: int) -> bool:
+    """What the fast path's exact checks would act on (see _SheetScan.process)."""
+    bad_c, bad_row = safety._bad_tags(prefix)
+    big_range = any(not region[max(0, m.start() - 10):m.start()].endswith(b"dimension")
+                    for m in safety._BIG_RANGE.finditer(region))
+    other_prefix = (safety._NO_PREFIX_TAG.search(region) if prefix
+                    else safety._PREFIXED_HINT.search(region) and safety._ANY_PREFIX_TAG.search(region))
+    return bool(safety._DECL.search(region) or big_range or bad_c.search(region) or bad_row.search(region)
+                or other_prefix or safety._event_re(k, tau).search(region))
+
+
+@settings(max_examples=400, deadline=None)
+@given(tokens=st.lists(st.sampled_from(_TOKENS), max_size=12), prefix=st.sampled_from([b"", b"x:"]),
+       k=st.sampled_from([9, 13, 30]), tau=st.sampled_from([14_245, 150_000, 1_048_576]))
+def test_prefilter_never_skips_what_the_exact_checks_would_see(tokens, prefix, k, tau):
+    region = b"".join(tokens)
+    if prefix:
+        region = region.replace(b"<c", b"<x:c").replace(b"<row", b"<x:row").replace(b"<x:x:", b"<x:")
+    if _exact_checks_react(region, prefix, k, tau):
+        assert safety._may_matter(region, prefix, k, tau)
+
+
+def test_prefilter_passes_ordinary_rows_and_flags_a_far_cell():
+    rows = ordinary_rows(2_000)
+    assert not safety._may_matter(rows, b"", 13, 14_245)
+    assert safety._may_matter(rows + b'<c r="XFD3">', b"", 13, 14_245)
+    assert safety._may_matter(rows + b'<row r="20000">', b"", 13, 14_245)
