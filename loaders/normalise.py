@@ -105,10 +105,18 @@ def _text(values: pa.Array | None, n: int) -> pa.Array:
 _WHITESPACE_RUN = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]+"
 
 
+_ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff]"
+# Cells the two replacements below would change: one matching pass is cheaper
+# than two rewriting passes, and most ledgers have no such cell at all.
+_NEEDS_REPLACING = _ZERO_WIDTH + "|" + _WHITESPACE_RUN.replace(" ", "").replace("]+", "]") + "|  "
+
+
 def _clean_text(values: pa.Array) -> pa.Array:
     text = pc.utf8_normalize(values, "NFKC")
-    text = pc.replace_substring_regex(text, "[\u200b\u200c\u200d\u2060\ufeff]", "")
-    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(text, _WHITESPACE_RUN, " "))
+    if pc.any(pc.match_substring_regex(text, _NEEDS_REPLACING)).as_py():
+        text = pc.replace_substring_regex(text, _ZERO_WIDTH, "")
+        text = pc.replace_substring_regex(text, _WHITESPACE_RUN, " ")
+    text = pc.utf8_trim_whitespace(text)
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
@@ -203,7 +211,7 @@ def normalise(
         )
         out.add_errors(errors, idx, "deadline")
 
-    source_rows = pa.array(np.array([layout.grid.excel_row(int(r)) for r in rows], dtype=np.int32) if n else [], type=pa.int32())
+    source_rows = pa.array(np.asarray(rows, dtype=np.int32) + np.int32(layout.grid.excel_row(0)), type=pa.int32())
     table = pa.table(
         {
             "report_month": pa.array([report_month] * n, type=pa.date32()),
