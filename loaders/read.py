@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -162,41 +163,83 @@ def _unescape_name(raw: bytes) -> str:
     return html.unescape(raw.decode("utf-8", "replace"))
 
 
-def _scan_sheet_xml(xml: bytes) -> tuple[int, int, list, list]:
+SCAN_CHUNK = 4 << 20  # inflated sheet XML scanned at a time: a 500k-row sheet is ~210 MB
+
+
+def _sheet_xml_chunks(stream, size: int = SCAN_CHUNK):
+    """The sheet XML in pieces that end after a </row> (or at the end), so no
+    cell element is split between two pieces."""
+    carry = b""
+    while True:
+        block = stream.read(size)
+        if not block:
+            if carry:
+                yield carry
+            return
+        buf = carry + block
+        cut = _end_of_last_row(buf)
+        if cut < 0:
+            carry = buf
+            continue
+        yield buf[:cut]
+        carry = buf[cut:]
+
+
+_ROW_END = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?row>")
+
+
+def _end_of_last_row(buf: bytes) -> int:
+    """Just after the last </row> (or </x:row>) in buf, or -1."""
+    pos = len(buf)
+    while (pos := buf.rfind(b"row>", 0, pos)) >= 0:
+        start = buf.rfind(b"</", max(0, pos - 64), pos)
+        if start >= 0 and _ROW_END.fullmatch(buf, start, pos + 4):
+            return pos + 4
+    return -1
+
+
+def _scan_sheet_xml(chunks) -> tuple[int, int, list, list]:
     """Where values start, merged ranges and formula cells with no saved value.
 
     fastexcel (calamine) drops leading empty rows and columns; the clerk's row
     numbers need them back. The first valued cell gives the first row; the
     smallest column holding a value anywhere gives the first column.
+    `chunks` is the sheet XML in pieces cut between elements (streamed, so a
+    big sheet's XML is never held whole beside fastexcel's own copy).
     """
-    first = _FIRST_VALUED_CELL.search(xml)
-    if not first:
+    row_offset = col_offset = None
+    merged, formulas = [], []
+    for xml in chunks:
+        if row_offset is None:
+            match = _FIRST_VALUED_CELL.search(xml)
+            if match is None:
+                continue
+            row_offset, col_offset = int(match.group(2)) - 1, _col_index(match.group(1))
+        # A value further left in a later row moves the first column left.
+        for candidate in range(col_offset):
+            if _valued_in_column(candidate).search(xml):
+                col_offset = candidate
+                break
+        start = xml.find(b"mergeCell ")
+        if start != -1:
+            for m in _MERGE.finditer(xml, max(0, start - 8)):
+                c0, r0 = _col_index(m.group(1)), int(m.group(2)) - 1
+                c1, r1 = (_col_index(m.group(3)), int(m.group(4)) - 1) if m.group(3) else (c0, r0)
+                merged.append((r0, c0, r1, c1))
+        if b"<f" in xml or b":f" in xml:
+            for m in _FORMULA_NO_VALUE.finditer(xml):
+                if b't="str"' in m.group(3):
+                    continue  # a formula whose saved result is the empty string
+                formulas.append((int(m.group(2)) - 1, _col_index(m.group(1))))
+    if row_offset is None:
         return 0, 0, [], []
-    row_offset = int(first.group(2)) - 1
-    col_offset = 0
-    first_col = _col_index(first.group(1))
-    for candidate in range(first_col):
-        letters = column_letter(candidate).encode()
-        pattern = re.compile(_CELL_WITH_VALUE.replace(rb"([A-Z]{1,3})", letters, 1))
-        if pattern.search(xml):
-            col_offset = candidate
-            break
-    else:
-        col_offset = first_col
-    merged = []
-    start = xml.find(b"mergeCell ")
-    if start != -1:
-        for m in _MERGE.finditer(xml, max(0, start - 8)):
-            c0, r0 = _col_index(m.group(1)), int(m.group(2)) - 1
-            c1, r1 = (_col_index(m.group(3)), int(m.group(4)) - 1) if m.group(3) else (c0, r0)
-            merged.append((r0, c0, r1, c1))
-    formulas = []
-    if b"<f" in xml or b":f" in xml:
-        for m in _FORMULA_NO_VALUE.finditer(xml):
-            if b't="str"' in m.group(3):
-                continue  # a formula whose saved result is the empty string
-            formulas.append((int(m.group(2)) - 1, _col_index(m.group(1))))
     return row_offset, col_offset, merged, formulas
+
+
+@functools.lru_cache(maxsize=64)
+def _valued_in_column(column: int) -> re.Pattern:
+    letters = column_letter(column).encode()
+    return re.compile(_CELL_WITH_VALUE.replace(rb"([A-Z]{1,3})", letters, 1))
 
 
 def _read_xlsx(data: bytes, file_name: str) -> list[SheetGrid]:
@@ -206,7 +249,10 @@ def _read_xlsx(data: bytes, file_name: str) -> list[SheetGrid]:
 
     def scan(index: int):
         part = parts[index][0] if index < len(parts) else ""
-        return _scan_sheet_xml(zf.read(part) if part in names else b"")
+        if part not in names:
+            return 0, 0, [], []
+        with zf.open(part) as stream:
+            return _scan_sheet_xml(_sheet_xml_chunks(stream))
 
     reader = fastexcel.read_excel(data)
     sheets = []

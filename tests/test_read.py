@@ -5,8 +5,9 @@ import io
 
 import fastexcel
 import openpyxl
+import pytest
 
-from loaders.read import read_grids
+from loaders.read import _scan_sheet_xml, _sheet_xml_chunks, read_grids
 from loaders.safety import sniff
 
 
@@ -33,3 +34,27 @@ def test_sheet_visibility_comes_from_the_workbook_and_agrees_with_fastexcel():
     assert [str(reader.load_sheet(i, header_row=None).visible) == "visible" for i in range(4)] == [
         g.visible for g in grids]
     assert grids[1].rows(0, 2) == [["项目名称", "进展情况"], ["台账项目", "已完成"]]
+
+
+def _sheet_xml(prefix: str = "") -> bytes:
+    p = prefix
+    rows = [f'<{p}row r="3"><{p}c r="C3" t="s"><{p}v>0</{p}v></{p}c><{p}c r="D3"><{p}v>1</{p}v></{p}c></{p}row>']
+    rows += [f'<{p}row r="{r}"><{p}c r="C{r}"><{p}v>{r}</{p}v></{p}c></{p}row>' for r in range(4, 60)]
+    # a value further left, a formula saved without its value, a text formula with an empty result
+    rows.append(f'<{p}row r="60"><{p}c r="B60"><{p}v>7</{p}v></{p}c>'
+                f'<{p}c r="D60"><{p}f>SUM(C4:C59)</{p}f></{p}c>'
+                f'<{p}c r="E60" t="str"><{p}f>""</{p}f><{p}v></{p}v></{p}c></{p}row>')
+    return (f'<{p}worksheet xmlns:{p[:-1] or "x"}="urn:x"><{p}sheetData>' + "".join(rows)
+            + f'</{p}sheetData><{p}mergeCells count="1"><{p}mergeCell ref="C3:D3"/></{p}mergeCells>'
+            + f'</{p}worksheet>').encode()
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+@pytest.mark.parametrize("size", [1, 37, 200, 1000, 1 << 20])
+def test_streamed_sheet_scan_finds_the_same_whatever_the_piece_size(prefix, size):
+    xml = _sheet_xml(prefix)
+    pieces = list(_sheet_xml_chunks(io.BytesIO(xml), size))
+    assert b"".join(pieces) == xml
+    assert all(p.endswith(f"</{prefix}row>".encode()) for p in pieces[:-1])
+    # first row 3, first column B (from row 60), C3:D3 merged, D60 a formula without its value
+    assert _scan_sheet_xml(pieces) == (2, 1, [(2, 2, 2, 3)], [(59, 3)])
