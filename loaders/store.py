@@ -21,6 +21,7 @@ import pyarrow as pa
 from taizhang import database
 from taizhang.accounts import audit
 from taizhang.config import uploads_dir
+from taizhang.schema import refresh_completions
 
 
 @dataclass
@@ -157,6 +158,7 @@ def _write_once(
                           upload_id, source_sheet, source_row
                    FROM incoming"""
             )
+            refresh_completions(con, units)
             # Units that report once are expected every month after (the submissions page).
             con.execute(
                 """UPDATE units SET since = least(units.since, ?)
@@ -234,6 +236,10 @@ def _rollback_once(db: str, upload_id: str, actor: str | None) -> dict:
             raise RollbackRefused(f"Upload {upload_id} ({row[1]}) is {row[0]}; only an upload in force can be rolled back.")
         con.execute("BEGIN TRANSACTION")
         try:
+            touched = [r[0] for r in con.execute(
+                """SELECT unit FROM task_rows WHERE upload_id = $id
+                   UNION SELECT unit FROM superseded_rows WHERE superseded_by = $id""", {"id": upload_id}
+            ).fetchall()]
             removed = con.execute("DELETE FROM task_rows WHERE upload_id = ?", [upload_id]).fetchone()[0]
             restored_uploads = [
                 r[0]
@@ -250,6 +256,7 @@ def _rollback_once(db: str, upload_id: str, actor: str | None) -> dict:
                 [upload_id],
             ).fetchone()[0]
             con.execute("DELETE FROM superseded_rows WHERE superseded_by = ? OR upload_id = ?", [upload_id, upload_id])
+            refresh_completions(con, touched)
             con.execute("UPDATE uploads SET state = 'rolled_back' WHERE upload_id = ?", [upload_id])
             if restored_uploads:
                 con.execute(

@@ -14,6 +14,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from taizhang.schema import COMPLETIONS_QUERY
+
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -46,6 +48,13 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Create the measure macros (TEMP, so allowed on a read-only connection)."""
     if con in _prepared:
         return
+    try:
+        con.execute("SELECT 1 FROM task_completions LIMIT 0")
+    except duckdb.CatalogException:
+        # A database from before schema version 2 that no writer has opened
+        # since: the same facts, computed on every query (slower, still right).
+        con.execute("CREATE OR REPLACE TEMP VIEW task_completions AS "
+                    + COMPLETIONS_QUERY.format(units_filter="true"))
     con.execute(sql("_macros"))
     _prepared.add(con)
 

@@ -95,3 +95,71 @@ def test_failed_write_leaves_the_database_as_before(db, monkeypatch):
         ingest(ledger([["市教育局", "修操场", "已完成"]]), "v2.xlsx", db)
     assert query(db, "SELECT * FROM tasks") == before
     assert query(db, "SELECT count(*) FROM uploads") == [(1,)]
+
+
+# --- task_completions: derived, kept in step by every write and rollback ------
+
+def month_ledger(month: int, rows):
+    return wb.xlsx({"台账": [[f"台账（2021年{month}月）"], ["责任单位", "项目名称", "进展情况"], *rows]})
+
+
+def completions(db):
+    return sorted(query(db, "SELECT unit, first_completed FROM task_completions"))
+
+
+def recomputed(db):
+    from taizhang.schema import COMPLETIONS_QUERY
+    return sorted(query(db, f"SELECT unit, first_completed FROM ({COMPLETIONS_QUERY.format(units_filter='true')})"))
+
+
+def test_first_completion_follows_loads_replacements_and_rollbacks(db):
+    june = ingest(month_ledger(6, [["市教育局", "修操场", "已完成"], ["市民政局", "敬老院", "推进中"]]), "6.xlsx", db)
+    assert completions(db) == recomputed(db) == [("市教育局", dt.date(2021, 6, 1))]
+    # An earlier month loaded later moves the first completion back ...
+    may = ingest(month_ledger(5, [["市教育局", "修操场", "已完成"]]), "5.xlsx", db)
+    assert completions(db) == recomputed(db) == [("市教育局", dt.date(2021, 5, 1))]
+    # ... a corrected May sheet moves it forward again ...
+    may_fixed = ingest(month_ledger(5, [["市教育局", "修操场", "推进中"]]), "5b.xlsx", db)
+    assert completions(db) == recomputed(db) == [("市教育局", dt.date(2021, 6, 1))]
+    # ... and rolling the correction back restores May.
+    store.rollback(db, may_fixed.upload_id)
+    assert completions(db) == recomputed(db) == [("市教育局", dt.date(2021, 5, 1))]
+    store.rollback(db, may.upload_id)
+    store.rollback(db, june.upload_id)
+    assert completions(db) == recomputed(db) == []
+
+
+def test_on_time_rate_uses_the_kept_first_completion(db):
+    import metrics
+    from taizhang.database import reading
+
+    # Due 2021-05-31, reported completed in June only: late. Completed in May too: on time.
+    late = [["市教育局", "修操场", "已完成", "2021-05-31"]]
+    header = ["责任单位", "项目名称", "进展情况", "完成时限"]
+    june = wb.xlsx({"台账": [["台账（2021年6月）"], header, *late]})
+    ingest(june, "6.xlsx", db)
+    with reading(db) as con:
+        assert metrics.kpis(con, dt.date(2021, 6, 1))["on_time_rate"].value == 0
+    ingest(wb.xlsx({"台账": [["台账（2021年5月）"], header, *late]}), "5.xlsx", db)
+    with reading(db) as con:
+        assert metrics.kpis(con, dt.date(2021, 6, 1))["on_time_rate"].value == 1
+
+
+def test_a_version_1_database_is_read_right_and_upgraded_by_the_next_writer(db):
+    import metrics
+    from taizhang.database import reading, writing
+
+    header = ["责任单位", "项目名称", "进展情况", "完成时限"]
+    row = [["市教育局", "修操场", "已完成", "2021-05-31"]]
+    ingest(wb.xlsx({"台账": [["台账（2021年5月）"], header, *row]}), "5.xlsx", db)
+    ingest(wb.xlsx({"台账": [["台账（2021年6月）"], header, *row]}), "6.xlsx", db)
+    con = duckdb.connect(db)
+    con.execute("DROP TABLE task_completions")
+    con.execute("UPDATE schema_info SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    with reading(db) as con:  # read-only: computed on the fly
+        assert metrics.kpis(con, dt.date(2021, 6, 1))["on_time_rate"].value == 1
+    with writing(db):
+        pass
+    assert completions(db) == [("市教育局", dt.date(2021, 5, 1))]
+    assert query(db, "SELECT value FROM schema_info WHERE key = 'schema_version'") == [("2",)]
