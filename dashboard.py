@@ -53,10 +53,12 @@ page = st.navigation([
 from ui import auth, data, sidebar  # noqa: E402
 
 # Viewing may need a sign-in ([access] view_requires_login); upload and admin always ask themselves.
-if auth.may_view(page.url_path, auth.view_locked()):
-    sidebar.draw(data.catalog())
-    auth.sidebar_account()
-    page.run()
-else:
-    sidebar.draw(data.Catalog("locked", ""))  # the language switch only: no months or regions
-    auth.sign_in_page()
+# One read-only connection serves the sidebar and the page (opened on the first cache miss).
+with data.page_view():
+    if auth.may_view(page.url_path, auth.view_locked()):
+        sidebar.draw(data.catalog())
+        auth.sidebar_account()
+        page.run()
+    else:
+        sidebar.draw(data.Catalog("locked", ""))  # the language switch only: no months or regions
+        auth.sign_in_page()

@@ -21,7 +21,7 @@ import os
 import random
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -214,9 +214,18 @@ def reading(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Itera
         con.close()
 
 
+# Called before this process opens the store for writing. A page view holds one
+# read-only connection while it runs (ui/data.py); in one process DuckDB will not
+# open a file read-write while a read-only connection to it is open, so that
+# view must let its connection go first.
+before_write: list[Callable[[], None]] = []
+
+
 @contextlib.contextmanager
 def writing(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection with the schema in place. Callers run one transaction."""
+    for release in before_write:
+        release()
     target = db_target(target)
     if is_lake(target):
         con = _open_lake(target, read_only=False)

@@ -6,11 +6,15 @@ shows on the next page view and nothing is keyed on time. Results are small
 aggregated frames from the named queries in metrics.
 
 A page view's cache misses share one short read-only connection (a Session):
-it opens at the first miss and closes when the page has its data. Opening a
-DuckDB connection costs 6-8 ms, a sizeable part of a 100 ms budget.
+dashboard.py wraps the whole script run (sidebar and page) in `page_view()`,
+the connection opens at the first miss and closes when the run ends, or
+earlier when this thread is about to write (taizhang.database.before_write).
+Opening a DuckDB connection costs 10-20 ms, a sizeable part of a 100 ms budget.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 from dataclasses import dataclass
 
@@ -20,6 +24,7 @@ import streamlit as st
 
 import metrics
 from metrics.settings import ConfigError, Settings, config_path
+from taizhang import database
 from taizhang.config import db_target
 from taizhang.database import NoDatabase, StoreBusy, data_version, exists, reading
 
@@ -33,20 +38,33 @@ class Session:
 
     def __init__(self) -> None:
         self.target = db_target()
-        self.version = data_version(self.target)
+        self._version: tuple | None = None
         self._context = None
         self._con: duckdb.DuckDBPyConnection | None = None
 
+    @property
+    def version(self) -> tuple:
+        if self._version is None:
+            self._version = data_version(self.target)
+        return self._version
+
     def con(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._context = reading(self.target, wait=READ_WAIT_SECONDS)
-            self._con = self._context.__enter__()
+            context = reading(self.target, wait=READ_WAIT_SECONDS)
+            self._con = context.__enter__()
+            self._context = context
         return self._con
 
     def close(self) -> None:
         if self._context is not None:
             context, self._context, self._con = self._context, None, None
             context.__exit__(None, None, None)
+
+    def release(self) -> None:
+        """Before a write: close the connection and forget the version it saw,
+        so what this view reads next includes the write."""
+        self.close()
+        self._version = None
 
     def __enter__(self) -> "Session":
         return self
@@ -55,13 +73,58 @@ class Session:
         self.close()
 
 
+_current: contextvars.ContextVar[Session | None] = contextvars.ContextVar("taizhang_page_view", default=None)
+
+
+@contextlib.contextmanager
+def page_view():
+    """One Session for a whole script run: the sidebar's catalog and the page's data."""
+    s = Session()
+    token = _current.set(s)
+    try:
+        yield s
+    finally:
+        _current.reset(token)
+        s.close()
+
+
+def _release_current() -> None:
+    current = _current.get()
+    if current is not None:
+        current.release()
+
+
+if _release_current not in database.before_write:
+    database.before_write.append(_release_current)
+
+
 def session() -> Session:
-    """`with data.session() as s:` around a page's data calls, to share one connection."""
-    return Session()
+    """`with data.session() as s:` around a page's data calls, to share one connection
+    (inside page_view() it is the run's own Session, closed by page_view)."""
+    current = _current.get()
+    return _Borrowed(current) if current is not None else Session()
+
+
+class _Borrowed:
+    """The page view's Session, lent to a `with`: leaving the block does not close it."""
+
+    def __init__(self, session_: Session) -> None:
+        self._session = session_
+
+    def __enter__(self) -> Session:
+        return self._session
+
+    def __exit__(self, *exc) -> None:
+        pass
 
 
 def _use(given: Session | None) -> tuple[Session, bool]:
-    return (given, False) if given is not None else (Session(), True)
+    if given is not None:
+        return given, False
+    current = _current.get()
+    if current is not None:
+        return current, False
+    return Session(), True
 
 
 @dataclass(frozen=True)
@@ -89,7 +152,8 @@ def _catalog(target: str, version: tuple, _s: Session) -> Catalog:
 
 
 def catalog() -> Catalog:
-    with Session() as s:
+    s, own = _use(None)
+    try:
         if not s.target.startswith("ducklake:") and not exists(s.target):
             return Catalog("missing", s.target)
         try:
@@ -100,6 +164,9 @@ def catalog() -> Catalog:
             return Catalog("busy", s.target)
         except duckdb.Error as error:
             return Catalog("unreadable", s.target, error=str(error).splitlines()[0])
+    finally:
+        if own:
+            s.close()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -1,0 +1,62 @@
+"""ui.data: the pages' cached data and the one connection a page view shares."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from taizhang.database import writing
+from tests.dbfixtures import build, task
+from ui import data
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    path = build(tmp_path / "d.duckdb", [task("2021-05", "甲", "a", "completed"),
+                                         task("2021-06", "甲", "a", "completed")])
+    monkeypatch.setenv("TAIZHANG_DB", str(path))
+    st.cache_data.clear()
+    return path
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """Counts the read-only connections ui.data opens (the real ones)."""
+    count = []
+    real = data.reading
+
+    def counting(*args, **kwargs):
+        count.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data, "reading", counting)
+    return count
+
+
+@pytest.mark.parametrize("page", ["app_pages/overview.py", "app_pages/regions.py", "app_pages/rankings.py",
+                                  "app_pages/investment.py", "app_pages/units.py"])
+def test_a_page_view_opens_one_connection_for_sidebar_and_page(store, opened, page):
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page)
+    st.cache_data.clear()
+    opened.clear()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(opened) == 1
+
+
+def test_a_write_inside_a_page_view_releases_its_connection_and_the_next_read_sees_it(store):
+    with data.page_view() as view:
+        assert data.catalog().months == (dt.date(2021, 6, 1), dt.date(2021, 5, 1))
+        assert view._con is not None  # the view holds its connection ...
+        with writing(str(store), wait=1.0) as con:  # ... and lets it go for a write in the same thread
+            con.execute("INSERT INTO task_rows SELECT * REPLACE (DATE '2021-07-01' AS report_month) "
+                        "FROM task_rows WHERE report_month = DATE '2021-06-01'")
+        assert data.catalog().months[0] == dt.date(2021, 7, 1)
+    assert view._con is None
