@@ -55,17 +55,23 @@ flagged AS (
 ranked AS (
     SELECT *,
            CASE WHEN is_ranked THEN rank() OVER (PARTITION BY report_month, is_ranked ORDER BY score DESC) END AS rank,
-           CASE WHEN is_ranked THEN rank() OVER (PARTITION BY report_month, is_ranked ORDER BY score ASC) END AS rank_from_bottom,
-           count(*) FILTER (WHERE is_ranked AND report_month = $previous_month) OVER () AS previous_ranked_count
+           CASE WHEN is_ranked THEN rank() OVER (PARTITION BY report_month, is_ranked ORDER BY score ASC) END AS rank_from_bottom
+    FROM flagged
+),
+-- an aggregate, not count(*) OVER (): DuckDB's unpartitioned filtered window
+-- took 12 ms on 6,000 rows
+previous AS (
+    SELECT count(*) FILTER (WHERE is_ranked AND report_month = $previous_month) AS previous_ranked_count
     FROM flagged
 )
 SELECT cur.region, cur.unit, cur.value, cur.score, cur.is_ranked,
-       cur.rank, cur.rank_from_bottom, prev.rank AS previous_rank, cur.previous_ranked_count,
+       cur.rank, cur.rank_from_bottom, prev.rank AS previous_rank, previous.previous_ranked_count,
        cur.tasks, cur.completed, cur.started, cur.overdue,
        cur.completion_rate, cur.start_rate, cur.on_time_rate,
        cur.investment_completion, cur.composite,
        cur.planned_investment, cur.actual_investment, cur.beneficiaries
 FROM ranked AS cur
+CROSS JOIN previous
 LEFT JOIN ranked AS prev
   ON prev.report_month = $previous_month
  AND prev.region IS NOT DISTINCT FROM cur.region
