@@ -80,16 +80,16 @@ first_completed AS (
       AND (region_filter IS NULL OR region = region_filter)
       AND (unit_filter IS NULL OR unit = unit_filter)
 )
-SELECT * EXCLUDE (is_late_candidate),
-       CASE WHEN with_on_time THEN is_completed AND (deadline IS NULL OR deadline >= report_month) END AS is_on_time
-FROM scope
-WHERE NOT (is_late_candidate AND with_on_time)
-UNION ALL
+-- One scan of task_rows: only late candidates get a key (hashing three strings
+-- is the join's cost), every other row joins on NULL, which matches nothing.
 SELECT s.* EXCLUDE (is_late_candidate),
-       f.first_completed <= s.deadline AS is_on_time
+       CASE WHEN NOT with_on_time THEN NULL
+            WHEN s.is_late_candidate THEN coalesce(f.first_completed <= s.deadline, false)
+            ELSE s.is_completed AND (s.deadline IS NULL OR s.deadline >= s.report_month)
+       END AS is_on_time
 FROM scope AS s
-JOIN first_completed AS f ON f.task_key = hash(s.region, s.unit, s.title)
-WHERE s.is_late_candidate AND with_on_time;
+LEFT JOIN first_completed AS f
+  ON f.task_key = CASE WHEN s.is_late_candidate THEN hash(s.region, s.unit, s.title) END;
 
 CREATE OR REPLACE TEMP MACRO tz_measures(month_from, month_to, region_filter, category_filter, unit_filter, level, with_on_time) AS TABLE
 WITH keyed AS (
