@@ -8,7 +8,7 @@
 
 Definitions live in metrics/sql/_macros.sql (measures) and ranking.sql.
 """
-from metrics.measures import (KPI_ORDER, LEVELS, MEASURES, RANKABLE, Kpi, Measure, categories, kpis, kpis_from,
+from metrics.measures import (KPI_ORDER, LEVELS, MEASURES, RANKABLE, Kpi, Measure, catalog, categories, kpis, kpis_from,
                               measures, months, months_back, previous_month, regions, unit_history, unit_tasks,
                               units)
 from metrics.ranking import Ranking, change_label, ranking
@@ -16,6 +16,6 @@ from metrics.settings import ConfigError, Settings
 
 __all__ = [
     "KPI_ORDER", "LEVELS", "MEASURES", "RANKABLE", "ConfigError", "Kpi", "Measure", "Ranking", "Settings",
-    "categories", "change_label", "kpis", "kpis_from", "measures", "months", "months_back", "previous_month",
+    "catalog", "categories", "change_label", "kpis", "kpis_from", "measures", "months", "months_back", "previous_month",
     "ranking", "regions", "unit_history", "unit_tasks", "units",
 ]

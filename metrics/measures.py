@@ -82,6 +82,12 @@ def months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
     return run(con, "months").column("report_month").to_pylist()
 
 
+def catalog(con: duckdb.DuckDBPyConnection) -> tuple[list[dt.date], list[str], list[str]]:
+    """(months newest first, regions, categories) in one scan."""
+    row = run(con, "catalog").to_pylist()[0]
+    return row["months"] or [], row["regions"] or [], row["categories"] or []
+
+
 def regions(con: duckdb.DuckDBPyConnection) -> list[str]:
     return run(con, "regions").column("region").to_pylist()
 

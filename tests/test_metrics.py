@@ -429,3 +429,16 @@ def test_measures_without_the_on_time_check(db):
     assert quick["on_time_rate"].isna().all() and quick["on_time"].isna().all()
     same = ["tasks", "completed", "overdue", "completion_rate", "planned_investment"]
     assert quick[same].equals(full[same])
+
+
+def test_catalog_lists_months_newest_first_and_named_regions_and_categories(db):
+    con = db([
+        task("2021-05", "甲", "a", region="西山县", category="政策惠民"),
+        task("2021-06", "乙", "b", region=None, category=None),
+        task("2021-06", "丙", "c", region="东湖县", category="解民忧暖民心"),
+    ])
+    months, regions, categories = metrics.catalog(con)
+    assert months == [JUNE, MAY]
+    assert regions == sorted(["西山县", "东湖县"]) == metrics.regions(con)
+    assert categories == sorted(["政策惠民", "解民忧暖民心"]) == metrics.categories(con)
+    assert metrics.catalog(db([])) == ([], [], [])

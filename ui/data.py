@@ -145,10 +145,10 @@ class Catalog:
 @st.cache_data(**CACHE)
 def _catalog(target: str, version: tuple, _s: Session) -> Catalog:
     con = _s.con()
-    months = tuple(metrics.months(con))
+    months, regions_, categories_ = metrics.catalog(con)
     if not months:
         return Catalog("empty", target)
-    return Catalog("ok", target, months, tuple(metrics.regions(con)), tuple(metrics.categories(con)))
+    return Catalog("ok", target, tuple(months), tuple(regions_), tuple(categories_))
 
 
 def catalog() -> Catalog:
