@@ -130,7 +130,9 @@ def _write_once(
         if existing:
             return WriteResult("unchanged", existing, 0, 0, [])
         upload_id = uuid.uuid4().hex[:16]
-        now = dt.datetime.now().replace(microsecond=0)
+        # Microseconds kept: loads a second apart must still sort as they happened
+        # (the upload history lists the newest first).
+        now = dt.datetime.now()
         con.execute("BEGIN TRANSACTION")
         try:
             incoming = table.append_column("upload_id", pa.array([upload_id] * table.num_rows, type=pa.string()))

@@ -163,3 +163,9 @@ def test_a_version_1_database_is_read_right_and_upgraded_by_the_next_writer(db):
         pass
     assert completions(db) == [("市教育局", dt.date(2021, 5, 1))]
     assert query(db, "SELECT value FROM schema_info WHERE key = 'schema_version'") == [("2",)]
+
+
+def test_loads_within_one_second_keep_their_order(db):
+    ingest(ledger([["市教育局", "修操场", "推进中"]]), "first.xlsx", db)
+    ingest(ledger([["市教育局", "修操场", "已完成"]]), "second.xlsx", db)
+    assert query(db, "SELECT file_name FROM uploads ORDER BY loaded_at DESC") == [("second.xlsx",), ("first.xlsx",)]
