@@ -12,7 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from taizhang.database import writing
-from taizhang.schema import refresh_completions
+from metrics import derived
 
 REGIONS = ["城关区", "东湖县", "西山县", "南溪县", "北岭县", "青龙区", "白云县",
            "金沙县", "石门县", "桃源县", "高新区", "经开区", "临港新区", "凤凰县"]
@@ -76,7 +76,7 @@ def build_database(path: str | Path, months: int = 36, units: int = 3000, tasks:
             {"months": months, "units": units, "tasks": tasks,
              "regions": REGIONS, "categories": CATEGORIES},
         )
-        refresh_completions(con)  # as the loader's writer would
+        derived.refresh(con)  # as the loader's writer would
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
     return path

@@ -19,9 +19,9 @@ import duckdb
 import pyarrow as pa
 
 from taizhang import database
+from metrics import derived
 from taizhang.accounts import audit
 from taizhang.config import uploads_dir
-from taizhang.schema import refresh_completions
 
 
 @dataclass
@@ -160,7 +160,7 @@ def _write_once(
                           upload_id, source_sheet, source_row
                    FROM incoming"""
             )
-            refresh_completions(con, units)
+            derived.refresh(con, units)
             # Units that report once are expected every month after (the submissions page).
             con.execute(
                 """UPDATE units SET since = least(units.since, ?)
@@ -258,7 +258,7 @@ def _rollback_once(db: str, upload_id: str, actor: str | None) -> dict:
                 [upload_id],
             ).fetchone()[0]
             con.execute("DELETE FROM superseded_rows WHERE superseded_by = ? OR upload_id = ?", [upload_id, upload_id])
-            refresh_completions(con, touched)
+            derived.refresh(con, touched)
             con.execute("UPDATE uploads SET state = 'rolled_back' WHERE upload_id = ?", [upload_id])
             if restored_uploads:
                 con.execute(

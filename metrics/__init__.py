@@ -6,7 +6,8 @@
         kpis = metrics.kpis(con, month)            # each measure and its change
         table = metrics.ranking(con, month, measure="on_time_rate")
 
-Definitions live in metrics/sql/_macros.sql (measures) and ranking.sql.
+Definitions live in metrics/sql/_macros.sql (measures), _measures.sql, ranking.sql, and
+metrics/derived.py (the tables the writers keep for them).
 """
 from metrics.measures import (KPI_ORDER, LEVELS, MEASURES, RANKABLE, Kpi, Measure, catalog, categories, kpis, kpis_from,
                               measures, months, months_back, previous_month, regions, unit_history, unit_tasks,

@@ -14,12 +14,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from taizhang.schema import COMPLETIONS_QUERY
+from metrics.derived import ALL_UNITS, COMPLETIONS_QUERY, SUMMARY_QUERY
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
-# Connections on which the measure macros of _macros.sql already exist.
+# Connections on which the macros of _macros.sql and _measures.sql already exist.
 _prepared: "weakref.WeakSet[duckdb.DuckDBPyConnection]" = weakref.WeakSet()
 
 
@@ -48,15 +48,25 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Create the measure macros (TEMP, so allowed on a read-only connection)."""
     if con in _prepared:
         return
-    try:
-        con.execute("SELECT 1 FROM task_completions LIMIT 0")
-    except duckdb.CatalogException:
+    missing = [table for table in ("task_completions", "task_summary") if not _has_table(con, table)]
+    if "task_completions" in missing:
         # A database from before schema version 2 that no writer has opened
-        # since: the same facts, computed on every query (slower, still right).
+        # since: the derived tables are computed on every query (slower, still right).
         con.execute("CREATE OR REPLACE TEMP VIEW task_completions AS "
-                    + COMPLETIONS_QUERY.format(units_filter="true"))
+                    + COMPLETIONS_QUERY.format(units_filter=ALL_UNITS))
     con.execute(sql("_macros"))
+    if "task_summary" in missing:
+        con.execute("CREATE OR REPLACE TEMP VIEW task_summary AS " + SUMMARY_QUERY.format(units_filter=ALL_UNITS))
+    con.execute(sql("_measures"))
     _prepared.add(con)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    try:
+        con.execute(f"SELECT 1 FROM {table} LIMIT 0")
+    except duckdb.CatalogException:
+        return False
+    return True
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pa.Table:

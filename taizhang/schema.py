@@ -87,15 +87,30 @@ DDL = [
         -- expected to report from this month on (NULL: every month)
         since DATE
     )""",
-    # Derived, kept by the writers in the same transaction as task_rows (see
-    # refresh_completions): the first report month each task was seen
-    # completed, which the on-time measure needs. Computing it on every page
-    # view meant aggregating every month of task_rows (~40 ms on 1M rows).
+    # Derived from task_rows and kept in step by the writers, in the same
+    # transaction (metrics/derived.py says what they hold and why).
     """CREATE TABLE IF NOT EXISTS task_completions (
         task_key UBIGINT NOT NULL,
         region VARCHAR,
         unit VARCHAR NOT NULL,
         first_completed DATE NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS task_summary (
+        report_month DATE NOT NULL,
+        region VARCHAR,
+        unit VARCHAR NOT NULL,
+        category VARCHAR,
+        tasks BIGINT NOT NULL,
+        completed BIGINT NOT NULL,
+        started BIGINT NOT NULL,
+        overdue BIGINT NOT NULL,
+        on_time BIGINT NOT NULL,
+        on_time_base BIGINT NOT NULL,
+        planned_investment DOUBLE NOT NULL,
+        actual_investment DOUBLE NOT NULL,
+        planned_base DOUBLE,
+        actual_on_planned DOUBLE NOT NULL,
+        beneficiaries BIGINT NOT NULL
     )""",
     """CREATE OR REPLACE VIEW tasks AS
         SELECT report_month, region, unit, title, category, status, deadline,
@@ -103,29 +118,6 @@ DDL = [
                upload_id, source_sheet, source_row
         FROM task_rows""",
 ]
-
-
-# A task is (region, unit, title) across monthly snapshots; task_key is its
-# 64-bit hash, as metrics/sql/_macros.sql joins it.
-COMPLETIONS_QUERY = """
-    SELECT hash(region, unit, title) AS task_key, region, unit, min(report_month) AS first_completed
-    FROM task_rows
-    WHERE status = 'completed' AND ({units_filter})
-    GROUP BY region, unit, title"""
-
-
-def refresh_completions(con, units: list[str] | None = None) -> None:
-    """Recompute task_completions for these units (None: all), inside the
-    caller's transaction, after task_rows of those units changed."""
-    if units is None:
-        con.execute("DELETE FROM task_completions")
-        con.execute("INSERT INTO task_completions " + COMPLETIONS_QUERY.format(units_filter="true"))
-        return
-    if not units:
-        return
-    con.execute("DELETE FROM task_completions WHERE unit IN (SELECT unnest($units))", {"units": units})
-    con.execute("INSERT INTO task_completions "
-                + COMPLETIONS_QUERY.format(units_filter="unit IN (SELECT unnest($units))"), {"units": units})
 
 
 def ensure_schema(con) -> None:
@@ -140,7 +132,9 @@ def ensure_schema(con) -> None:
         return
     for statement in DDL:
         con.execute(statement)
-    # A database from before task_completions (version 1) gets it filled now.
-    refresh_completions(con)
+    # A database from before the derived tables (version 1) gets them filled now.
+    from metrics.derived import refresh
+
+    refresh(con)
     con.execute("DELETE FROM schema_info WHERE key = 'schema_version'")
     con.execute("INSERT INTO schema_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

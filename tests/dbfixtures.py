@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from taizhang.database import writing
-from taizhang.schema import refresh_completions
+from metrics import derived
 
 TASK_FIELDS = ("report_month", "region", "unit", "title", "category", "status", "deadline",
                "planned_investment", "actual_investment", "beneficiaries", "responsible_person",
@@ -76,7 +76,7 @@ def build(path: str | Path, rows: list[dict[str, Any]] = ()) -> Path:
                 [[upload_id, f"{e['unit']}-{e['month']:%Y-%m}.xlsx", upload_id * 4,
                   dt.datetime(2021, 7, 1, 9, 0), e["month"], [e["unit"]], e["rows"]]
                  for upload_id, e in uploads.items()])
-            refresh_completions(con)  # what the loader's writer keeps in step
+            derived.refresh(con)  # what the loader's writer keeps in step
         con.execute("COMMIT")
     return path
 

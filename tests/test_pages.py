@@ -255,10 +255,10 @@ def test_new_data_shows_without_restart(tmp_path, monkeypatch):
     at = open_page("overview")
     assert metric(at, "任务数").value == "1"
     from taizhang.database import writing
-    from taizhang.schema import refresh_completions
+    from metrics import derived
     with writing(str(path)) as con:
         con.execute("INSERT INTO task_rows SELECT * REPLACE ('b' AS title) FROM task_rows")
-        refresh_completions(con)
+        derived.refresh(con)
     at.run()
     assert metric(at, "任务数").value == "2"
 

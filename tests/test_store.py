@@ -108,8 +108,20 @@ def completions(db):
 
 
 def recomputed(db):
-    from taizhang.schema import COMPLETIONS_QUERY
-    return sorted(query(db, f"SELECT unit, first_completed FROM ({COMPLETIONS_QUERY.format(units_filter='true')})"))
+    """task_completions as a rebuild from scratch would make it; and task_summary must match one too."""
+    from metrics.derived import COMPLETIONS_QUERY, SUMMARY_QUERY
+    from metrics.queries import prepare
+
+    expected = sorted(query(db, f"SELECT unit, first_completed FROM ({COMPLETIONS_QUERY.format(units_filter='true')})"))
+    con = duckdb.connect(db, read_only=True)
+    try:
+        prepare(con)
+        kept = sorted(con.execute("SELECT * FROM task_summary").fetchall(), key=repr)
+        rebuilt = sorted(con.execute(SUMMARY_QUERY.format(units_filter="true")).fetchall(), key=repr)
+    finally:
+        con.close()
+    assert kept == rebuilt
+    return expected
 
 
 def test_first_completion_follows_loads_replacements_and_rollbacks(db):
@@ -155,13 +167,15 @@ def test_a_version_1_database_is_read_right_and_upgraded_by_the_next_writer(db):
     ingest(wb.xlsx({"台账": [["台账（2021年6月）"], header, *row]}), "6.xlsx", db)
     con = duckdb.connect(db)
     con.execute("DROP TABLE task_completions")
+    con.execute("DROP TABLE task_summary")
     con.execute("UPDATE schema_info SET value = '1' WHERE key = 'schema_version'")
     con.close()
     with reading(db) as con:  # read-only: computed on the fly
         assert metrics.kpis(con, dt.date(2021, 6, 1))["on_time_rate"].value == 1
     with writing(db):
         pass
-    assert completions(db) == [("市教育局", dt.date(2021, 5, 1))]
+    assert completions(db) == recomputed(db) == [("市教育局", dt.date(2021, 5, 1))]
+    assert query(db, "SELECT month(report_month), on_time FROM task_summary ORDER BY 1") == [(5, 1), (6, 1)]
     assert query(db, "SELECT value FROM schema_info WHERE key = 'schema_version'") == [("2",)]
 
 

@@ -1,15 +1,18 @@
 -- The measures of Taizhang, defined once. Every named query in this folder
--- reads them through the two table macros below; they are created as TEMP
--- macros on each (read-only) connection before a query runs.
+-- reads them through two table macros: tz_task_facts below (the flags of each
+-- task row) and tz_measures in _measures.sql (the measures per group, summed
+-- from task_summary, which the writers fill from tz_task_facts; see
+-- metrics/derived.py). Both are created as TEMP macros on each (read-only)
+-- connection before a query runs.
 --
 -- Parameters of both macros
 --   month_from, month_to  DATE   first days of the first and last report month
 --   region_filter         VARCHAR  NULL = every region
 --   category_filter       VARCHAR  NULL = every category
 --   unit_filter           VARCHAR  NULL = every unit
---   with_on_time          BOOLEAN  false skips the on-time check (its join is
---                                  most of the cost); on_time and on_time_rate
---                                  are then NULL
+--   with_on_time          BOOLEAN  false: on_time and on_time_rate are NULL
+--                                  (tz_task_facts then skips its join, most of
+--                                  its cost)
 --
 -- A task is identified across monthly snapshots by (region, unit, title).
 --
@@ -90,56 +93,3 @@ SELECT s.* EXCLUDE (is_late_candidate),
 FROM scope AS s
 LEFT JOIN first_completed AS f
   ON f.task_key = CASE WHEN s.is_late_candidate THEN hash(s.region, s.unit, s.title) END;
-
-CREATE OR REPLACE TEMP MACRO tz_measures(month_from, month_to, region_filter, category_filter, unit_filter, level, with_on_time) AS TABLE
-WITH keyed AS (
-    SELECT report_month,
-           CASE WHEN level IN ('region', 'unit', 'region_category') THEN region END AS group_region,
-           CASE WHEN level = 'unit' THEN unit END AS group_unit,
-           CASE WHEN level IN ('category', 'region_category') THEN category END AS group_category,
-           is_completed, is_started, is_overdue, is_on_time,
-           planned_investment, actual_investment, beneficiaries
-    FROM tz_task_facts(month_from, month_to, region_filter, category_filter, unit_filter, with_on_time)
-),
--- additive parts per group (count_if and plain sums: cheaper than FILTER clauses)
-grouped AS (
-    SELECT report_month,
-           group_region AS region, group_unit AS unit, group_category AS category,
-           count(*) AS tasks,
-           count_if(is_completed) AS completed,
-           count_if(is_started) AS started,
-           count_if(is_overdue) AS overdue,
-           CASE WHEN with_on_time THEN count_if(is_on_time) END AS on_time,
-           count_if(is_completed OR is_overdue) AS on_time_base,
-           coalesce(sum(planned_investment), 0) AS planned_investment,
-           coalesce(sum(actual_investment), 0) AS actual_investment,
-           sum(CASE WHEN planned_investment > 0 THEN planned_investment END) AS planned_base,
-           coalesce(sum(CASE WHEN planned_investment > 0 THEN actual_investment END), 0) AS actual_on_planned,
-           coalesce(sum(beneficiaries), 0)::BIGINT AS beneficiaries
-    FROM keyed
-    GROUP BY ALL
-),
--- Every level also returns one is_total row per month (the whole filtered
--- scope), summed from the groups; at level 'total' only those rows.
-combined AS (
-    SELECT *, false AS is_total FROM grouped WHERE level <> 'total'
-    UNION ALL BY NAME
-    SELECT report_month, true AS is_total,
-           sum(tasks) AS tasks, sum(completed) AS completed, sum(started) AS started,
-           sum(overdue) AS overdue, sum(on_time) AS on_time, sum(on_time_base) AS on_time_base,
-           sum(planned_investment) AS planned_investment, sum(actual_investment) AS actual_investment,
-           sum(planned_base) AS planned_base, sum(actual_on_planned) AS actual_on_planned,
-           sum(beneficiaries) AS beneficiaries
-    FROM grouped
-    GROUP BY report_month
-)
-SELECT report_month, region, unit, category, is_total,
-       tasks::BIGINT AS tasks, completed::BIGINT AS completed, started::BIGINT AS started,
-       overdue::BIGINT AS overdue, on_time::BIGINT AS on_time,
-       completed / tasks AS completion_rate,
-       started / tasks AS start_rate,
-       on_time / nullif(on_time_base, 0) AS on_time_rate,
-       planned_investment, actual_investment,
-       actual_on_planned / planned_base AS investment_completion,
-       beneficiaries::BIGINT AS beneficiaries
-FROM combined;

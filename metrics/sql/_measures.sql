@@ -1,0 +1,64 @@
+-- tz_measures: the measures of _macros.sql per group, summed from task_summary.
+-- A separate file because DuckDB binds a macro's tables when it is created:
+-- on a database from before task_summary existed, metrics.queries.prepare
+-- creates a temporary task_summary view (from tz_task_facts) in between.
+
+CREATE OR REPLACE TEMP MACRO tz_measures(month_from, month_to, region_filter, category_filter, unit_filter, level, with_on_time) AS TABLE
+-- Sums of task_summary: the additive parts of the measures per (report_month,
+-- region, unit, category), with the flags of tz_task_facts applied row by row
+-- when the writer stored them (metrics/derived.py). Same results as
+-- aggregating tz_task_facts here, from far fewer rows.
+WITH keyed AS (
+    SELECT report_month,
+           CASE WHEN level IN ('region', 'unit', 'region_category') THEN region END AS group_region,
+           CASE WHEN level = 'unit' THEN unit END AS group_unit,
+           CASE WHEN level IN ('category', 'region_category') THEN category END AS group_category,
+           tasks, completed, started, overdue, on_time, on_time_base,
+           planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries
+    FROM task_summary
+    WHERE report_month BETWEEN month_from AND month_to
+      AND (region_filter IS NULL OR region = region_filter)
+      AND (category_filter IS NULL OR category = category_filter)
+      AND (unit_filter IS NULL OR unit = unit_filter)
+),
+grouped AS (
+    SELECT report_month,
+           group_region AS region, group_unit AS unit, group_category AS category,
+           sum(tasks) AS tasks,
+           sum(completed) AS completed,
+           sum(started) AS started,
+           sum(overdue) AS overdue,
+           CASE WHEN with_on_time THEN sum(on_time) END AS on_time,
+           sum(on_time_base) AS on_time_base,
+           sum(planned_investment) AS planned_investment,
+           sum(actual_investment) AS actual_investment,
+           sum(planned_base) AS planned_base,
+           sum(actual_on_planned) AS actual_on_planned,
+           sum(beneficiaries) AS beneficiaries
+    FROM keyed
+    GROUP BY ALL
+),
+-- Every level also returns one is_total row per month (the whole filtered
+-- scope), summed from the groups; at level 'total' only those rows.
+combined AS (
+    SELECT *, false AS is_total FROM grouped WHERE level <> 'total'
+    UNION ALL BY NAME
+    SELECT report_month, true AS is_total,
+           sum(tasks) AS tasks, sum(completed) AS completed, sum(started) AS started,
+           sum(overdue) AS overdue, sum(on_time) AS on_time, sum(on_time_base) AS on_time_base,
+           sum(planned_investment) AS planned_investment, sum(actual_investment) AS actual_investment,
+           sum(planned_base) AS planned_base, sum(actual_on_planned) AS actual_on_planned,
+           sum(beneficiaries) AS beneficiaries
+    FROM grouped
+    GROUP BY report_month
+)
+SELECT report_month, region, unit, category, is_total,
+       tasks::BIGINT AS tasks, completed::BIGINT AS completed, started::BIGINT AS started,
+       overdue::BIGINT AS overdue, on_time::BIGINT AS on_time,
+       completed / tasks AS completion_rate,
+       started / tasks AS start_rate,
+       on_time / nullif(on_time_base, 0) AS on_time_rate,
+       planned_investment, actual_investment,
+       actual_on_planned / planned_base AS investment_completion,
+       beneficiaries::BIGINT AS beneficiaries
+FROM combined;
