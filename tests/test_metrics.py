@@ -442,3 +442,74 @@ def test_catalog_lists_months_newest_first_and_named_regions_and_categories(db):
     assert regions == sorted(["西山县", "东湖县"]) == metrics.regions(con)
     assert categories == sorted(["政策惠民", "解民忧暖民心"]) == metrics.categories(con)
     assert metrics.catalog(db([])) == ([], [], [])
+
+
+# --- task_summary gives what aggregating the task rows would ------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+# The measures straight from the rows' flags: what tz_measures computed before
+# it summed task_summary, kept here as the oracle.
+_FROM_ROWS = """
+SELECT report_month,
+       CASE WHEN $level IN ('region', 'unit', 'region_category') THEN region END AS region,
+       CASE WHEN $level = 'unit' THEN unit END AS unit,
+       CASE WHEN $level IN ('category', 'region_category') THEN category END AS category,
+       count(*) AS tasks, count_if(is_completed) AS completed, count_if(is_started) AS started,
+       count_if(is_overdue) AS overdue, count_if(is_on_time) AS on_time,
+       coalesce(sum(planned_investment), 0) AS planned_investment,
+       coalesce(sum(actual_investment), 0) AS actual_investment,
+       coalesce(sum(CASE WHEN planned_investment > 0 THEN actual_investment END), 0)
+         / sum(CASE WHEN planned_investment > 0 THEN planned_investment END) AS investment_completion,
+       coalesce(sum(beneficiaries), 0) AS beneficiaries
+FROM tz_task_facts($month_from, $month_to, $region, $category, NULL, true)
+GROUP BY ALL
+"""
+_SUMMED = """
+SELECT report_month, region, unit, category, tasks, completed, started, overdue, on_time,
+       planned_investment, actual_investment, investment_completion, beneficiaries
+FROM tz_measures($month_from, $month_to, $region, $category, NULL, $level, true)
+WHERE NOT is_total
+"""
+
+_ROWS = st.lists(st.tuples(
+    st.sampled_from(["2021-04", "2021-05", "2021-06"]),
+    st.sampled_from([("东湖县", "甲"), ("东湖县", "乙"), ("西山县", "甲"), (None, "丙")]),
+    st.sampled_from(["t1", "t2", "t3"]),
+    st.sampled_from(["completed", "in_progress", "not_started"]),
+    st.sampled_from([None, "2021-04-30", "2021-05-15", "2021-07-01"]),
+    st.sampled_from([None, 0.0, 12.5, 100.0]),
+    st.sampled_from([None, 3.25, 50.0]),
+    st.sampled_from(["政策惠民", "解民忧暖民心", None]),
+), max_size=25)
+
+
+def _close(a, b):
+    return a == b or (isinstance(a, float) and isinstance(b, float) and abs(a - b) < 1e-9)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=_ROWS, level=st.sampled_from(["region", "unit", "category", "region_category"]),
+       region=st.sampled_from([None, "东湖县"]), category=st.sampled_from([None, "政策惠民"]))
+def test_summed_measures_equal_measures_from_the_rows(tmp_path_factory, rows, level, region, category):
+    from metrics.queries import prepare
+
+    seen, tasks_ = set(), []
+    for month, (reg, unit), title, status, deadline, planned, actual, cat in rows:
+        if (month, reg, unit, title) in seen:
+            continue  # one row per task and month, as a loaded ledger has
+        seen.add((month, reg, unit, title))
+        tasks_.append(task(month, unit, title, status, region=reg, category=cat, deadline=deadline,
+                           planned=planned, actual=actual, beneficiaries=7))
+    path = build(tmp_path_factory.mktemp("sum") / "s.duckdb", tasks_)
+    params = {"month_from": dt.date(2021, 4, 1), "month_to": JUNE, "region": region, "category": category,
+              "level": level}
+    with reading(str(path)) as con:
+        prepare(con)
+        key = lambda r: repr(r[:4])  # noqa: E731
+        expected = sorted(con.execute(_FROM_ROWS, params).fetchall(), key=key)
+        got = sorted(con.execute(_SUMMED, params).fetchall(), key=key)
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        assert all(_close(a, b) for a, b in zip(g, e)), (g, e)
