@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import metrics
 from metrics import Settings
@@ -445,9 +447,6 @@ def test_catalog_lists_months_newest_first_and_named_regions_and_categories(db):
 
 
 # --- task_summary gives what aggregating the task rows would ------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 # The measures straight from the rows' flags: what tz_measures computed before
 # it summed task_summary, kept here as the oracle.
