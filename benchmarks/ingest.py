@@ -82,9 +82,21 @@ def build_ledger(path: Path, rows: int) -> None:
     book.close()
 
 
+# Peak RSS of the child's own address space. Not getrusage's ru_maxrss: Linux
+# carries the parent's high-water mark across fork and exec into it, so a child
+# of this script (which has just built a big workbook) reported the parent's
+# ~890 MB as its own.
+PEAK_MB = """
+def peak_mb():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+"""
+
 CHILD = {
     "ours": """
-import sys, time, resource, json
+import sys, time, json
 sys.path.insert(0, {root!r})
 from loaders.pipeline import ingest
 data = open({path!r}, 'rb').read()
@@ -93,21 +105,21 @@ report = ingest(data, {name!r}, {db!r})
 seconds = time.perf_counter() - t
 assert report.status == 'loaded', [p.message('en') for p in report.problems[:5]]
 print(json.dumps({{"seconds": seconds, "rows": report.rows_loaded,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "rss_mb": peak_mb()}}))
 """,
     # The floor under ours: the bare reader, and the bare write of the loaded rows.
     "fastexcel": """
-import time, resource, json
+import time, json
 import fastexcel
 data = open({path!r}, 'rb').read()
 t = time.perf_counter()
 batch = fastexcel.read_excel(data).load_sheet(0, header_row=None, dtypes="string", eager=True)
 seconds = time.perf_counter() - t
 print(json.dumps({{"seconds": seconds, "rows": batch.num_rows,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "rss_mb": peak_mb()}}))
 """,
     "write": """
-import sys, time, resource, json
+import sys, time, json
 sys.path.insert(0, {root!r})
 import pyarrow as pa
 from loaders.pipeline import prepare
@@ -124,23 +136,23 @@ with writing({db!r}) as con:
     con.execute("COMMIT")
 seconds = time.perf_counter() - t
 print(json.dumps({{"seconds": seconds, "rows": table.num_rows,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "rss_mb": peak_mb()}}))
 """,
     "baseline": """
-import time, resource, json
+import time, json
 import pandas as pd
 t = time.perf_counter()
 frame = pd.read_excel({path!r}, engine="openpyxl", header=None)
 seconds = time.perf_counter() - t
 print(json.dumps({{"seconds": seconds, "rows": len(frame),
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "rss_mb": peak_mb()}}))
 """,
 }
 
 
 def measure(kind: str, path: Path, workdir: Path, run: int) -> dict:
     db = workdir / f"{kind}-{run}.duckdb"
-    code = CHILD[kind].format(root=str(ROOT), path=str(path), name=path.name, db=str(db))
+    code = PEAK_MB + CHILD[kind].format(root=str(ROOT), path=str(path), name=path.name, db=str(db))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
