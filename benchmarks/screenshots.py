@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.dbfixtures import sample_config, sample_db  # noqa: E402
-from tests.test_browser import CONTRACT_PATHS, launch, serve, settle  # noqa: E402
+from tests.served import launch, serve  # noqa: E402
+from tests.test_browser import CONTRACT_PATHS, settle  # noqa: E402
 
 VIEWPORTS = {"desktop": (1920, 1080), "phone": (390, 844)}
 # Views beyond the bare URLs: a chosen unit, a filtered overview, another league
