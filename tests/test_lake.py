@@ -93,3 +93,35 @@ def test_two_processes_load_into_one_lake_at_once(lake, tmp_path):
     with database.reading(lake) as con:
         assert con.execute("SELECT count(*) FROM uploads").fetchone()[0] == 4
         assert con.execute("SELECT count(*) FROM (SELECT DISTINCT upload_id, source_row FROM tasks)").fetchone()[0] == loaded
+
+
+def test_a_page_view_on_a_lake_attaches_it_once(lake, monkeypatch):
+    """Attaching a lake costs ~0.4 s (extensions, catalog): the version check and the
+    page's queries share the view's one connection."""
+    import datetime as dt
+
+    import streamlit as st
+
+    from loaders.pipeline import ingest
+    from ui import data
+
+    assert ingest(wb.city_ledger_xlsx(), "city.xlsx", lake).status == "loaded"
+    monkeypatch.setenv("TAIZHANG_DB", lake)
+    opened = []
+    real = database._open_lake
+
+    def counting(*args, **kwargs):
+        opened.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(database, "_open_lake", counting)
+    st.cache_data.clear()
+    with data.page_view():
+        catalog = data.catalog()
+        assert catalog.ok and catalog.months == (dt.date(2021, 4, 1),)
+        view = data.overview(catalog.months[0], None, None, 12)
+        assert view.kpis["tasks"].value == 3
+    assert len(opened) == 1
+    with data.page_view():  # cached: still one attach, for the version
+        assert data.catalog().months == catalog.months
+    assert len(opened) == 2

@@ -26,7 +26,8 @@ import metrics
 from metrics.settings import ConfigError, Settings, config_path
 from taizhang import database
 from taizhang.config import db_target
-from taizhang.database import NoDatabase, StoreBusy, data_version, exists, reading
+from taizhang.database import (NoDatabase, StoreBusy, StoreError, data_version, exists, is_lake, lake_version,
+                               reading)
 
 # A page view waits this long for a loader holding the write lock, then says so.
 READ_WAIT_SECONDS = 10.0
@@ -45,7 +46,14 @@ class Session:
     @property
     def version(self) -> tuple:
         if self._version is None:
-            self._version = data_version(self.target)
+            if is_lake(self.target):
+                # The page view's own connection answers: one lake connection per view, not two.
+                try:
+                    self._version = lake_version(self.con(), self.target)
+                except (duckdb.Error, StoreError):
+                    self._version = (self.target, None)  # the data call will say what is wrong
+            else:
+                self._version = data_version(self.target)
         return self._version
 
     def con(self) -> duckdb.DuckDBPyConnection:
