@@ -382,6 +382,27 @@ class _CFB:
                 return
             sid = struct.unpack_from("<I", table, sid * 4)[0]
 
+    def check_stream(self, wanted: str) -> None:
+        """The whole stream lies inside the file. Readers follow the chain to
+        its end, and a damaged chain (a cut file, a bad FAT entry) otherwise
+        surfaces as their own cryptic error, or a panic inside calamine."""
+        for name, etype, start, size in self.entries:
+            if etype == 2 and name.lower() == wanted:
+                break
+        else:
+            return
+        if size < self.mini_cutoff:
+            return  # inside the mini stream, which read_prefix has walked
+        needed = -(-size // self.ssz)
+        count = 0
+        for sid in self._chain(start, self.fat, needed):
+            count += 1
+            last_bytes = size - (count - 1) * self.ssz if count == needed else self.ssz
+            if sid >= self.nsect or (sid + 1) * self.ssz + last_bytes > len(self.data):
+                raise _BadCFB("truncated")
+        if count < needed:
+            raise _BadCFB("truncated")
+
     def stream_names(self) -> set[str]:
         return {name.lower() for name, etype, _, _ in self.entries if etype == 2}
 
@@ -430,6 +451,7 @@ def _sniff_cfb(data: bytes, name: str) -> Sniffed:
                       else "ppt" if "powerpoint document" in streams else "OLE")
             raise refuse("not_a_spreadsheet", file=name, detail=detail)
         prefix = cfb.read_prefix(book, 8192)
+        cfb.check_stream(book)
     except (_BadCFB, struct.error) as exc:
         raise refuse("corrupt_file", file=name, detail=f"OLE2 {exc or 'structure'}") from None
     pos = 0

@@ -721,3 +721,31 @@ def test_prefilter_passes_ordinary_rows_and_flags_a_far_cell():
     assert not safety._may_matter(rows, b"", 13, 14_245)
     assert safety._may_matter(rows + b'<c r="XFD3">', b"", 13, 14_245)
     assert safety._may_matter(rows + b'<row r="20000">', b"", 13, 14_245)
+
+
+def test_xls_whose_workbook_stream_runs_past_the_file_is_corrupt():
+    data = bytearray(cfb_bytes({"Workbook": BIFF_BOF + bytes(6000)}))
+    assert sniff(bytes(data), "好.xls").kind == "xls"
+    # The directory claims more than the chain holds, as in a file cut short.
+    entry = data.index("Workbook".encode("utf-16-le"))
+    struct.pack_into("<I", data, entry + 120, 60_000)
+    problem = refused(bytes(data), "短.xls").problems[0]
+    assert (problem.code, problem.params["detail"]) == ("corrupt_file", "OLE2 truncated")
+
+
+def test_xls_with_a_chain_pointing_past_the_end_is_corrupt_not_a_reader_error():
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("台账")
+    for i in range(2000):
+        ws.write(i, 0, f"项目{i}")
+    out = io.BytesIO()
+    wb.save(out)
+    data = bytearray(out.getvalue())
+    cfb = safety._CFB(bytes(data))
+    start = next(e[2] for e in cfb.entries if e[0] == "Workbook")
+    middle = list(cfb._chain(start, cfb.fat))[40]
+    fat_sector = struct.unpack_from("<I", data, 0x4C)[0]  # xlwt's FAT fits in its first sector
+    struct.pack_into("<I", data, (fat_sector + 1) * 512 + middle * 4, cfb.nsect + 5000)
+    problem = refused(bytes(data), "断.xls").problems[0]
+    # before the whole chain was walked, this reached calamine: "Cannot detect file format"
+    assert (problem.code, problem.params["detail"]) == ("corrupt_file", "OLE2 chain")
