@@ -21,6 +21,7 @@ from taizhang import database
 from taizhang.accounts import User, audit
 from taizhang.config import db_target
 from ui import auth
+from ui import data as page_data
 from ui import format as fmt
 from ui import upload as up
 from ui.i18n import lang, t
@@ -45,6 +46,7 @@ def _prepare(upload, user: User, month: str, unit: str, sheet: str):
     cache = st.session_state.setdefault(KEY + "prepared", {})
     key = (upload.file_id, month, unit, sheet)
     if key not in cache:
+        page_data.release()  # parsing a big file takes seconds and needs no database
         data = upload.getvalue()
         pipeline.keep_received(data, upload.name, db_target())
         bar, progress = _progress_bar("up.checking") if len(data) > LARGE_FILE else (None, None)

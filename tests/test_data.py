@@ -60,3 +60,15 @@ def test_a_write_inside_a_page_view_releases_its_connection_and_the_next_read_se
                         "FROM task_rows WHERE report_month = DATE '2021-06-01'")
         assert data.catalog().months[0] == dt.date(2021, 7, 1)
     assert view._con is None
+
+
+def test_release_lets_the_connection_go_and_a_later_miss_reopens_it(store, opened):
+    with data.page_view() as view:
+        data.catalog()
+        assert view._con is not None and len(opened) == 1
+        data.release()  # as the upload page does before parsing a file
+        assert view._con is None
+        data.catalog()  # cached: no connection needed
+        assert view._con is None and len(opened) == 1
+        data.units()  # a miss: the view opens a connection again
+        assert view._con is not None and len(opened) == 2

@@ -96,14 +96,17 @@ def page_view():
         s.close()
 
 
-def _release_current() -> None:
+def release() -> None:
+    """Let this page view's connection go now (it reopens if asked again):
+    before a write, and before long work that needs no data, such as parsing
+    an upload, so loaders in other processes are not kept waiting."""
     current = _current.get()
     if current is not None:
         current.release()
 
 
-if _release_current not in database.before_write:
-    database.before_write.append(_release_current)
+if release not in database.before_write:
+    database.before_write.append(release)
 
 
 def session() -> Session:
