@@ -574,7 +574,7 @@ class _OOXMLScan:
             part = _norm(info.filename)
             if part in sheets or part.startswith(("xl/worksheets/", "xl/macrosheets/",
                                                   "xl/dialogsheets/")) and part.endswith(".xml"):
-                scan = _SheetScan(self, sheets.get(part, info.filename))
+                scan = _SheetScan(self, sheets.get(part, info.filename), info.file_size)
             elif part in shared:
                 scan = _SharedStringsScan(self)
             elif part.endswith(_XML_SUFFIXES) and not part.startswith(_SKIP_PREFIXES):
@@ -909,9 +909,14 @@ class _SheetScan(_XMLScan):
     the whole workbook.
     """
 
-    def __init__(self, ctx: _OOXMLScan, sheet: str):
+    def __init__(self, ctx: _OOXMLScan, sheet: str, size: int):
         super().__init__(ctx)
         self.sheet = sheet
+        # Each counted `<c r="` takes at least its own 6 bytes, and _inflate
+        # refuses a part larger than declared: below this size the count cannot
+        # pass MAX_SHEET_CELLS, so the fast path need not count (a 100k-row
+        # ledger's 42 MB sheet saves a pass over it).
+        self.count_cells = size > len(b'<c r="') * MAX_SHEET_CELLS
         self.floor, self.thetas = _thresholds(MAX_SHEET_CELLS, MAX_ROWS, MAX_COLS)
         self.max_col = 0
         self.max_row = 0
@@ -963,7 +968,8 @@ class _SheetScan(_XMLScan):
             region = buf[:cut] if cut < len(buf) else buf
             if not _may_matter(region, self.prefix, self.k, self.tau):
                 # Nothing in this chunk can change the verdict: only count it.
-                self.counts(region.count(b"<" + self.prefix + b'c r="'), 0)
+                if self.count_cells:
+                    self.counts(region.count(b"<" + self.prefix + b'c r="'), 0)
                 self._track_last_row(region)
                 return cut
             self.check_decl(region)
@@ -994,7 +1000,8 @@ class _SheetScan(_XMLScan):
                 return True
         elif _PREFIXED_HINT.search(region) and _ANY_PREFIX_TAG.search(region):
             return True
-        self.counts(region.count(b"<" + self.prefix + b'c r="'), 0)
+        if self.count_cells:
+            self.counts(region.count(b"<" + self.prefix + b'c r="'), 0)
         return False
 
     def _fast(self, region: bytes) -> None:

@@ -749,3 +749,15 @@ def test_xls_with_a_chain_pointing_past_the_end_is_corrupt_not_a_reader_error():
     problem = refused(bytes(data), "断.xls").problems[0]
     # before the whole chain was walked, this reached calamine: "Cannot detect file format"
     assert (problem.code, problem.params["detail"]) == ("corrupt_file", "OLE2 chain")
+
+
+def test_many_real_cells_in_a_small_extent_are_counted_when_the_part_could_hold_too_many(monkeypatch):
+    # The same cell written over and over: a tiny extent, but calamine keeps every one.
+    monkeypatch.setattr(safety, "MAX_SHEET_CELLS", 1_000)
+    many = b'<row r="1">' + b'<c r="A1"><v>1</v></c>' * 2_000 + b"</row>"
+    problem = refused(with_sheet(many), "重复.xlsx").problems[0]
+    assert (problem.code, problem.params["detail"]) == ("absurd_dimensions", ">1,000 cells")
+    # A part of at most 6 bytes per allowed cell cannot hold too many: not counted, passed.
+    few = b'<row r="1">' + b'<c r="A1"/>' * 500 + b"</row>"
+    assert len(sheet_xml(few, b"A1")) <= 6 * 1_000
+    assert sniff(with_sheet(few), "少.xlsx").kind == "xlsx"
