@@ -12,6 +12,7 @@ import io
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string
 
@@ -21,8 +22,16 @@ BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _visible_controls(text: str) -> str:
+    """Control characters a worksheet cannot hold, as their Control Pictures
+    (\x01 -> ␁): the clerk sees where they were instead of the copy failing."""
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: chr(0x2400 + ord(m.group())), text)
+
+
 def write_text(cell, value) -> None:
     """Put user text in a cell so that no spreadsheet evaluates it."""
+    if isinstance(value, str):
+        value = _visible_controls(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

@@ -65,13 +65,19 @@ class CellError(ValueError):
 # Text normalisation
 
 _WS = re.compile(r"\s+")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+# Dropped from cell text: zero-width characters, and control characters that
+# are not whitespace (pasted from old systems; they break .docx and openpyxl).
+# Control characters that are whitespace (\t, \n, \x0b, \x0c, \r, \x1c-\x1f, \x85)
+# collapse to a space like any other.
+CONTROL_CHARS = "".join(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0x85),
+                                         *range(0x86, 0xA0)))
+_DROPPED = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff" + CONTROL_CHARS), None)
 
 
 def _nfkc(text: str) -> str:
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text).translate(_ZERO_WIDTH)
-    return text
+        text = unicodedata.normalize("NFKC", text)
+    return text.translate(_DROPPED)
 
 
 def normalise_text(value) -> str | None:

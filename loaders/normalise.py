@@ -105,7 +105,9 @@ def _text(values: pa.Array | None, n: int) -> pa.Array:
 _WHITESPACE_RUN = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]+"
 
 
-_ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff]"
+# clean.py's dropped characters: zero-width ones and non-whitespace controls
+# (written as RE2 escapes: the pattern must not hold a raw NUL).
+_ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff\\x00-\\x08\\x0e-\\x1b\\x7f-\\x{84}\\x{86}-\\x{9f}]"
 # Cells the two replacements below would change: one matching pass is cheaper
 # than two rewriting passes, and most ledgers have no such cell at all.
 _NEEDS_REPLACING = _ZERO_WIDTH + "|" + _WHITESPACE_RUN.replace(" ", "").replace("]+", "]") + "|  "

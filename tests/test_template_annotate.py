@@ -64,3 +64,25 @@ def test_csv_is_rebuilt_at_the_same_rows_and_columns(tmp_path):
     assert sheet["E2"].value == "=1+1" and sheet["E2"].data_type == "s"  # text, never a live formula
     assert sheet["C2"].value == "便民服务中心改造"
     assert "not recognised" in sheet["E2"].comment.text
+
+
+def test_a_csv_cell_with_a_control_character_is_marked_up_not_a_crash(tmp_path):
+    # openpyxl refuses control characters in cells; the marked-up copy shows them as ␁
+    data = "台账（2021年4月）\n责任单位,项目名称,进展情况\n市教育局,修\x01操场,不知道\n".encode("utf-8")
+    report = ingest(data, "控制符.csv", str(tmp_path / "a.duckdb"))
+    assert [p.code for p in report.problems] == ["bad_status"]
+    book = openpyxl.load_workbook(io.BytesIO(annotated_workbook(data, "控制符.csv", report.problems)))
+    sheet = book.worksheets[1]
+    assert [c.value for c in sheet[3]] == ["市教育局", "修␁操场", "不知道"]
+    assert sheet["C3"].fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_control_characters_never_reach_the_database(tmp_path):
+    import duckdb
+
+    data = "台账（2021年4月）\n责任单位,项目名称,进展情况\n市教育局\x07,修\x01操场,已完成\n".encode("utf-8")
+    db = str(tmp_path / "c.duckdb")
+    assert ingest(data, "控制符.csv", db).status == "loaded"
+    con = duckdb.connect(db, read_only=True)
+    assert con.execute("SELECT unit, title FROM tasks").fetchall() == [("市教育局", "修操场")]
+    con.close()
