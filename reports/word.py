@@ -10,6 +10,7 @@ Noto CJK (fonts-noto-cjk). Sizes follow 公文 habits: title 二号 (22 pt), bod
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -64,9 +65,18 @@ def _style(document, name: str, east_asian: str, size: float, *, bold: bool = Fa
     fmt.keep_with_next = name.startswith("Heading") or name == "Title"
 
 
+# Characters XML 1.0 cannot hold; python-docx raises on them. The loader drops
+# them from cell text, but a database loaded before it did may still have some.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def _runs(paragraph, spans, east_asian: str, size: float | None = None) -> None:
     for text, bold in spans:
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(_xml_text(text))
         _fonts(run, east_asian)
         if bold:
             run.bold = True
@@ -110,7 +120,7 @@ def _table(document, block: Block) -> None:
             paragraph.paragraph_format.space_after = Pt(0)
             paragraph.paragraph_format.line_spacing = 1.0
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if header else ALIGN[align]
-            run = paragraph.add_run(value)
+            run = paragraph.add_run(_xml_text(value))
             _fonts(run, HEADING_FONT if header else TABLE_FONT)
             run.font.size = Pt(TABLE_PT)
             if header:
@@ -126,7 +136,7 @@ def write(parts: list[Block], *, title: str = "") -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
-    document.core_properties.title = title
+    document.core_properties.title = _xml_text(title)
     document.core_properties.language = "zh-CN"
     document.core_properties.author = "Taizhang 台账看板"
 

@@ -352,3 +352,15 @@ def test_missing_chromium_is_a_clear_error(monkeypatch):
     monkeypatch.setenv("TAIZHANG_CHROMIUM", "/nonexistent/chromium")
     with pytest.raises(images.ChromiumMissing, match="TAIZHANG_CHROMIUM"):
         images.chromium()
+
+
+def test_docx_survives_control_characters_from_an_old_database():
+    import docx
+
+    from reports.document import Block
+
+    parts = [Block("title", spans=(("通报\x01", False),)),
+             Block("table", header=("单位",), rows=(("坏\x07单位",),), align=("L",))]
+    document_ = docx.Document(io.BytesIO(word.write(parts, title="通报\x01")))
+    assert document_.paragraphs[0].text == "通报"
+    assert document_.tables[0].rows[1].cells[0].text == "坏单位"
