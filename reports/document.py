@@ -179,11 +179,16 @@ def context(b: Bulletin, today: dt.date | None = None) -> dict:
 
 # --- the template ---------------------------------------------------------------
 
+# Control characters print as nothing: no font has glyphs for them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def escape(value) -> str:
-    """What {{ value }} prints: markup characters escaped, newlines as spaces, None as nothing."""
+    """What {{ value }} prints: markup characters escaped, newlines as spaces, control
+    characters dropped, None as nothing."""
     if value is None:
         return ""
-    text = re.sub(r"\s*[\r\n]+\s*", " ", str(value))
+    text = _CONTROL.sub("", re.sub(r"\s*[\r\n]+\s*", " ", str(value)))
     return _MARKUP.sub(r"\\\1", text)
 
 

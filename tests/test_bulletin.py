@@ -364,3 +364,10 @@ def test_docx_survives_control_characters_from_an_old_database():
     document_ = docx.Document(io.BytesIO(word.write(parts, title="通报\x01")))
     assert document_.paragraphs[0].text == "通报"
     assert document_.tables[0].rows[1].cells[0].text == "坏单位"
+
+
+def test_template_values_drop_control_characters():
+    from reports.document import escape
+
+    assert escape("坏\x07单位\x01") == "坏单位"
+    assert escape("甲\t乙") == "甲\t乙"  # whitespace is not a control to drop
