@@ -176,13 +176,17 @@ def _audit_refusal(user: User, upload, foreign: list[Problem]) -> None:
         pass
 
 
-def _commit(upload, user: User, prepared: pipeline.Prepared) -> None:
-    """Write one prepared file; the rules are checked again here, not only by the button."""
-    if not user.can_upload() or prepared.problems or up.foreign_unit_problems(prepared, user):
+def _commit(upload, user: User, prepared: pipeline.Prepared, keep_going: bool = False) -> None:
+    """Write one prepared file; the rules are checked again here, not only by the button.
+    keep_going loads the rows without problems and records the others (rejected_rows)."""
+    if not user.can_upload() or up.foreign_unit_problems(prepared, user):
+        return
+    if prepared.problems and not (keep_going and up.may_keep_going(prepared)):
         return
     bar, progress = _progress_bar("up.writing")
     try:
-        report = pipeline.commit(prepared, db_target(), loaded_by=user.username, progress=progress)
+        report = pipeline.commit(prepared, db_target(), loaded_by=user.username, progress=progress,
+                                 keep_going=keep_going)
     except database.StoreBusy:
         report = None
     bar.empty()
@@ -201,6 +205,8 @@ def _result(upload) -> None:
         skipped = {k: v for k, v in skipped.items() if v}
         parts = [t("up.loaded", rows=report.rows_loaded, month=fmt.month(month, current),
                    units=fmt.md(_join(report.units)))]
+        if report.rows_rejected:
+            parts.append(t("up.loaded_rejected", n=report.rows_rejected))
         parts.append(t("up.replaced", n=report.replaced_rows) if report.replaced_rows else t("up.replaced_none"))
         if skipped:
             parts.append(t("up.skipped", skipped=t("scope.sep").join(t(f"up.skip.{k}", n=v) for k, v in skipped.items())))
@@ -244,6 +250,14 @@ def file_card(upload, user: User, index: int) -> pipeline.Prepared | None:
             return None
         if problems:
             st.caption(t("up.fix_and_retry"))
+            if not foreign and up.may_keep_going(result):
+                good = result.good_table.num_rows
+                keep = st.checkbox(t("up.keep_going", good=good, bad=len(result.bad_rows)),
+                                   key=f"{KEY}keep_going_{index}")
+                if st.button(t("up.commit_good", n=good), key=f"{KEY}commit_good_{index}", disabled=not keep,
+                             icon=":material/playlist_add_check:"):
+                    _commit(upload, user, result, keep_going=True)
+                    st.rerun()
             return None
         if st.button(t("up.commit", n=result.table.num_rows), type="primary", key=f"{KEY}commit_{index}",
                      icon=":material/database_upload:"):

@@ -182,3 +182,21 @@ def test_wrong_passwords_are_throttled(app, page):
     assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
     failed = rows(db, "SELECT count(*) FROM audit_log WHERE action = 'login_failed' AND target = 'target'")
     assert failed == [(5,)]
+
+
+def test_the_good_rows_of_a_file_with_problems_can_be_loaded_alone(app, page):
+    base, db = app
+    sign_in(page, base, "clerk")
+    rows_ = [["台账（2021年5月）"], ["责任单位", "项目名称", "进展情况"],
+             ["市教育局", "修操场", "推进中"], ["市教育局", "建食堂", "差不多了"], ["市教育局", "换课桌", "已完成"]]
+    drop(page, "部分有误.xlsx", wb.xlsx({"台账": rows_}))
+    see(page, "发现 1 个问题，本文件不能原样导入")
+    load = page.get_by_role("button", name="导入没有问题的 2 行")
+    assert load.is_disabled()
+    page.locator('[data-testid="stCheckbox"]').filter(has_text="先导入没有问题的 2 行").click()
+    idle(page)
+    load.click()
+    see(page, "1 行有问题，未导入")
+    assert rows(db, "SELECT title FROM tasks WHERE report_month = DATE '2021-05-01' ORDER BY title") == [
+        ("修操场",), ("换课桌",)]
+    assert rows(db, "SELECT source_row, code FROM rejected_rows") == [(4, "bad_status")]

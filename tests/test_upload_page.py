@@ -271,7 +271,7 @@ def test_problems_are_listed_with_their_place_and_nothing_is_written(env):
     data = ledger(4, [["市教育局", "甲", "推进中"], ["市教育局", "乙", "差不多了"], ["市教育局", "", "已完成"]])
     at = drop(signed_in("clerk", lang="en"), ("bad.xlsx", data))
     shown = texts(at)
-    assert "2 problems found; this file cannot be loaded" in shown
+    assert "Problems found: 2. This file cannot be loaded as it is" in shown
     assert ("- **row 4, column C (进展情况)**: Progress '差不多了' is not recognised; use 已完成, 推进中 or 未启动.\n"
             "- **row 5, column B (项目名称)**: The task name is blank.") in shown  # in the order of the sheet
     assert "Download the sheet with the problems marked" in [b.label for b in at.get("download_button")]
@@ -623,3 +623,26 @@ def test_admin_loads_a_units_sheet(env):
     units = frame(at, "单位", "来源")
     assert units["单位"].tolist() == ["市教育局", "青山县城关镇"] and set(units["来源"]) == {"单位名单"}
     assert ("units_sheet", "boss", "名单.xlsx") in actions(env)
+
+
+def test_the_rows_without_problems_can_be_loaded_alone_and_the_rest_are_recorded(env):
+    data = ledger(4, [["市教育局", "甲", "推进中"], ["市教育局", "乙", "差不多了"], ["市教育局", "丙", "已完成"]])
+    at = drop(signed_in("clerk"), ("部分.xlsx", data))
+    assert "发现 1 个问题，本文件不能原样导入" in texts(at)
+    load_good = button(at, "导入没有问题的 2 行")
+    assert load_good.disabled  # only after the clerk says so
+    at.checkbox(key="upload_keep_going_0").check().run()
+    button(at, "导入没有问题的 2 行").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "已导入 2 行" in texts(at) and "1 行有问题，未导入" in texts(at)
+    assert tasks(env) == [("市教育局", "丙", "completed"), ("市教育局", "甲", "in_progress")]
+    with reading(env) as con:
+        assert con.execute("SELECT source_row, code FROM rejected_rows").fetchall() == [(4, "bad_status")]
+
+
+def test_loading_the_good_rows_is_not_offered_for_foreign_units(env):
+    rows = [["市教育局", "甲", "推进中"], ["市教育局", "乙", "差不多了"], ["市医保局", "丙", "已完成"]]
+    at = drop(signed_in("solo"), ("混合.xlsx", ledger(4, rows)))
+    assert "表中有不属于您账号的单位" in texts(at)
+    assert not [b for b in at.button if b.label.startswith("导入没有问题的")]
+    assert tasks(env) == []

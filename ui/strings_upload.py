@@ -74,8 +74,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "up.col.row": ("行", "Row"),
     "up.col.column": ("列", "Column"),
     "up.col.problem": ("问题", "Problem"),
-    "up.problems": ("发现 {n} 个问题，本文件不能导入。请按下表逐条修改后重新上传。",
-                    "{n} problems found; this file cannot be loaded. Fix each one listed below and upload again."),
+    "up.problems": ("发现 {n} 个问题，本文件不能原样导入。请按下表逐条修改后重新上传。",
+                    "Problems found: {n}. This file cannot be loaded as it is; fix each one listed below and upload again."),
     "up.place_end": ("：", ": "),
     "up.refused_whole": ("文件无法读取为台账：", "The file cannot be read as a ledger:"),
     "up.download_marked": ("下载标注问题的原表", "Download the sheet with the problems marked"),
@@ -84,6 +84,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "The file holds units your account may not report for: {units}. You may report for: {allowed}."),
     "up.fix_and_retry": ("修改后重新上传即可；数据库没有任何改动。", "Fix the file and upload it again; nothing was written."),
     "up.commit": ("确认导入（{n} 行）", "Load it ({n} rows)"),
+    # Like `python -m loaders ingest --keep-going`: the good rows now, the rest fixed later.
+    "up.keep_going": ("先导入没有问题的 {good} 行；有问题的 {bad} 行不导入，留在问题记录里，改好后再上传",
+                      "Load the rows without problems now ({good}); the rows with problems ({bad}) stay out, "
+                      "recorded, until a corrected file is uploaded"),
+    "up.commit_good": ("导入没有问题的 {n} 行", "Load the rows without problems ({n})"),
+    "up.loaded_rejected": ("{n} 行有问题，未导入", "rows with problems left out: {n}"),
     "up.commit_all": ("全部导入（{n} 个文件）", "Load all ({n} files)"),
     "up.loaded": ("已导入 {rows} 行（{month}，{units}）", "Loaded {rows} rows ({month}, {units})"),
     "up.replaced": ("替换了此前的 {n} 行", "replaced {n} earlier rows"),

@@ -204,6 +204,13 @@ def history(user: User) -> pd.DataFrame:
     return frame[keep].reset_index(drop=True)
 
 
+def may_keep_going(prepared) -> bool:
+    """Loading the good rows alone is offered when every problem is a row's
+    (so leaving those rows out leaves the problems out) and some rows are good."""
+    return (bool(prepared.problems) and all(p.row is not None for p in prepared.problems)
+            and 0 < len(prepared.bad_rows) < prepared.table.num_rows)
+
+
 def original_exists(stored_path: str | None) -> bool:
     return bool(stored_path) and Path(stored_path).is_file()
 
