@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from metrics.derived import ALL_UNITS, COMPLETIONS_QUERY, SUMMARY_QUERY
+from taizhang.database import has_table
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -48,7 +49,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Create the measure macros (TEMP, so allowed on a read-only connection)."""
     if con in _prepared:
         return
-    missing = [table for table in ("task_completions", "task_summary") if not _has_table(con, table)]
+    missing = [table for table in ("task_completions", "task_summary") if not has_table(con, table)]
     if "task_completions" in missing:
         # A database from before schema version 2 that no writer has opened
         # since: the derived tables are computed on every query (slower, still right).
@@ -59,14 +60,6 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("CREATE OR REPLACE TEMP VIEW task_summary AS " + SUMMARY_QUERY.format(units_filter=ALL_UNITS))
     con.execute(sql("_measures"))
     _prepared.add(con)
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    try:
-        con.execute(f"SELECT 1 FROM {table} LIMIT 0")
-    except duckdb.CatalogException:
-        return False
-    return True
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pa.Table:

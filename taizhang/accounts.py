@@ -125,16 +125,12 @@ def list_users(db: str) -> list[dict]:
     if not database.exists(db):
         return []
     with database.reading(db) as con:
-        if not _has_table(con, "users"):
+        if not database.has_table(con, "users"):
             return []
         rows = con.execute(
             "SELECT username, role, units, display_name, disabled FROM users ORDER BY username"
         ).fetchall()
     return [dict(zip(("username", "role", "units", "display_name", "disabled"), r)) for r in rows]
-
-
-def _has_table(con, name: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0])
 
 
 def throttle_seconds(failures: int) -> int:
@@ -191,7 +187,7 @@ def audit_entries(db: str, limit: int = 500) -> list[dict]:
     if not database.exists(db):
         return []
     with database.reading(db) as con:
-        if not _has_table(con, "audit_log"):
+        if not database.has_table(con, "audit_log"):
             return []
         rows = con.execute(
             "SELECT logged_at, actor, action, target, detail FROM audit_log ORDER BY logged_at DESC LIMIT ?", [limit]

@@ -239,6 +239,12 @@ def writing(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Itera
         con.close()
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether a table of this name exists in the store the connection sees
+    (a DuckDB file, or an attached lake)."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0])
+
+
 def lake_version(con: duckdb.DuckDBPyConnection, target: str) -> tuple:
     """data_version of a lake, through a connection the caller already has open
     (opening one costs ~0.4 s: extensions and the catalog)."""

@@ -22,7 +22,7 @@ from metrics.submissions import Submissions, submissions as submission_status
 from taizhang import accounts
 from taizhang.accounts import User
 from taizhang.config import db_target
-from taizhang.database import data_version, exists, reading
+from taizhang.database import data_version, exists, has_table, reading
 from ui.i18n import lang
 
 CACHE = dict(show_spinner=False, max_entries=64)
@@ -176,14 +176,10 @@ def _present(target: str) -> bool:
     return target.startswith("ducklake:") or exists(target)
 
 
-def _has(con, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()[0])
-
-
 @st.cache_data(**CACHE)
 def _history(target: str, version: tuple) -> pd.DataFrame:
     with reading(target) as con:
-        if not _has(con, "uploads"):
+        if not has_table(con, "uploads"):
             return pd.DataFrame()
         return con.execute(
             """SELECT upload_id, loaded_at, loaded_by, file_name, report_month, units, rows_loaded,
@@ -228,7 +224,7 @@ def original(stored_path: str | None) -> bytes | None:
 @st.cache_data(**CACHE)
 def _submission_months(target: str, version: tuple) -> list[dt.date]:
     with reading(target) as con:
-        if not _has(con, "uploads"):
+        if not has_table(con, "uploads"):
             return []
         return [r[0] for r in con.execute(
             "SELECT DISTINCT report_month FROM uploads WHERE state <> 'rolled_back' ORDER BY 1 DESC").fetchall()]
@@ -255,7 +251,7 @@ def submissions(month: dt.date, deadline_day: int) -> Submissions | None:
 @st.cache_data(**CACHE)
 def _units(target: str, version: tuple) -> pd.DataFrame:
     with reading(target) as con:
-        if not _has(con, "units"):
+        if not has_table(con, "units"):
             return pd.DataFrame(columns=["unit", "region", "active", "source", "since"])
         return con.execute(
             "SELECT unit, region, active, source, since FROM units ORDER BY active DESC, region NULLS LAST, unit").df()
