@@ -71,7 +71,8 @@ _WS = re.compile(r"\s+")
 # collapse to a space like any other.
 CONTROL_CHARS = "".join(chr(c) for c in (*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0x85),
                                          *range(0x86, 0xA0)))
-_DROPPED = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff" + CONTROL_CHARS), None)
+DROPPED_CHARS = "\u200b\u200c\u200d\u2060\ufeff" + CONTROL_CHARS
+_DROPPED = dict.fromkeys(map(ord, DROPPED_CHARS), None)
 
 
 def _nfkc(text: str) -> str:

@@ -102,21 +102,20 @@ def _text(values: pa.Array | None, n: int) -> pa.Array:
 # Python's \s, which clean.normalise_text collapses: wider than RE2's \s
 # ([\t\n\f\r ]), it also takes the vertical tab, \x1c-\x1f, NEL, U+2028/2029
 # and the Unicode spaces NFKC leaves alone.
-_WHITESPACE_RUN = "[" + "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "]+"
-
-
-# clean.py's dropped characters: zero-width ones and non-whitespace controls
-# (written as RE2 escapes: the pattern must not hold a raw NUL).
-_ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff\\x00-\\x08\\x0e-\\x1b\\x7f-\\x{84}\\x{86}-\\x{9f}]"
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_WHITESPACE_RUN = "[" + _WHITESPACE + "]+"
+# clean.py's dropped characters (zero-width ones and non-whitespace controls),
+# as RE2 escapes: the pattern must not hold a raw NUL.
+_DROPPED = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in clean.DROPPED_CHARS) + "]"
 # Cells the two replacements below would change: one matching pass is cheaper
 # than two rewriting passes, and most ledgers have no such cell at all.
-_NEEDS_REPLACING = _ZERO_WIDTH + "|" + _WHITESPACE_RUN.replace(" ", "").replace("]+", "]") + "|  "
+_NEEDS_REPLACING = f"{_DROPPED}|[{_WHITESPACE.replace(' ', '')}]|  "
 
 
 def _clean_text(values: pa.Array) -> pa.Array:
     text = pc.utf8_normalize(values, "NFKC")
     if pc.any(pc.match_substring_regex(text, _NEEDS_REPLACING)).as_py():
-        text = pc.replace_substring_regex(text, _ZERO_WIDTH, "")
+        text = pc.replace_substring_regex(text, _DROPPED, "")
         text = pc.replace_substring_regex(text, _WHITESPACE_RUN, " ")
     text = pc.utf8_trim_whitespace(text)
     return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
