@@ -382,15 +382,21 @@ class _CFB:
                 return
             sid = struct.unpack_from("<I", table, sid * 4)[0]
 
+    def _stream(self, wanted: str) -> tuple[int, int] | None:
+        """(start sector, size) of the stream of this lower-case name."""
+        for name, etype, start, size in self.entries:
+            if etype == 2 and name.lower() == wanted:
+                return start, size
+        return None
+
     def check_stream(self, wanted: str) -> None:
         """The whole stream lies inside the file. Readers follow the chain to
         its end, and a damaged chain (a cut file, a bad FAT entry) otherwise
         surfaces as their own cryptic error, or a panic inside calamine."""
-        for name, etype, start, size in self.entries:
-            if etype == 2 and name.lower() == wanted:
-                break
-        else:
+        found = self._stream(wanted)
+        if found is None:
             return
+        start, size = found
         if size < self.mini_cutoff:
             return  # inside the mini stream, which read_prefix has walked
         needed = -(-size // self.ssz)
@@ -407,11 +413,10 @@ class _CFB:
         return {name.lower() for name, etype, _, _ in self.entries if etype == 2}
 
     def read_prefix(self, wanted: str, limit: int) -> bytes:
-        for name, etype, start, size in self.entries:
-            if etype == 2 and name.lower() == wanted:
-                break
-        else:
+        found = self._stream(wanted)
+        if found is None:
             return b""
+        start, size = found
         limit = min(limit, size)
         if size >= self.mini_cutoff:
             sectors = self._chain(start, self.fat, limit // self.ssz + 1)
