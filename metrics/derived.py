@@ -55,13 +55,13 @@ def refresh(con: duckdb.DuckDBPyConnection, units: list[str] | None = None) -> N
 
     if units is not None and not units:
         return
-    params = {} if units is None else {"units": list(units)}
+    _replace(con, "task_completions", COMPLETIONS_QUERY, units)
+    prepare(con)  # tz_task_facts reads task_completions, current from here on
+    _replace(con, "task_summary", SUMMARY_QUERY, units)
+
+
+def _replace(con: duckdb.DuckDBPyConnection, table: str, query: str, units: list[str] | None) -> None:
     where = ALL_UNITS if units is None else CHOSEN_UNITS
-    for table, query in (("task_completions", COMPLETIONS_QUERY), ("task_summary", SUMMARY_QUERY)):
-        if units is None:
-            con.execute(f"DELETE FROM {table}")
-        else:
-            con.execute(f"DELETE FROM {table} WHERE {CHOSEN_UNITS}", params)
-        if table == "task_summary":
-            prepare(con)  # after task_completions is current: tz_task_facts reads it
-        con.execute(f"INSERT INTO {table} " + query.format(units_filter=where), params)
+    params = {} if units is None else {"units": list(units)}
+    con.execute(f"DELETE FROM {table} WHERE {where}", params)
+    con.execute(f"INSERT INTO {table} " + query.format(units_filter=where), params)
