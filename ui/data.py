@@ -109,24 +109,11 @@ if release not in database.before_write:
     database.before_write.append(release)
 
 
-def session() -> Session:
-    """`with data.session() as s:` around a page's data calls, to share one connection
-    (inside page_view() it is the run's own Session, closed by page_view)."""
+def session():
+    """`with data.session() as s:` around a page's data calls, to share one connection.
+    Inside page_view() it is the run's own Session, lent: leaving the block keeps it open."""
     current = _current.get()
-    return _Borrowed(current) if current is not None else Session()
-
-
-class _Borrowed:
-    """The page view's Session, lent to a `with`: leaving the block does not close it."""
-
-    def __init__(self, session_: Session) -> None:
-        self._session = session_
-
-    def __enter__(self) -> Session:
-        return self._session
-
-    def __exit__(self, *exc) -> None:
-        pass
+    return contextlib.nullcontext(current) if current is not None else Session()
 
 
 def _use(given: Session | None) -> tuple[Session, bool]:
