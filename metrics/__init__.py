@@ -9,14 +9,13 @@
 Definitions live in metrics/sql/_macros.sql (measures), _measures.sql, ranking.sql, and
 metrics/derived.py (the tables the writers keep for them).
 """
-from metrics.measures import (KPI_ORDER, LEVELS, MEASURES, RANKABLE, Kpi, Measure, catalog, categories, kpis, kpis_from,
-                              measures, months, months_back, previous_month, regions, unit_history, unit_tasks,
-                              units)
+from metrics.measures import (KPI_ORDER, LEVELS, MEASURES, RANKABLE, Kpi, Measure, catalog, kpis, kpis_from, measures,
+                              months_back, previous_month, unit_history, unit_tasks, units)
 from metrics.ranking import Ranking, change_label, ranking
 from metrics.settings import ConfigError, Settings
 
 __all__ = [
     "KPI_ORDER", "LEVELS", "MEASURES", "RANKABLE", "ConfigError", "Kpi", "Measure", "Ranking", "Settings",
-    "catalog", "categories", "change_label", "kpis", "kpis_from", "measures", "months", "months_back", "previous_month",
-    "ranking", "regions", "unit_history", "unit_tasks", "units",
+    "catalog", "change_label", "kpis", "kpis_from", "measures", "months_back", "previous_month", "ranking",
+    "unit_history", "unit_tasks", "units",
 ]

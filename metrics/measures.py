@@ -77,23 +77,10 @@ def _clean(value):
     return value
 
 
-def months(con: duckdb.DuckDBPyConnection) -> list[dt.date]:
-    """Report months with data, newest first."""
-    return run(con, "months").column("report_month").to_pylist()
-
-
 def catalog(con: duckdb.DuckDBPyConnection) -> tuple[list[dt.date], list[str], list[str]]:
-    """(months newest first, regions, categories) in one scan."""
+    """(report months with data, newest first; named regions; named categories), in one scan."""
     row = run(con, "catalog").to_pylist()[0]
     return row["months"] or [], row["regions"] or [], row["categories"] or []
-
-
-def regions(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return run(con, "regions").column("region").to_pylist()
-
-
-def categories(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return run(con, "categories").column("category").to_pylist()
 
 
 def units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

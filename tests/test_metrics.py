@@ -190,8 +190,7 @@ def test_month_without_rows_gives_none_values(db):
 
 def test_empty_database(db):
     con = db([])
-    assert metrics.months(con) == []
-    assert metrics.regions(con) == []
+    assert metrics.catalog(con) == ([], [], [])
     assert metrics.units(con).empty
     assert all(kpi.value is None for kpi in metrics.kpis(con, JUNE).values())
     assert metrics.ranking(con, JUNE).empty
@@ -441,8 +440,8 @@ def test_catalog_lists_months_newest_first_and_named_regions_and_categories(db):
     ])
     months, regions, categories = metrics.catalog(con)
     assert months == [JUNE, MAY]
-    assert regions == sorted(["西山县", "东湖县"]) == metrics.regions(con)
-    assert categories == sorted(["政策惠民", "解民忧暖民心"]) == metrics.categories(con)
+    assert regions == sorted(["西山县", "东湖县"])
+    assert categories == sorted(["政策惠民", "解民忧暖民心"])
     assert metrics.catalog(db([])) == ([], [], [])
 
 

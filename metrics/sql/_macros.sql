@@ -71,7 +71,7 @@ WITH scope AS NOT MATERIALIZED (
 ),
 first_completed AS (
     -- the first report month in which each task was seen completed, kept by
-    -- the writer in task_completions (taizhang/schema.py). Tasks are keyed by
+    -- the writer in task_completions (metrics/derived.py). Tasks are keyed by
     -- a 64-bit hash of (region, unit, title) (a collision needs ~4e9 tasks to
     -- be likely). Months after month_to cannot change the verdict: a late
     -- candidate's deadline lies before its report month, so a completion by
