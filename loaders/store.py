@@ -18,8 +18,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from taizhang import database
 from metrics import derived
+from taizhang import database
 from taizhang.accounts import audit
 from taizhang.config import uploads_dir
 
