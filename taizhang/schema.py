@@ -1,7 +1,7 @@
 """The database schema. `tasks` and `uploads` are the public surface (CONTRACT.md)."""
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Rows currently in force: at most one upload holds a (unit, report_month).
 # Rows replaced by a later upload move to superseded_rows so that a rollback can
@@ -20,7 +20,12 @@ TASK_COLUMNS = """
     responsible_person VARCHAR,
     upload_id VARCHAR NOT NULL,
     source_sheet VARCHAR,
-    source_row INTEGER
+    source_row INTEGER,
+    progress_note VARCHAR,
+    progress_pct DOUBLE,
+    -- how the status was decided when a rule on free text decided it
+    -- (loaders.clean.PROGRESS_RULES); NULL when a status word, 是否完成 or a percentage did
+    status_rule VARCHAR
 """
 
 # One schema for both stores: a DuckDB file and a DuckLake catalog. DuckLake has
@@ -112,12 +117,26 @@ DDL = [
         actual_on_planned DOUBLE NOT NULL,
         beneficiaries BIGINT NOT NULL
     )""",
+    # What clerks told the loader once (loaders/mapping.py): per unit and header
+    # shape, or for every unit (unit and header_shape NULL: status words only).
+    """CREATE TABLE IF NOT EXISTS column_mappings (
+        mapping_id VARCHAR NOT NULL,
+        name VARCHAR,
+        unit VARCHAR,
+        header_shape VARCHAR,
+        mapping VARCHAR NOT NULL,
+        created_by VARCHAR,
+        updated_at TIMESTAMP NOT NULL
+    )""",
     """CREATE OR REPLACE VIEW tasks AS
         SELECT report_month, region, unit, title, category, status, deadline,
                planned_investment, actual_investment, beneficiaries,
-               upload_id, source_sheet, source_row
+               upload_id, source_sheet, source_row, progress_note, progress_pct
         FROM task_rows""",
 ]
+
+
+ADDED_TASK_COLUMNS = (("progress_note", "VARCHAR"), ("progress_pct", "DOUBLE"), ("status_rule", "VARCHAR"))
 
 
 def ensure_schema(con) -> None:
@@ -132,6 +151,11 @@ def ensure_schema(con) -> None:
         return
     for statement in DDL:
         con.execute(statement)
+    # Columns added since version 2 (writers insert BY NAME, so their place
+    # after superseded_by in an upgraded superseded_rows does not matter).
+    for table in ("task_rows", "superseded_rows"):
+        for column, kind in ADDED_TASK_COLUMNS:
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
     # A database from before the derived tables (version 1) gets them filled now.
     from metrics.derived import refresh
 
