@@ -7,6 +7,33 @@ datetime (legacy .xls) or None. Unparseable values raise CellError, whose
 code is one of the row problem codes of loaders.problems.CATALOGUE.
 
 Vocabularies are module-level data so they are easy to extend.
+
+Free-text progress (classify_progress, PROGRESS_RULES)
+------------------------------------------------------
+A 进展情况 cell written as a sentence ("已开工，完成主体工程60%") gets a status
+as follows. Blank and placeholders ("-", "/") have none. A cell parse_status
+reads (a status word, including words mapped once by a clerk or an admin) takes
+that status, with no rule. Otherwise the first rule that matches decides, and
+its code is stored with the task:
+
+1. negation_not_started -> not_started: a negated completion ("未完成",
+   "尚未办结", "未完工", "未竣工", "未验收", "未销号", "未交付", "没有完成",
+   "未能按期完成") together with a not-started cue (see 5): "尚未完成，未开工".
+2. negation -> in_progress: a negated completion alone: "尚未完成招标".
+3. percent -> a percentage (60%, 60％): every one 100% or more -> completed,
+   every one 0% -> not_started, otherwise in_progress: "完成主体工程60%".
+4. pending_acceptance -> in_progress: the work is done, acceptance or
+   sign-off is not: "待验收", "正在验收", "验收中", "待办结", "待销号".
+5. not_started_words -> not_started: 未/尚未/暂未/没有 + 开始, 启动, 开工,
+   动工, 开展, 实施, 办理, 招标, 立项; 待办 (not 待办结); 待 + 开始, 启动,
+   开工, 动工, 开展, 实施, 落实: "资金已下达，待启动".
+6. completed_words -> completed: 完成, 办结, 销号, 验收, 竣工, 完工, 交付,
+   建成, 投入使用, 投用, 完毕 in a clause where no planned, pending or
+   partial wording comes before it (预计, 计划于/计划年底…, 力争, 争取, 即将,
+   将于, 拟于, 确保, 待, 正在, 尚需, 基本, 部分, 初步): "已完成并通过验收";
+   "预计年底完成" and "基本完成" fall through to 7. "完成投资…" (money
+   spent so far) is not completion.
+7. other_text -> in_progress: anything else written: "正在协调资金".
 """
 from __future__ import annotations
 
@@ -16,11 +43,21 @@ import math
 import re
 import unicodedata
 from decimal import Decimal, DecimalException
+from typing import Callable, NamedTuple
 
 __all__ = [
     "CellError",
     "normalise_text",
+    "status_key",
     "parse_status",
+    "classify_progress",
+    "ProgressRule",
+    "PROGRESS_RULES",
+    "PROGRESS_RULE_CODES",
+    "parse_percent",
+    "percent_column_is_fraction",
+    "money_unit_line",
+    "STATUSES",
     "parse_completed_flag",
     "money_unit",
     "parse_amount",
@@ -42,7 +79,7 @@ STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED)
 
 CELL_ERROR_CODES = frozenset({
     "bad_status", "bad_flag", "bad_amount", "negative_amount", "bad_count",
-    "bad_date", "ambiguous_date", "date_as_number",
+    "bad_date", "ambiguous_date", "date_as_number", "bad_percent",
 })
 
 
@@ -140,7 +177,9 @@ for _w in (
     "已落实", "已整改", "已整改完成", "整改完成", "已完成整改", "整改完毕", "已建成",
     "已全部完成", "全部完成", "已按期完成", "按期完成", "提前完成", "已提前完成",
     "已办理完毕", "办理完毕", "已办理完成", "已完毕", "完毕", "已验收", "已交付使用",
-    "已投入使用", "已投用", "已结办", "completed", "complete", "done", "finished",
+    "已投入使用", "已投用", "已结办", "已销号", "销号", "验收通过", "已通过验收", "已交付",
+    "已销账", "已办理", "已兑现", "已实现",
+    "completed", "complete", "done", "finished",
 ):
     STATUS_WORDS[_w] = COMPLETED
 for _w in (
@@ -149,12 +188,14 @@ for _w in (
     "正在进行中", "已启动", "正在实施", "实施中", "在建", "已开工", "开工", "已动工",
     "正在办理", "办理中", "建设中", "正在建设", "施工中", "正在施工", "稳步推进",
     "有序推进", "加快推进", "正常推进", "进展顺利", "已开展", "正在开展", "开展中",
+    "已受理", "正在落实", "落实中", "已立项", "前期工作", "前期准备", "招标中", "正在招标",
     "inprogress", "in_progress", "ongoing", "started",
 ):
     STATUS_WORDS[_w] = IN_PROGRESS
 for _w in (
     "未启动", "未开工", "尚未开始", "待启动", "未开始", "尚未启动", "暂未启动",
     "尚未开工", "暂未开工", "未动工", "待开工", "未实施", "待实施", "尚未实施",
+    "待办理", "待办", "未办理", "尚未办理", "暂未开展", "未开展",
     "notstarted", "not_started",
 ):
     STATUS_WORDS[_w] = NOT_STARTED
@@ -193,8 +234,41 @@ _STATUS_SETS.update({w: _S_ONGOING for w in ONGOING_WORDS})
 _STATUS_SETS.update({w: _S_NOT_DONE for w in NOT_COMPLETED_WORDS})
 
 
-def _clause_set(clause: str) -> frozenset | None:
+def _text_key(text: str) -> str:
+    """The lookup key of normalised, non-blank text (see status_key)."""
+    return text.lower().translate(_DECOR_TABLE)
+
+
+def status_key(value) -> str | None:
+    """The lookup key of a status word: normalise_text, lower-cased, with the
+    decorations of STATUS_DECORATIONS and all spaces removed ("✔ 已完成" ->
+    "已完成", "In Progress" -> "inprogress"). None for blank, placeholders
+    ("-", "/") and text that is nothing but decorations ("√"). Keys of
+    STATUS_WORDS, of the tables above and of parse_status's `extra_words`
+    are in this form."""
+    text = normalise_text(value)
+    if text is None or text in PLACEHOLDERS:
+        return None
+    return _text_key(text) or None
+
+
+def _extra_set(extra_words, key: str) -> frozenset | None:
+    """The status a clerk/admin mapped `key` to, as a one-status set."""
+    if not extra_words:
+        return None
+    status = extra_words.get(key)
+    if status is None:
+        return None
+    if status not in STATUSES:
+        raise ValueError(f"extra_words[{key!r}] = {status!r} is not one of {STATUSES}")
+    return frozenset({status})
+
+
+def _clause_set(clause: str, extra_words=None) -> frozenset | None:
     """Possible statuses of one clause, None when the wording is unknown."""
+    found = _extra_set(extra_words, clause)
+    if found is not None:
+        return found
     found = _STATUS_SETS.get(clause)
     if found is not None:
         return found
@@ -223,20 +297,28 @@ def _resolve(sets: list[frozenset]) -> str | None:
     return None
 
 
-def parse_status(value) -> str | None:
+def parse_status(value, extra_words=None) -> str | None:
     """"not_started" | "in_progress" | "completed"; None for blank (and for
     placeholders like "-" and "/"). CellError("bad_status") otherwise.
 
     Clauses split on ，,；;、。/ are classified each and must agree; a
-    parenthetical may refine but not contradict ("已完成（长期坚持）")."""
+    parenthetical may refine but not contradict ("已完成（长期坚持）").
+
+    `extra_words`: an optional mapping {status_key(word) -> status code} of
+    words a clerk or an admin mapped once. It is consulted before the
+    built-in vocabulary, for the whole cell and for each clause ("已挂牌，
+    长期坚持" with {"已挂牌": "completed"} -> completed). A value that is not
+    one of STATUSES raises ValueError (a programming error, not a cell one)."""
     text = normalise_text(value)
     if text is None or text in PLACEHOLDERS:
         return None
-    key = text.lower()
+    key = _text_key(text)
+    found = _extra_set(extra_words, key)
+    if found is not None:
+        return next(iter(found))
     found = STATUS_WORDS.get(key)
     if found is not None:  # the common case
         return found
-    key = key.translate(_DECOR_TABLE)
     found = _STATUS_SETS.get(key)
     if found is not None and len(found) == 1:
         return next(iter(found))
@@ -258,7 +340,7 @@ def parse_status(value) -> str | None:
         raise CellError("bad_status", _orig(value))
     sets = []
     for clause in main:
-        s = _clause_set(clause)
+        s = _clause_set(clause, extra_words)
         if s is None:
             raise CellError("bad_status", _orig(value))
         sets.append(s)
@@ -266,10 +348,105 @@ def parse_status(value) -> str | None:
     if status is None:
         raise CellError("bad_status", _orig(value))
     for clause in (c for e in extra for c in _CLAUSE_SPLIT.split(e) if c):
-        s = _clause_set(clause)
+        s = _clause_set(clause, extra_words)
         if s is not None and status not in s:
             raise CellError("bad_status", _orig(value))
     return status
+
+
+# --------------------------------------------------------------------------
+# Free-text progress (进展情况 written as sentences)
+
+# Building blocks of PROGRESS_RULES, as regex alternations.
+# Completion words: the task is over.
+_DONE_WORDS = "完成|办结|结办|销号|验收|竣工|完工|交付|建成|投入使用|投用|完毕"
+# A negation in front of a completion word: "未完成", "尚未办结", "没有完工",
+# "未能按期完成", "无法完成", "未全部完成".
+_NEGATED_DONE = (r"(?:未能?|没有?|无法|不能)(?:按期|按时|如期)?(?:全部|完全)?"
+                 r"(?:" + _DONE_WORDS + r")")
+# Not-started cues: "未启动", "尚未开始", "暂未开展", "未开工", "待启动",
+# "待办理", "待落实" ("尚未"/"暂未"/"还未" end in 未, so 未 covers them).
+# "待办" is not "待办结" (waiting to be closed: in progress).
+_START_VERBS = "开始|启动|开工|动工|开展|实施|办理|招标|立项"
+_NOT_STARTED_CUE = (r"(?:未|没有)(?:" + _START_VERBS + r")"
+                    r"|待(?:办(?!结)|开始|启动|开工|动工|开展|实施|落实)")
+# Completion that is planned, pending or partial ("预计年底完成", "计划6月完工",
+# "力争…完成", "待资金到位后完成", "正在完成", "基本完成", "部分完成") is not
+# completion. "按计划完成" and "完成年度计划" are: 计划 counts only before a time.
+_NOT_YET = (r"预计|计划(?=[于在到本下今明年月\d])|力争|争取|即将|将于|将在|拟于|拟在|确保"
+            r"|待|正在|尚需|还需|仍需|基本|部分|初步")
+# A clause (between ，,；;。) holding a completion word with no _NOT_YET
+# wording before it in that clause. "完成投资…" reports money spent, not the
+# end of the task.
+_DONE_CLAUSE = (r"(?:^|[,;。])(?:(?!" + _NOT_YET + r")[^,;。])*?"
+                r"(?:" + _DONE_WORDS + r")(?!投资)")
+_PERCENT_ANY = re.compile(r"(\d+(?:\.\d+)?)%")
+
+
+def _percent_status(text: str) -> str:
+    """Every percentage >= 100 -> completed; every one 0 -> not_started;
+    otherwise (60%, or 100% next to 40%) in_progress."""
+    values = [float(v) for v in _PERCENT_ANY.findall(text)]
+    if values and all(v >= 100 for v in values):
+        return COMPLETED
+    if values and all(v == 0 for v in values):
+        return NOT_STARTED
+    return IN_PROGRESS
+
+
+class ProgressRule(NamedTuple):
+    """One rule of PROGRESS_RULES: when `pattern` is found in the text (the
+    cell after normalise_text, lower-cased, spaces removed), the status is
+    `status`, or `status(text)` when it is a function."""
+    code: str
+    pattern: re.Pattern
+    status: str | Callable[[str], str]
+
+
+# Ordered: the first rule whose pattern is found decides. Documented in the
+# module docstring (README quotes it); the codes are stored with each task
+# (tasks.status_rule), so never rename one.
+PROGRESS_RULES: tuple[ProgressRule, ...] = (
+    # "尚未完成，未启动": negated completion plus a not-started cue.
+    ProgressRule("negation_not_started",
+                 re.compile(r"^(?=.*(?:" + _NEGATED_DONE + r"))(?=.*(?:" + _NOT_STARTED_CUE + r"))"),
+                 NOT_STARTED),
+    # "尚未完成招标", "未验收", "未能按期完工": begun, not finished.
+    ProgressRule("negation", re.compile(_NEGATED_DONE), IN_PROGRESS),
+    # "完成主体工程60%" (％ is % after NFKC).
+    ProgressRule("percent", _PERCENT_ANY, _percent_status),
+    # "已完工，待验收", "待办结": the work is done, acceptance or sign-off is not.
+    ProgressRule("pending_acceptance",
+                 re.compile(r"(?:待|等待|准备|申请|正在)(?:验收|办结|销号|交付)|验收中"), IN_PROGRESS),
+    # "资金已下达，待启动", "暂未开展", "尚未开工".
+    ProgressRule("not_started_words", re.compile(_NOT_STARTED_CUE), NOT_STARTED),
+    # "已完成并通过验收", "2021年5月竣工", "已投入使用".
+    ProgressRule("completed_words", re.compile(_DONE_CLAUSE), COMPLETED),
+    # "正在协调资金", "预计年底完成": anything else that was written.
+    ProgressRule("other_text", re.compile(r".", re.S), IN_PROGRESS),
+)
+PROGRESS_RULE_CODES: tuple[str, ...] = tuple(rule.code for rule in PROGRESS_RULES)
+
+
+def classify_progress(value, extra_words=None) -> tuple[str, str | None] | None:
+    """The status of a 进展情况 cell written as a sentence, as (status,
+    rule_code). None for blank and placeholders. A cell parse_status reads
+    (with `extra_words`) gives (status, None); otherwise the first matching
+    rule of PROGRESS_RULES gives (rule.status, rule.code). Never raises
+    CellError: any other non-blank text is ("in_progress", "other_text")."""
+    text = normalise_text(value)
+    if text is None or text in PLACEHOLDERS:
+        return None
+    try:
+        return parse_status(text, extra_words), None
+    except CellError:
+        pass
+    key = text.lower().replace(" ", "")
+    for rule in PROGRESS_RULES:
+        if rule.pattern.search(key):
+            status = rule.status(key) if callable(rule.status) else rule.status
+            return status, rule.code
+    raise AssertionError("other_text matches any text")  # pragma: no cover
 
 
 # --------------------------------------------------------------------------
@@ -330,6 +507,30 @@ def money_unit(header_text) -> str | None:
             return "万元"
         return "元"
     return None
+
+
+# A line above the header naming the unit of every amount column that does not
+# name its own: "金额单位：万元", "单位：元", "（单位：亿元）", "单位: 万元/元" (the
+# first unit wins). "填报单位：市教育局" names an organisation: the unit word must
+# follow 单位 directly and end there ("填报单位：万州区…" is not 万元), and the
+# organisation labels (填报单位, 责任单位, …) are skipped altogether.
+_ORG_UNIT_LABELS = "填报|报送|责任|牵头|主办|承办|协办|配合|实施|主管|建设|业主"
+_MONEY_UNIT_LINE = re.compile(
+    r"(?<!" + _ORG_UNIT_LABELS + r")单位\s*[:/(]?\s*(亿元|万元|元|亿|万)(?!\w)"
+)
+
+
+def money_unit_line(text) -> str | None:
+    """"万元", "元" or "亿元" when a line above the header (a title row, a
+    note) says the unit of the amounts, else None. See _MONEY_UNIT_LINE."""
+    text = normalise_text(text)
+    if text is None:
+        return None
+    m = _MONEY_UNIT_LINE.search(text)
+    if m is None:
+        return None
+    word = m.group(1)
+    return {"亿": "亿元", "万": "万元"}.get(word, word)
 
 
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?"
@@ -436,6 +637,73 @@ def parse_count(value) -> int | None:
             or count != count.to_integral_value()):
         raise CellError("bad_count", _orig(value))
     return int(count)
+
+
+# --------------------------------------------------------------------------
+# Percentages (完成进度)
+
+_PERCENT_CELL = re.compile(r"(?:约|已?完成了?|达到?)?(\d+(?:\.\d+)?)%(?:左右)?")
+_PLAIN_DECIMAL = re.compile(r"[+-]?\d+(?:\.\d*)?|[+-]?\.\d+")
+_HUNDRED = Decimal(100)
+
+
+def _plain_number(value) -> Decimal | None:
+    """The number of a cell holding only a number (no % sign), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float):
+        return Decimal(repr(value)) if math.isfinite(value) else None
+    if isinstance(value, int):
+        return Decimal(value)
+    if not isinstance(value, str):
+        return None
+    text = normalise_text(value)
+    if text is None:
+        return None
+    text = text.replace(" ", "").replace("−", "-")
+    return Decimal(text) if _PLAIN_DECIMAL.fullmatch(text) else None
+
+
+def percent_column_is_fraction(values) -> bool:
+    """Whether the plain numbers (no % sign) of a 完成进度 column are fractions:
+    a cell formatted 0% in Excel stores 60% as 0.6, a cell typed as 60 holds
+    percent points. False when any plain number is above 1, else True (also
+    when there is none). Blank, words and "60%" texts are ignored."""
+    for value in values:
+        number = _plain_number(value)
+        if number is not None and number > 1:
+            return False
+    return True
+
+
+def parse_percent(value, *, fractions: bool) -> float | None:
+    """A completion percentage as a fraction 0..1. Text with % or ％ ("60%",
+    "60 %", "100％", "完成60%") -> n/100. Plain numbers (a float from .xls,
+    "0.6" or "60" as xlsx text) are fractions when `fractions` (0.6 -> 0.6),
+    else percent points (60 -> 0.6); percent_column_is_fraction tells which.
+    Blank and placeholders -> None. Below 0, above 100% or unreadable ->
+    CellError("bad_percent"). Exact decimal arithmetic: "60" -> 0.6."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (bool, dt.date, dt.datetime)):
+        raise CellError("bad_percent", _orig(value))
+    number = _plain_number(value)
+    if number is not None:
+        fraction = number if fractions else number / _HUNDRED
+    else:
+        text = normalise_text(value)
+        if text is None:
+            return None
+        key = text.replace(" ", "").lower()
+        if key in AMOUNT_BLANKS:
+            return None
+        m = _PERCENT_CELL.fullmatch(key)
+        if m is None:
+            raise CellError("bad_percent", _orig(value))
+        fraction = Decimal(m.group(1)) / _HUNDRED
+    if not fraction.is_finite() or not 0 <= fraction <= 1:
+        raise CellError("bad_percent", _orig(value))
+    return float(fraction) + 0.0  # no -0.0
 
 
 # --------------------------------------------------------------------------

@@ -8,9 +8,12 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from loaders import clean
 from loaders.clean import (
-    CellError, find_report_month, money_unit, normalise_header, normalise_text,
-    parse_amount, parse_completed_flag, parse_count, parse_date, parse_status,
+    CELL_ERROR_CODES, PROGRESS_RULE_CODES, PROGRESS_RULES, STATUSES, CellError, classify_progress,
+    find_report_month, money_unit, money_unit_line, normalise_header, normalise_text, parse_amount,
+    parse_completed_flag, parse_count, parse_date, parse_percent, parse_status,
+    percent_column_is_fraction, status_key,
 )
 from loaders.problems import CATALOGUE
 
@@ -142,6 +145,266 @@ def test_status_property(text):
         assert err.code == "bad_status"
     else:
         assert result in (None, "not_started", "in_progress", "completed")
+
+
+# --------------------------------------------------------------------------
+# status_key / extra_words / vocabulary
+
+@pytest.mark.parametrize("value, expected", [
+    ("已完成", "已完成"), (" ✔ 已完成\n", "已完成"), ("★已 完成", "已完成"), ("In Progress", "inprogress"),
+    ("ＤＯＮＥ", "done"), ("已完成（长期坚持）", "已完成(长期坚持)"), ("✔️已挂牌", "已挂牌"),
+    (None, None), ("", None), ("  ", None), ("-", None), ("/", None), ("—", None), ("√", None),
+])
+def test_status_key(value, expected):
+    assert status_key(value) == expected
+
+
+def test_status_words_are_keys_and_tables_do_not_overlap():
+    words = list(clean.STATUS_WORDS) + list(clean.ONGOING_WORDS) + list(clean.NOT_COMPLETED_WORDS)
+    assert len(words) == len(set(words))
+    assert all(status_key(w) == w for w in words)
+    assert set(clean.STATUS_WORDS.values()) == set(STATUSES)
+
+
+@pytest.mark.parametrize("text, expected", [
+    *[(w, "completed") for w in (
+        "已销号", "销号", "已办结", "办结", "已验收", "验收通过", "已通过验收", "已竣工", "已完工",
+        "已交付", "已交付使用", "已销账", "已办理", "已兑现", "已实现")],
+    *[(w, "not_started") for w in (
+        "待办理", "待办", "未办理", "待启动", "待开工", "待实施", "暂未开展", "未开展", "尚未办理")],
+    *[(w, "in_progress") for w in (
+        "持续推进", "长期坚持", "正在办理", "办理中", "已受理", "正在落实", "落实中", "推进中",
+        "已立项", "前期工作", "前期准备", "招标中", "正在招标")],
+    ("已销号（长期坚持）", "completed"), ("已立项，正在招标", "in_progress"),
+    ("未完成，待办理", "not_started"),
+])
+def test_status_campaign_vocabulary(text, expected):
+    assert parse_status(text) == expected
+
+
+@pytest.mark.parametrize("text, extra, expected", [
+    ("已挂牌", {"已挂牌": "completed"}, "completed"),
+    ("✔ 已挂牌", {"已挂牌": "completed"}, "completed"),
+    ("已挂牌，长期坚持", {"已挂牌": "completed"}, "completed"),
+    ("已挂牌（持续推进）", {"已挂牌": "completed"}, "completed"),
+    ("谋划中", {"谋划中": "not_started"}, "not_started"),
+    ("谋划中，未完成", {"谋划中": "not_started"}, "not_started"),
+    ("In Review", {status_key("In Review"): "in_progress"}, "in_progress"),
+    # consulted first: a mapped word overrides the built-in vocabulary
+    ("完成", {"完成": "in_progress"}, "in_progress"),
+    ("已完成", {}, "completed"),
+    ("已完成", None, "completed"),
+    ("-", {"-": "completed"}, None),
+])
+def test_status_extra_words(text, extra, expected):
+    assert parse_status(text, extra) == expected
+
+
+@pytest.mark.parametrize("text, extra", [
+    ("已挂牌", {}), ("已挂牌", {"挂牌": "completed"}), ("已挂牌，未启动", {"已挂牌": "completed"}),
+    ("已完成（谋划中）", {"谋划中": "not_started"}),
+])
+def test_status_extra_words_bad(text, extra):
+    assert error_code(parse_status, text, extra) == "bad_status"
+
+
+def test_status_extra_words_must_be_statuses():
+    with pytest.raises(ValueError):
+        parse_status("已挂牌", {"已挂牌": "done"})
+
+
+# --------------------------------------------------------------------------
+# classify_progress
+
+@pytest.mark.parametrize("text, expected", [
+    # a status word parse_status reads: no rule
+    ("已完成", ("completed", None)), ("推进中", ("in_progress", None)), ("未启动", ("not_started", None)),
+    ("已销号", ("completed", None)), ("100％", ("completed", None)), ("未完成，正在推进", ("in_progress", None)),
+    # negation_not_started
+    ("尚未完成，未开工建设", ("not_started", "negation_not_started")),
+    ("未完成，资金未到位，尚未启动", ("not_started", "negation_not_started")),
+    ("没有完成，目前暂未开展", ("not_started", "negation_not_started")),
+    ("事项未办结，待启动", ("not_started", "negation_not_started")),
+    ("工程未竣工，待开工", ("not_started", "negation_not_started")),
+    ("项目未能按期完成，尚未开始施工", ("not_started", "negation_not_started")),
+    # negation
+    ("尚未完成招标", ("in_progress", "negation")),
+    ("未完成", ("in_progress", "negation")),
+    ("尚未办结", ("in_progress", "negation")),
+    ("主体未完工", ("in_progress", "negation")),
+    ("工程未竣工", ("in_progress", "negation")),
+    ("已完工未验收", ("in_progress", "negation")),
+    ("整改未销号", ("in_progress", "negation")),
+    ("房屋未交付", ("in_progress", "negation")),
+    ("未能按期完成", ("in_progress", "negation")),
+    ("未全部完成，完成60%", ("in_progress", "negation")),
+    # percent
+    ("已开工，完成主体工程60%", ("in_progress", "percent")),
+    ("完成主体工程60％", ("in_progress", "percent")),
+    ("主体工程进度达60 %", ("in_progress", "percent")),
+    ("主体工程完成100%，已投入使用", ("completed", "percent")),
+    ("完成年度任务的120%", ("completed", "percent")),
+    ("资金到位0%，前期手续办理中", ("not_started", "percent")),
+    ("一期100%，二期40%", ("in_progress", "percent")),
+    # pending_acceptance
+    ("已完工，待验收", ("in_progress", "pending_acceptance")),
+    ("主体完工，正在验收", ("in_progress", "pending_acceptance")),
+    ("项目验收中", ("in_progress", "pending_acceptance")),
+    ("已申请验收", ("in_progress", "pending_acceptance")),
+    ("整改到位，待销号", ("in_progress", "pending_acceptance")),
+    ("材料已报送，待办结", ("in_progress", "pending_acceptance")),
+    # not_started_words
+    ("资金已下达，待启动", ("not_started", "not_started_words")),
+    ("方案已制定，尚未开工", ("not_started", "not_started_words")),
+    ("目前暂未开展", ("not_started", "not_started_words")),
+    ("受疫情影响未启动", ("not_started", "not_started_words")),
+    ("项目尚未开始", ("not_started", "not_started_words")),
+    ("正在对接，待落实", ("not_started", "not_started_words")),
+    ("前期手续待办", ("not_started", "not_started_words")),
+    ("还未招标", ("not_started", "not_started_words")),
+    ("资金待实施", ("not_started", "not_started_words")),
+    # completed_words
+    ("已完成并通过验收", ("completed", "completed_words")),
+    ("2021年5月竣工", ("completed", "completed_words")),
+    ("已建成并投入使用", ("completed", "completed_words")),
+    ("全部完工", ("completed", "completed_words")),
+    ("已交付群众使用", ("completed", "completed_words")),
+    ("已按计划完成", ("completed", "completed_words")),
+    ("已完成年度计划任务", ("completed", "completed_words")),
+    ("问题已整改，已销号", ("completed", "completed_words")),
+    ("该事项已办结，群众满意", ("completed", "completed_words")),
+    # other_text
+    ("正在协调资金", ("in_progress", "other_text")),
+    ("预计2021年底完成", ("in_progress", "other_text")),
+    ("计划6月底前完工", ("in_progress", "other_text")),
+    ("力争年内建成", ("in_progress", "other_text")),
+    ("基本完成", ("in_progress", "other_text")),
+    ("主体部分完成", ("in_progress", "other_text")),
+    ("待资金到位后完成", ("in_progress", "other_text")),
+    ("累计完成投资1200万元", ("in_progress", "other_text")),
+    ("看情况", ("in_progress", "other_text")),
+    ("√", ("in_progress", "other_text")),
+    ("0.6", ("in_progress", "other_text")),
+])
+def test_classify_progress(text, expected):
+    assert classify_progress(text) == expected
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", "\u3000", "-", "—", "/", float("nan")])
+def test_classify_progress_blank(value):
+    assert classify_progress(value) is None
+
+
+def test_classify_progress_extra_words():
+    assert classify_progress("谋划中") == ("in_progress", "other_text")
+    assert classify_progress("谋划中", {"谋划中": "not_started"}) == ("not_started", None)
+    assert classify_progress("谋划中，未完成", {"谋划中": "not_started"}) == ("not_started", None)
+
+
+def test_progress_rules_table():
+    assert PROGRESS_RULE_CODES == (
+        "negation_not_started", "negation", "percent", "pending_acceptance",
+        "not_started_words", "completed_words", "other_text",
+    )
+    for rule in PROGRESS_RULES:
+        assert callable(rule.status) or rule.status in STATUSES
+        assert rule.code in clean.__doc__
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    st.text(min_size=1),
+    st.text(alphabet="已未尚待暂没有完成办结销号验收竣工启动开工推进中计划预计基本，,；;、。（）()%％0123456789√✔ ",
+            min_size=1),
+))
+def test_classify_progress_property(text):
+    result = classify_progress(text)
+    if normalise_text(text) is None or normalise_text(text) in clean.PLACEHOLDERS:
+        assert result is None
+    else:
+        status, rule = result
+        assert status in STATUSES
+        assert rule is None or rule in PROGRESS_RULE_CODES
+
+
+# --------------------------------------------------------------------------
+# parse_percent / percent_column_is_fraction
+
+@pytest.mark.parametrize("value, fractions, expected", [
+    ("60%", False, 0.6), ("60%", True, 0.6), ("60 %", False, 0.6), ("100％", True, 1.0),
+    ("0%", False, 0.0), ("33.3%", False, 0.333), ("１００％", False, 1.0), ("完成60%", True, 0.6),
+    ("约60%", False, 0.6),
+    (0.6, True, 0.6), ("0.6", True, 0.6), (1.0, True, 1.0), (1, True, 1.0), (0, True, 0.0),
+    ("0", True, 0.0), ("1", True, 1.0), (0.333, True, 0.333),
+    (60.0, False, 0.6), (60, False, 0.6), ("60", False, 0.6), ("100", False, 1.0), ("0", False, 0.0),
+    (33.3, False, 0.333), ("0.5", False, 0.005), ("-0", False, 0.0),
+    (None, True, None), ("", False, None), ("  ", True, None), ("-", False, None), ("/", True, None),
+    ("—", False, None), ("无", True, None), (float("nan"), False, None),
+])
+def test_percent(value, fractions, expected):
+    result = parse_percent(value, fractions=fractions)
+    assert result == expected and (result is None or type(result) is float)
+    if result == 0:
+        assert str(result) == "0.0"
+
+
+@pytest.mark.parametrize("value, fractions", [
+    ("150%", False), ("100.5%", True), ("-5%", False), ("-0.1", True), (-5, False),
+    ("60", True), (60.0, True), (1.5, True), ("101", False), (101.0, False),
+    ("abc", False), ("六成", True), ("60%-70%", False), ("inf", True), (float("inf"), False),
+    ("nan", True), ("1e5", False), (True, True), (D(2021, 6, 30), False), ("9" * 400, False),
+])
+def test_percent_errors(value, fractions):
+    assert error_code(lambda v: parse_percent(v, fractions=fractions), value) == "bad_percent"
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([0.6, "0.5", 1.0, 0, None, "", "-"], True),
+    (["0.6", "60%", "100％", "未填", None], True),   # % texts and words are ignored
+    ([], True),
+    ([None, "-"], True),
+    ([0.6, 60.0], False),
+    (["60", "80"], False),
+    (["0.5", "1.01"], False),
+    ([100, "50%"], False),
+    ((v for v in ["0.2", "0.4"]), True),
+])
+def test_percent_column_is_fraction(values, expected):
+    assert percent_column_is_fraction(values) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 100))
+def test_percent_property(n):
+    assert parse_percent(f"{n}%", fractions=True) == n / 100
+    assert parse_percent(str(n), fractions=False) == n / 100
+    assert parse_percent(float(n), fractions=False) == n / 100
+    assert parse_percent(str(n / 100), fractions=True) == n / 100
+    column = [n / 100, "0.5"]
+    assert percent_column_is_fraction(column)
+    assert [parse_percent(v, fractions=True) for v in column] == [n / 100, 0.5]
+
+
+def test_bad_percent_in_catalogue():
+    assert "bad_percent" in CELL_ERROR_CODES
+    zh, en = CATALOGUE["bad_percent"]
+    assert "{value}" in zh and "{value}" in en
+
+
+# --------------------------------------------------------------------------
+# money_unit_line
+
+@pytest.mark.parametrize("text, expected", [
+    ("金额单位：万元", "万元"), ("单位：元", "元"), ("（单位：亿元）", "亿元"), ("金额单位: 万元/元", "万元"),
+    ("单位:万元", "万元"), ("单位：万元、人", "万元"), ("资金单位：万", "万元"), ("单位(万元)", "万元"),
+    ("单位 ： 亿元", "亿元"), ("投资单位：元。", "元"),
+    ("填报单位：市教育局            单位：万元", "万元"),
+    ("填报单位：市教育局", None), ("填报单位：万州区民政局", None), ("责任单位：元氏县财政局", None),
+    ("牵头单位：万宁市", None), ("单位：人", None), ("单位名称", None), ("2021年我为群众办实事项目台账", None),
+    ("单位：万人次", None), ("", None), (None, None),
+])
+def test_money_unit_line(text, expected):
+    assert money_unit_line(text) == expected
 
 
 # --------------------------------------------------------------------------
