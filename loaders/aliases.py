@@ -31,8 +31,12 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "person": ("责任人", "认领人", "联系人", "具体责任人", "负责人"),
     "leader": ("责任领导", "分管领导", "牵头领导", "包抓领导", "认领领导", "包联领导"),
     "status": ("进展情况", "完成情况", "办理状态", "项目进度", "进度", "推进情况", "办理情况",
-               "工作进展", "进展", "目前进展", "进展状态", "完成进度", "形象进度"),
-    "completed_flag": ("是否完成", "是否办结", "是否已完成"),
+               "工作进展", "进展", "目前进展", "进展状态", "形象进度", "项目进展", "进展情况说明",
+               "状态", "项目状态", "完成状态", "办理进度", "工作推进情况"),
+    "completed_flag": ("是否完成", "是否办结", "是否已完成", "是否销号", "是否完成（是/否）"),
+    # A percentage (0%-100%) instead of a status word.
+    "progress_pct": ("完成进度", "完成比例", "完成百分比", "进度百分比", "完成进度（%）", "工程进度（%）",
+                     "项目完成进度", "总体进度", "完成率"),
     "planned_investment": ("计划投资", "总投资", "计划投入", "计划总投资", "预算投资",
                            "计划投资额", "项目总投资", "投资总额"),
     "actual_investment": ("完成投资", "已完成投资", "累计完成投资", "实际投资", "已投入",
@@ -46,7 +50,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 # Columns a ledger must have; and groups of which at least one is needed.
 REQUIRED: tuple[str, ...] = ("title",)
-REQUIRED_ONE_OF: tuple[tuple[str, ...], ...] = (("status", "completed_flag"),)
+REQUIRED_ONE_OF: tuple[tuple[str, ...], ...] = (("status", "completed_flag", "progress_pct"),)
+
+# A summary sheet (汇总): one row per unit with counts, no task titles. Its
+# figures are compared with the tasks loaded from the other sheets.
+SUMMARY_ALIASES: dict[str, tuple[str, ...]] = {
+    "unit": ALIASES["unit"] + ALIASES["township"] + ("填报单位",),
+    "tasks": ("项目数", "任务数", "实事数", "事项数", "项目个数", "任务个数", "总数", "项目总数", "任务总数",
+              "实事项目数", "事项总数", "数量", "合计"),
+    "completed": ("已完成", "完成数", "已完成数", "已办结", "办结数", "已办结数", "完成个数", "已完成项目数",
+                  "已销号", "销号数"),
+    "in_progress": ("推进中", "正在推进", "在建", "推进中数", "正在推进数", "在建数"),
+    "not_started": ("未启动", "未开工", "未启动数", "未开工数"),
+}
 
 # Headers that look like an alias but are something else: never matched.
 NOT_HEADERS: frozenset[str] = frozenset(normalise_header(t) for t in (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,8 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders import aliases
-from loaders.clean import find_report_month, money_unit, normalise_header
-from loaders.problems import Problem, refuse
+from loaders.clean import find_report_month, money_unit, money_unit_line, normalise_header
+from loaders.mapping import IGNORE, Mapping, header_shape
+from loaders.problems import FileRefused, Problem, refuse
 from loaders.read import SheetGrid, WorkbookGrids
 
 HEADER_SEARCH_ROWS = 40
@@ -48,10 +50,21 @@ class Layout:
     score: int
     filed_on: dt.date | None = None  # the 填报时间 the clerk wrote
     other_candidates: list[str] = field(default_factory=list)
+    # Every header column as written (grid column, text), for the mapping step.
+    header_cells: list[tuple[int, str]] = field(default_factory=list)
+    mapped: Mapping | None = None  # the clerk's mapping applied to this sheet, if any
 
     @property
     def sheet(self) -> str:
         return self.grid.name
+
+    @property
+    def shape(self) -> str:
+        """The key a clerk's mapping is saved under (loaders.mapping.header_shape)."""
+        return header_shape(text for _, text in self.header_cells)
+
+    def used_columns(self) -> set[int]:
+        return set(self.fields.values())
 
     def header_row_excel(self) -> int:
         return self.grid.excel_row(self.header_rows[-1])
@@ -75,11 +88,18 @@ def _filled_header_rows(grid: SheetGrid, rows: list[list], start: int) -> list[l
     return filled
 
 
-def _header_fields(top: list, bottom: list | None) -> tuple[dict[str, int], dict[str, str], dict[str, str | None]]:
-    """Canonical columns named by a one-row (bottom None) or two-row header."""
+HeaderFields = tuple[dict[str, int], dict[str, str], dict[str, str | None], list[tuple[int, str]]]
+
+
+def _header_fields(top: list, bottom: list | None, overrides: dict[str, str] | None = None) -> HeaderFields:
+    """Canonical columns named by a one-row (bottom None) or two-row header.
+    `overrides` (a clerk's mapping: normalised header text -> column or IGNORE)
+    wins over the alias table."""
     fields: dict[str, int] = {}
     headers: dict[str, str] = {}
     units: dict[str, str | None] = {}
+    cells: list[tuple[int, str]] = []
+    overrides = overrides or {}
     band = None
     for col, top_cell in enumerate(top):
         bottom_cell = bottom[col] if bottom is not None and col < len(bottom) else None
@@ -99,11 +119,23 @@ def _header_fields(top: list, bottom: list | None) -> tuple[dict[str, int], dict
             written = bottom_text if bottom_text and bottom_text != top_text else top_text
             if written and top_text and bottom_text and top_text != bottom_text:
                 written = f"{top_text}/{bottom_text}"
+        written = (written or "").replace("\n", "")
+        cells.append((col, written))
+        key = normalise_header(written)
+        if key in overrides:
+            name = overrides[key]
+            if name == IGNORE:
+                continue
+            if name in fields:  # the clerk's choice wins over a column the aliases found
+                del headers[name], units[name]
+                fields.pop(name)
         if name and name not in fields:
             fields[name] = col
             headers[name] = (written or "").replace("\n", "")
             units[name] = money_unit(bottom_text or "") or money_unit(top_text or "")
-    return fields, headers, units
+    while cells and not cells[-1][1]:
+        cells.pop()
+    return fields, headers, units, cells
 
 
 def _qualifies(fields: dict[str, int]) -> bool:
@@ -112,22 +144,41 @@ def _qualifies(fields: dict[str, int]) -> bool:
     return all(any(name in fields for name in group) for group in aliases.REQUIRED_ONE_OF)
 
 
-def _candidate(grid: SheetGrid) -> Layout | None:
+MappingLookup = Callable[[str], "Mapping | None"]
+
+
+def _mapping_score(row: list, overrides: dict[str, str]) -> int:
+    return sum(1 for cell in row if cell not in (None, "") and overrides.get(normalise_header(cell), IGNORE) != IGNORE)
+
+
+def _candidate(grid: SheetGrid, mapping: Mapping | None = None, lookup: MappingLookup | None = None) -> Layout | None:
+    """The best header band of a sheet. `mapping` is a clerk's explicit mapping,
+    `lookup` finds one saved for a header shape; the explicit one wins."""
     rows = grid.rows(0, HEADER_SEARCH_ROWS)
     if not rows:
         return None
     filled = _filled_header_rows(grid, rows, 0)
+    explicit = mapping.columns if mapping else {}
     best: Layout | None = None
     for r, row in enumerate(filled):
-        if aliases.header_score(row) < 2:
+        if aliases.header_score(row) + _mapping_score(row, explicit) < 2:
             continue
-        one = _header_fields(row, None)
-        two = _header_fields(row, filled[r + 1]) if r + 1 < len(filled) else None
+        below = filled[r + 1] if r + 1 < len(filled) else None
+        applied = mapping
+        one = _header_fields(row, None, explicit)
+        two = _header_fields(row, below, explicit) if below is not None else None
+        if lookup is not None:
+            saved = lookup(header_shape(t for _, t in two[3])) if two else None
+            saved = saved or lookup(header_shape(t for _, t in one[3]))
+            if saved:
+                applied = saved.merged(mapping)
+                one = _header_fields(row, None, applied.columns)
+                two = _header_fields(row, below, applied.columns) if below is not None else None
         if two and len(two[0]) > len(one[0]):
-            fields, headers, units = two
+            fields, headers, units, cells = two
             header_rows = (r, r + 1)
         else:
-            fields, headers, units = one
+            fields, headers, units, cells = one
             header_rows = (r,)
         score = len(fields) + (10 if _qualifies(fields) else 0)
         if best is None or score > best.score:
@@ -143,6 +194,8 @@ def _candidate(grid: SheetGrid) -> Layout | None:
                 preamble="\n".join(_cells_text(p) for p in preamble_rows if _cells_text(p)),
                 filer=None,
                 score=score,
+                header_cells=cells,
+                mapped=applied if applied else None,
             )
     if best is None:
         return None
@@ -154,7 +207,16 @@ def _candidate(grid: SheetGrid) -> Layout | None:
             best.data_start += 1
     best.filer = _find_filer(best.preamble)
     best.filed_on = _find_filed_on(best.preamble)
+    # "金额单位：万元" above the header: the unit of every amount column that names none.
+    line_unit = next(filter(None, map(money_unit_line, best.preamble.splitlines())), None)
+    if line_unit:
+        for name in MONEY_FIELDS:
+            if name in best.fields and not best.units.get(name):
+                best.units[name] = line_unit
     return best
+
+
+MONEY_FIELDS = ("planned_investment", "actual_investment")
 
 
 def _find_filed_on(text: str) -> dt.date | None:
@@ -172,16 +234,24 @@ def _find_filer(text: str) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def choose_sheet(book: WorkbookGrids, file_name: str, sheet_name: str | None = None) -> Layout:
-    """The sheet that holds the ledger, with its header and data band."""
+def choose_sheets(
+    book: WorkbookGrids,
+    file_name: str,
+    sheet_name: str | None = None,
+    mapping: Mapping | None = None,
+    lookup: MappingLookup | None = None,
+) -> list[Layout]:
+    """Every visible sheet that holds a ledger (one per 乡镇 or per month is
+    common), in workbook order; or only `sheet_name`. Sheets without task
+    titles (instructions, 汇总 counts) are not ledgers."""
     sheets = book.sheets
     if sheet_name is not None:
         sheets = [s for s in sheets if s.name == sheet_name]
         if not sheets:
             raise refuse("no_ledger_sheet", file=file_name, sheets="、".join(s.name for s in book.sheets))
-    candidates = [(c, s) for s in sheets if (c := _candidate(s)) is not None]
+    candidates = [(c, s) for s in sheets if (c := _candidate(s, mapping, lookup)) is not None]
     qualified = [(c, s) for c, s in candidates if _qualifies(c.fields)]
-    visible = [(c, s) for c, s in qualified if s.visible or sheet_name is not None]
+    visible = [c for c, s in qualified if s.visible or sheet_name is not None]
     if not visible:
         if qualified:
             raise refuse("hidden_ledger_sheet", file=file_name, sheet=qualified[0][1].name)
@@ -189,16 +259,15 @@ def choose_sheet(book: WorkbookGrids, file_name: str, sheet_name: str | None = N
         if best is not None and best.score >= 2:
             missing = [r for r in aliases.REQUIRED if r not in best.fields]
             missing += [group[0] for group in aliases.REQUIRED_ONE_OF if not any(n in best.fields for n in group)]
-            raise FileRefusedMissing(file_name, best, missing)
+            raise missing_columns(file_name, best, missing)
         raise refuse("no_ledger_sheet", file=file_name, sheets="、".join(s.name for s in book.sheets))
-    layout = max(visible, key=lambda cs: (cs[0].score, cs[1].n_rows))[0]
-    layout.other_candidates = [s.name for c, s in visible if c is not layout]
-    return layout
+    names = [c.sheet for c in visible]
+    for layout in visible:
+        layout.other_candidates = [n for n in names if n != layout.sheet]
+    return visible
 
 
-def FileRefusedMissing(file_name: str, layout: Layout, missing: list[str]):
-    from loaders.problems import FileRefused
-
+def missing_columns(file_name: str, layout: Layout, missing: list[str]) -> FileRefused:
     problems = [
         Problem(
             "missing_column",
@@ -210,11 +279,53 @@ def FileRefusedMissing(file_name: str, layout: Layout, missing: list[str]):
         )
         for name in missing
     ]
-    return FileRefused(problems)
+    return FileRefused(problems, layout=layout)
+
+
+# The endings of unit names: a sheet named "城关镇" or "市教育局" names its unit,
+# one named "Sheet1", "台账" or "5月" does not.
+UNIT_NAME_ENDINGS = (
+    "镇", "乡", "街道", "办事处", "县", "区", "市", "局", "委", "办", "院", "所", "中心", "公司", "部",
+    "会", "站", "队", "厅", "处", "室", "馆", "团", "社区", "村", "管委会", "政府",
+)
+
+
+def unit_from_sheet_name(name: str) -> str | None:
+    text = normalise_header(name)
+    if len(text) < 2 or find_report_month(text) or not text.endswith(UNIT_NAME_ENDINGS):
+        return None
+    return text
+
+
+_MONTH_ONLY = re.compile(r"^(?:第)?(1[0-2]|0?[1-9]|十[一二]|[一二三四五六七八九十])月份?(?:台账|报表|进展)?$")
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+              "十一": 11, "十二": 12}
+
+
+def _month_of_sheet_name(name: str, *year_sources: str) -> dt.date | None:
+    """"5月" as a sheet name, with the year from the title or the file name."""
+    match = _MONTH_ONLY.match(normalise_header(name))
+    if not match:
+        return None
+    word = match.group(1)
+    month = int(word) if word.isdigit() else _CN_MONTHS[word]
+    for source in year_sources:
+        year = _YEAR.search(source or "")
+        if year:
+            return dt.date(int(year.group(1)), month, 1)
+    return None
 
 
 def report_month_from(layout: Layout, file_name: str):
-    return find_report_month(layout.preamble) or find_report_month(layout.grid.name) or find_report_month(file_name)
+    """The sheet's title, else the sheet's name ("2021年5月", or "5月" with the
+    year from the title or the file name), else the file's name."""
+    return (
+        find_report_month(layout.preamble)
+        or find_report_month(layout.grid.name)
+        or _month_of_sheet_name(layout.grid.name, layout.preamble, file_name)
+        or find_report_month(file_name)
+    )
 
 
 def region_from(layout: Layout) -> str | None:
@@ -245,6 +356,7 @@ class RowBand:
     group_category: pa.Array | None  # per task row, the level-1 group heading above it
     skipped: dict[str, int]  # reason -> count
     footer_row: int | None  # grid row where the footer starts
+    summary_rows: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))  # 合计, 注, group rows
 
 
 def classify_rows(layout: Layout) -> RowBand:
@@ -319,7 +431,8 @@ def classify_rows(layout: Layout) -> RowBand:
         "total": int((total & ~blank & ~is_footer).sum()),
         "group": int(group.sum()),
     }
-    return RowBand(task_idx + start, group_category, skipped, footer_row)
+    summary_rows = np.nonzero((is_footer | total | group) & ~blank)[0] + start
+    return RowBand(task_idx + start, group_category, skipped, footer_row, summary_rows)
 
 
 def filled_column(grid: SheetGrid, col: int, rows: np.ndarray) -> pa.Array:

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from loaders import clean
-from loaders.locate import Layout, RowBand, filled_column
+from loaders.locate import Layout, RowBand, filled_column, unit_from_sheet_name
 from loaders.problems import Problem
 
 STATUS_CODES = ("not_started", "in_progress", "completed")
@@ -27,6 +27,8 @@ class Normalised:
     problems: list[Problem]
     bad_rows: np.ndarray  # positions (into table) of rows with a problem
     units: list[str] = field(default_factory=list)
+    # how each good row's status was decided: "word", "flag", "percent" or "rule:<code>" -> rows
+    status_sources: dict[str, int] = field(default_factory=dict)
 
 
 def _parse_distinct(values: pa.Array, parse, out_type: pa.DataType):
@@ -54,6 +56,7 @@ class _Collector:
         self.rows = rows  # grid rows, one per task
         self.problems: list[Problem] = []
         self.bad = np.zeros(len(rows), dtype=bool)
+        self.sources: dict[str, np.ndarray] = {}
 
     def add(self, code: str, positions: np.ndarray, field_name: str | None, value=None, **params):
         grid = self.layout.grid
@@ -86,8 +89,9 @@ def _column(layout: Layout, name: str, rows: np.ndarray) -> pa.Array | None:
     return filled_column(layout.grid, col, rows)
 
 
-def _text(values: pa.Array | None, n: int) -> pa.Array:
-    """clean.normalise_text, vectorised: titles are mostly distinct, so per-value Python costs."""
+def _text(values: pa.Array | None, n: int, nfkc: bool = True) -> pa.Array:
+    """clean.normalise_text, vectorised: titles are mostly distinct, so per-value Python costs.
+    nfkc=False keeps the characters as written (full-width ，and ％ in progress notes)."""
     if values is None:
         return pa.nulls(n, pa.string())
     if isinstance(values, pa.ChunkedArray):
@@ -95,8 +99,8 @@ def _text(values: pa.Array | None, n: int) -> pa.Array:
     encoded = pc.dictionary_encode(values)
     if len(encoded.dictionary) * 4 < max(n, 1):
         # Few distinct values (units, regions, categories): clean each once.
-        return pc.take(_clean_text(encoded.dictionary), encoded.indices)
-    return _clean_text(values)
+        return pc.take(_clean_text(encoded.dictionary, nfkc), encoded.indices)
+    return _clean_text(values, nfkc)
 
 
 # Python's \s, which clean.normalise_text collapses: wider than RE2's \s
@@ -112,8 +116,8 @@ _DROPPED = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in clean.DROPPED_CHARS) + "]
 _NEEDS_REPLACING = f"{_DROPPED}|[{_WHITESPACE.replace(' ', '')}]|  "
 
 
-def _clean_text(values: pa.Array) -> pa.Array:
-    text = pc.utf8_normalize(values, "NFKC")
+def _clean_text(values: pa.Array, nfkc: bool = True) -> pa.Array:
+    text = pc.utf8_normalize(values, "NFKC") if nfkc else values
     if pc.any(pc.match_substring_regex(text, _NEEDS_REPLACING)).as_py():
         text = pc.replace_substring_regex(text, _DROPPED, "")
         text = pc.replace_substring_regex(text, _WHITESPACE_RUN, " ")
@@ -128,7 +132,10 @@ def normalise(
     report_month: dt.date,
     unit_override: str | None = None,
     region_override: str | None = None,
+    extra_words: dict[str, str] | None = None,
 ) -> Normalised:
+    """`extra_words`: status words mapped by an admin for everyone; the sheet's
+    own mapping (layout.mapped) adds to them."""
     rows = band.task_rows
     n = len(rows)
     out = _Collector(layout, file_name, rows)
@@ -145,7 +152,7 @@ def normalise(
             unit = pc.fill_null(unit, unit_override)
         out.add("blank_unit", np.nonzero(~np.asarray(unit.is_valid(), dtype=bool))[0], unit_field)
     else:
-        name = unit_override or layout.filer
+        name = unit_override or layout.filer or unit_from_sheet_name(layout.sheet)
         unit = pa.array([name] * n, type=pa.string())
     if region_override:
         region = pc.fill_null(region, region_override)
@@ -156,33 +163,8 @@ def normalise(
 
     person = _text(_column(layout, "person", rows), n)
 
-    # status, decided or checked by a 是否完成 column
-    status_values = _column(layout, "status", rows)
-    flag_values = _column(layout, "completed_flag", rows)
-    status, flag = pa.nulls(n, pa.string()), pa.nulls(n, pa.bool_())
-    if status_values is not None:
-        status, errors, idx = _parse_distinct(status_values, clean.parse_status, pa.string())
-        out.add_errors(errors, idx, "status")
-    if flag_values is not None:
-        flag, errors, idx = _parse_distinct(flag_values, clean.parse_completed_flag, pa.bool_())
-        out.add_errors(errors, idx, "completed_flag")
-    status_np = np.asarray(status.to_numpy(zero_copy_only=False), dtype=object)
-    flag_np = np.asarray(flag.to_numpy(zero_copy_only=False), dtype=object)
-    status_ok = np.array([s is not None for s in status_np], dtype=bool) if n else np.zeros(0, bool)
-    flag_yes = np.array([f is True for f in flag_np], dtype=bool) if n else np.zeros(0, bool)
-    flag_no = np.array([f is False for f in flag_np], dtype=bool) if n else np.zeros(0, bool)
-    completed = status_np == "completed"
-    conflict = status_ok & ((flag_yes & ~completed) | (flag_no & completed))
-    if conflict.any():
-        raw_status = status_values.to_pylist() if status_values is not None else [None] * n
-        raw_flag = flag_values.to_pylist()
-        for pos in np.nonzero(conflict)[0]:
-            out.add("status_conflict", np.array([pos]), "status", raw_status[pos], flag=raw_flag[pos])
-    decided = np.where(status_ok, status_np, np.where(flag_yes, "completed", np.where(flag_no, "in_progress", None)))
-    already_bad = out.bad.copy()
-    missing_status = np.array([d is None for d in decided], dtype=bool) & ~already_bad if n else np.zeros(0, bool)
-    out.add("blank_status", np.nonzero(missing_status)[0], "status" if status_values is not None else "completed_flag")
-    status_final = pa.array(decided.tolist(), type=pa.string())
+    status_final, status_rule, note, pct = _status(layout, rows, out, extra_words)
+    sources = _count_sources(status_final, status_rule, out)
 
     def money(name: str) -> pa.Array:
         values = _column(layout, name, rows)
@@ -228,8 +210,158 @@ def normalise(
             "responsible_person": person,
             "source_sheet": pa.array([layout.grid.name] * n, type=pa.string()),
             "source_row": source_rows,
+            "progress_note": note,
+            "progress_pct": pct,
+            "status_rule": status_rule,
         }
     )
     units = sorted(u for u in pc.unique(unit).to_pylist() if u is not None)
     out.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
-    return Normalised(table=table, problems=out.problems, bad_rows=np.nonzero(out.bad)[0], units=units)
+    return Normalised(table=table, problems=out.problems, bad_rows=np.nonzero(out.bad)[0], units=units,
+                      status_sources=sources)
+
+
+# --- status --------------------------------------------------------------------
+
+_CLAUSE_MARKS = frozenset("，,。；;、:：")
+
+
+def _word_like(text: str) -> bool:
+    """Whether a cell no rule placed is a status *word* to ask about (the mapping
+    step) rather than progress text to take as in progress. Progress text is
+    written in Chinese and reads like a sentence: longer than six characters,
+    or with a figure or a clause mark ("协调资金，已到位30万")."""
+    chinese = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    if chinese < 2:
+        return True  # "=1+1", "ok", "??": not a sentence about progress
+    return len(text) <= 6 and not any(ch.isdigit() or ch in _CLAUSE_MARKS for ch in text)
+
+
+def _distinct(values: pa.Array, parse) -> tuple[list, dict[int, clean.CellError], np.ndarray]:
+    """`parse` once per distinct value: (results per distinct value, errors, indices per row)."""
+    encoded = pc.dictionary_encode(values)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    results, errors = [], {}
+    for i, value in enumerate(encoded.dictionary.to_pylist()):
+        try:
+            results.append(parse(value))
+        except clean.CellError as error:
+            errors[i] = error
+            results.append(None)
+    return results, errors, np.asarray(encoded.indices.fill_null(-1))
+
+
+def _per_row(results: list, indices: np.ndarray, pick) -> np.ndarray:
+    """An object array with pick(result) for every row (None where blank)."""
+    table = np.array([pick(r) if r is not None else None for r in results] + [None], dtype=object)
+    return table[indices]  # index -1 (blank) takes the trailing None
+
+
+def _status(layout: Layout, rows: np.ndarray, out: _Collector, extra_words: dict[str, str] | None):
+    """Status of every task row, in this order (README, "Status"):
+    a status word (status column) or 是否完成; a percentage (完成进度); free
+    progress text classified by clean.PROGRESS_RULES. Returns status, the rule
+    that decided (None where no rule was needed), the progress text as written,
+    and the percentage as 0-1."""
+    n = len(rows)
+    words = {**(extra_words or {}), **(layout.mapped.words if layout.mapped else {})}
+    none = np.full(n, None, dtype=object)
+
+    text_values = _column(layout, "status", rows)
+    word, rule, note = none, none, pa.nulls(n, pa.string())
+    if text_values is not None:
+        note = _text(text_values, n, nfkc=False)
+
+        def classify(value):
+            found = clean.classify_progress(value, words)
+            if found is not None and found[1] == "other_text" and _word_like(clean.normalise_text(value) or ""):
+                raise clean.CellError("bad_status", str(value).strip())
+            return found
+
+        results, errors, idx = _distinct(text_values, classify)
+        out.add_errors(errors, idx, "status")
+        word = _per_row(results, idx, lambda r: r[0] if r[1] is None else None)
+        rule = _per_row(results, idx, lambda r: r[1])
+        ruled = _per_row(results, idx, lambda r: r[0] if r[1] is not None else None)
+    else:
+        ruled = none
+
+    flag = none
+    flag_values = _column(layout, "completed_flag", rows)
+    if flag_values is not None:
+        results, errors, idx = _distinct(flag_values, clean.parse_completed_flag)
+        out.add_errors(errors, idx, "completed_flag")
+        flag = _per_row(results, idx, lambda r: r)
+
+    pct, pct_status = pa.nulls(n, pa.float64()), none
+    pct_values = _column(layout, "progress_pct", rows)
+    if pct_values is not None:
+        distinct = pc.unique(pct_values).to_pylist()
+        fractions = clean.percent_column_is_fraction(distinct)
+
+        def percent_or_word(value):
+            try:
+                return (clean.parse_percent(value, fractions=fractions), None)
+            except clean.CellError:
+                found = clean.parse_status(value, words)  # a word where a percentage was expected
+                return (None, found) if found else None
+
+        results, errors, idx = _distinct(pct_values, percent_or_word)
+        for error in errors.values():  # neither a percentage nor a status word
+            error.code = "bad_percent"
+        out.add_errors(errors, idx, "progress_pct")
+        fraction = _per_row(results, idx, lambda r: r[0])
+        pct = pa.array(fraction.tolist(), type=pa.float64())
+        pct_status = np.array([
+            None if f is None and w is None else w if w is not None
+            else clean.COMPLETED if f >= 1 else clean.NOT_STARTED if f == 0 else clean.IN_PROGRESS
+            for f, w in zip(fraction, _per_row(results, idx, lambda r: r[1]))], dtype=object) if n else none
+
+    # A status word and 是否完成 must agree.
+    flag_yes = np.array([f is True for f in flag], dtype=bool)
+    flag_no = np.array([f is False for f in flag], dtype=bool)
+    completed = word == clean.COMPLETED
+    has_word = np.array([w is not None for w in word], dtype=bool)
+    conflict = has_word & ((flag_yes & ~completed) | (flag_no & completed))
+    if conflict.any():
+        raw_status = text_values.to_pylist()
+        raw_flag = flag_values.to_pylist()
+        for pos in np.nonzero(conflict)[0]:
+            out.add("status_conflict", np.array([pos]), "status", raw_status[pos], flag=raw_flag[pos])
+
+    # 否 says "not completed": not started where the percentage or the text says so.
+    not_done = np.where((pct_status == clean.NOT_STARTED) | (ruled == clean.NOT_STARTED),
+                        clean.NOT_STARTED, clean.IN_PROGRESS)
+    decided = np.where(has_word, word, np.where(flag_yes, clean.COMPLETED, np.where(flag_no, not_done, None)))
+    by_percent = np.array([d is None for d in decided], dtype=bool) & np.array(
+        [p is not None for p in pct_status], dtype=bool)
+    decided = np.where(by_percent, pct_status, decided)
+    by_rule = np.array([d is None for d in decided], dtype=bool) & np.array([r is not None for r in ruled], dtype=bool)
+    decided = np.where(by_rule, ruled, decided)
+    rule_used = np.where(by_rule, rule, None)
+
+    missing = np.array([d is None for d in decided], dtype=bool) & ~out.bad
+    if flag_values is not None and text_values is None:
+        blank_field = "completed_flag"
+    elif pct_values is not None and text_values is None:
+        blank_field = "progress_pct"
+    else:
+        blank_field = "status"
+    out.add("blank_status", np.nonzero(missing)[0], blank_field)
+    out.sources = {
+        "word": has_word, "flag": ~has_word & (flag_yes | flag_no), "percent": by_percent, "rule": by_rule,
+    }
+    return (pa.array(decided.tolist(), type=pa.string()), pa.array(rule_used.tolist(), type=pa.string()),
+            note, pct)
+
+
+def _count_sources(status: pa.Array, rule: pa.Array, out: _Collector) -> dict[str, int]:
+    """How many good rows each source decided: the upload result lists them, so a
+    clerk sees which statuses were read from words and which a rule inferred."""
+    good = ~out.bad
+    counts = {name: int((mask & good).sum()) for name, mask in out.sources.items() if name != "rule"}
+    rules = np.asarray(rule.to_numpy(zero_copy_only=False), dtype=object)
+    for code in sorted({r for r in rules[good] if r is not None}):
+        counts[f"rule:{code}"] = int(((rules == code) & good).sum())
+    return {k: v for k, v in counts.items() if v}

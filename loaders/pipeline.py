@@ -8,15 +8,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas  # noqa: F401  pyarrow imports it on its first conversion of Python objects: pay that at start-up
 import pyarrow as pa
 
 from loaders import store
-from loaders.locate import Layout, RowBand, choose_sheet, classify_rows, region_from, report_month_from
+from loaders import summary
+from loaders.locate import (
+    Layout,
+    RowBand,
+    choose_sheets,
+    classify_rows,
+    region_from,
+    report_month_from,
+    unit_from_sheet_name,
+)
+from loaders.mapping import Mapping
 from loaders.normalise import normalise
 from loaders.problems import FileRefused, Problem, refuse
 from loaders.read import formula_problems, read_grids
@@ -24,7 +36,24 @@ from loaders.safety import sniff
 
 Progress = Callable[[str, float], None]
 
+
+class SavedMappings(Protocol):
+    """What was mapped before (loaders.mappings_store.Saved)."""
+
+    common: Mapping
+
+    def for_shape(self, shape: str) -> Mapping | None: ...
+
 STAGES = ("read", "locate", "check", "write")
+
+
+@dataclass
+class SheetPart:
+    """One ledger sheet of a file: where its rows are and which month they report."""
+
+    layout: Layout
+    band: RowBand
+    report_month: dt.date
 
 
 @dataclass
@@ -32,13 +61,40 @@ class Prepared:
     file_name: str
     data: bytes
     digest: str
-    layout: Layout
-    band: RowBand
-    report_month: dt.date
-    table: pa.Table  # every task row found (good and bad)
+    parts: list[SheetPart]
+    table: pa.Table  # every task row found on every ledger sheet (good and bad)
     problems: list[Problem]
     bad_rows: np.ndarray
     units: list[str]
+    warnings: list[Problem] = field(default_factory=list)  # shown beside the result, never refusing
+    status_sources: dict[str, int] = field(default_factory=dict)
+    mapping: Mapping | None = None  # the clerk's mapping that was applied, if any
+
+    @property
+    def layout(self) -> Layout:
+        """The first ledger sheet (most files have one)."""
+        return self.parts[0].layout
+
+    @property
+    def report_month(self) -> dt.date:
+        """The latest month the file reports (most files report one)."""
+        return max(p.report_month for p in self.parts)
+
+    @property
+    def months(self) -> list[dt.date]:
+        return sorted({p.report_month for p in self.parts})
+
+    @property
+    def sheets(self) -> list[str]:
+        return [p.layout.sheet for p in self.parts]
+
+    @property
+    def skipped(self) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for part in self.parts:
+            for reason, count in part.band.skipped.items():
+                total[reason] = total.get(reason, 0) + count
+        return total
 
     @property
     def good_table(self) -> pa.Table:
@@ -49,10 +105,11 @@ class Prepared:
         return self.table.filter(pa.array(mask))
 
     def drop_cells(self) -> None:
-        """Let the sheet's cells go: previews and the marked-up copy need them,
+        """Let the sheets' cells go: previews and the marked-up copy need them,
         writing does not, and the write is when DuckDB's own memory peaks
         (a 500k-row sheet's cells are ~250 MB of Arrow strings)."""
-        self.layout.grid.columns = []
+        for part in self.parts:
+            part.layout.grid.columns = []
 
     @property
     def good_units(self) -> list[str]:
@@ -74,6 +131,11 @@ class FileReport:
     replaced_rows: int = 0
     upload_id: str | None = None
     skipped: dict = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+    status_sources: dict[str, int] = field(default_factory=dict)
+    sheets: list[str] = field(default_factory=list)
+    months: list[dt.date] = field(default_factory=list)
+    mapping: str | None = None  # the mapping applied, as JSON
 
     def to_json(self) -> dict:
         return {
@@ -88,6 +150,11 @@ class FileReport:
             "units": self.units,
             "replaced_rows": self.replaced_rows,
             "upload_id": self.upload_id,
+            "sheets": self.sheets,
+            "months": [m.strftime("%Y-%m") for m in self.months],
+            "status_sources": self.status_sources,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "mapping": json.loads(self.mapping) if self.mapping else None,
         }
 
 
@@ -104,41 +171,85 @@ def prepare(
     region: str | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    mapping: Mapping | None = None,
+    saved: SavedMappings | None = None,
 ) -> Prepared:
-    """Everything short of writing. Raises FileRefused for whole-file problems."""
+    """Everything short of writing. Raises FileRefused for whole-file problems.
+
+    `mapping` is what the clerk mapped for this file (the browser's mapping
+    step, or `--mapping`); `saved` finds what was mapped before for a header
+    shape, and the words mapped for everyone."""
     progress = progress or _noop
     display = Path(file_name).name
     progress("read", 0.0)
     sniffed = sniff(data, display)
     book = read_grids(sniffed, display)
     progress("locate", 0.4)
-    layout = choose_sheet(book, display, sheet)
-    formulas = formula_problems(layout.grid, display)
-    if formulas:
-        raise FileRefused(formulas)
-    report_month = month or report_month_from(layout, display)
-    if report_month is None:
-        raise refuse("no_month", file=display, sheet=layout.sheet)
-    if not any(f in layout.fields for f in ("unit", "township", "region")) and not (unit or layout.filer):
-        raise refuse("no_unit", file=display, sheet=layout.sheet)
-    band = classify_rows(layout)
-    if not len(band.task_rows):
-        raise refuse("no_rows", file=display, sheet=layout.sheet)
+    lookup = saved.for_shape if saved is not None else None
+    common = saved.common.words if saved is not None else {}
+    layouts = choose_sheets(book, display, sheet, mapping, lookup)
+    parts: list[SheetPart] = []
+    problems: list[Problem] = []
+    for layout in layouts:
+        band = classify_rows(layout)
+        if not len(band.task_rows):
+            continue  # a ledger form not filled in: other sheets may hold the tasks
+        problems += formula_problems(layout.grid, display, _needed_cells(layout, band))
+        report_month = month or report_month_from(layout, display)
+        if report_month is None:
+            problems.append(Problem("no_month", file=display, sheet=layout.sheet))
+        elif not any(f in layout.fields for f in UNIT_FIELDS) and not (
+                unit or layout.filer or unit_from_sheet_name(layout.sheet)):
+            problems.append(Problem("no_unit", file=display, sheet=layout.sheet))
+        else:
+            parts.append(SheetPart(layout, band, report_month))
+    if problems:
+        raise FileRefused(problems, layout=layouts[0])
+    if not parts:
+        raise refuse("no_rows", file=display, sheet=layouts[0].sheet)
     progress("check", 0.6)
-    region = region or (None if "region" in layout.fields else region_from(layout))
-    result = normalise(layout, band, display, report_month, unit_override=unit, region_override=region)
-    return Prepared(
+    tables, found, bad, units, sources = [], [], [], set(), {}
+    offset = 0
+    for part in parts:
+        layout = part.layout
+        sheet_region = region or (None if "region" in layout.fields else region_from(layout))
+        result = normalise(layout, part.band, display, part.report_month, unit_override=unit,
+                           region_override=sheet_region, extra_words=common)
+        tables.append(result.table)
+        found += result.problems
+        bad.append(result.bad_rows + offset)
+        offset += result.table.num_rows
+        units.update(result.units)
+        for source, count in result.status_sources.items():
+            sources[source] = sources.get(source, 0) + count
+    table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
+    applied = next((p.layout.mapped for p in parts if p.layout.mapped), None)
+    prepared = Prepared(
         file_name=display,
         data=data,
         digest=store.sha256(data),
-        layout=layout,
-        band=band,
-        report_month=report_month,
-        table=result.table,
-        problems=result.problems,
-        bad_rows=result.bad_rows,
-        units=result.units,
+        parts=parts,
+        table=table,
+        problems=found,
+        bad_rows=np.concatenate(bad) if bad else np.array([], dtype=np.int64),
+        units=sorted(units),
+        status_sources=sources,
+        mapping=applied,
     )
+    prepared.warnings = summary.compare(book, parts, table, display)
+    return prepared
+
+
+UNIT_FIELDS = ("unit", "township", "region")
+
+
+def _needed_cells(layout: Layout, band: RowBand):
+    """A formula cell matters when the loader reads it: a column it uses, on a row
+    that is not a 合计/小计, group or footer row."""
+    used = layout.used_columns()
+    summary_rows = set(band.summary_rows.tolist())
+    start = layout.data_start
+    return lambda r, c: c in used and r >= start and r not in summary_rows
 
 
 def commit(
@@ -167,12 +278,10 @@ def commit(
         rejected=[p.to_dict() for p in prepared.problems],
         file_name=prepared.file_name,
         digest=prepared.digest,
-        report_month=prepared.report_month,
-        units=prepared.good_units,
-        sheet=prepared.layout.sheet,
         stored_path=str(stored),
         loaded_by=loaded_by,
         submitted_at=submitted_at,
+        mapping=prepared.mapping.to_json() if prepared.mapping else None,
     )
     progress("write", 1.0)
     report.status = result.status
@@ -194,7 +303,12 @@ def _report(prepared: Prepared, status: str) -> FileReport:
         header_row=prepared.layout.header_row_excel(),
         report_month=prepared.report_month,
         units=prepared.units,
-        skipped=prepared.band.skipped,
+        skipped=prepared.skipped,
+        warnings=list(prepared.warnings),
+        status_sources=dict(prepared.status_sources),
+        sheets=prepared.sheets,
+        months=prepared.months,
+        mapping=prepared.mapping.to_json() if prepared.mapping else None,
     )
 
 
@@ -212,6 +326,8 @@ def ingest(
     loaded_by: str | None = None,
     submitted_at: dt.datetime | str | None = None,
     progress: Progress | None = None,
+    mapping: Mapping | None = None,
+    saved: SavedMappings | None = None,
 ) -> FileReport:
     """One file, all or nothing. Never raises for a bad file: the report says why.
 
@@ -220,7 +336,8 @@ def ingest(
     """
     display = Path(file_name).name
     try:
-        prepared = prepare(data, file_name, month=month, unit=unit, region=region, sheet=sheet, progress=progress)
+        prepared = prepare(data, file_name, month=month, unit=unit, region=region, sheet=sheet, progress=progress,
+                           mapping=mapping, saved=saved)
     except FileRefused as refused:
         keep_received(data, display, db)
         return FileReport(file=display, status="rejected", problems=refused.problems)

@@ -49,6 +49,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "The file could not be read ({detail}); save it as .xlsx in Excel or WPS and upload again."),
     "wrong_month": ("文件中的月份（{found}）与所选月份（{chosen}）不一致；请确认后再上传。",
                     "The month in the file ({found}) differs from the month chosen ({chosen}); check and upload again."),
+    # Warnings: shown beside the result, never refusing a file
+    "summary_mismatch": ("汇总表“{sheet}”第 {row} 行写“{unit}”{measure} {stated}，而导入的台账中是 {loaded}；请核对汇总表或台账。",
+                         "Summary sheet '{sheet}' row {row} says {unit} has {stated} {measure_en}, but the ledger loaded has {loaded}; check the summary or the ledger."),
+    "summary_unit_missing": ("汇总表“{sheet}”第 {row} 行列出“{unit}”（{stated} 项），但文件中没有它的台账。",
+                             "Summary sheet '{sheet}' row {row} lists {unit} ({stated} tasks), but the file holds no ledger for it."),
     # Row problems
     "blank_title": ("项目名称为空。", "The task name is blank."),
     "blank_unit": ("单位为空。", "The unit is blank."),
@@ -71,6 +76,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "Date '{value}' is stored as a number, so January and October look the same; format the column as date or text and write 2021-10-31."),
     "date_as_number": ("日期“{value}”存成了普通数字；请把该列设为日期格式。",
                        "Date '{value}' is stored as a plain number; format the column as a date."),
+    "bad_percent": ("完成进度“{value}”无法识别；请填写 0% 到 100% 之间的百分比（如 60%）。",
+                    "Completion '{value}' is not recognised; enter a percentage from 0% to 100% (e.g. 60%)."),
     "foreign_unit": ("单位“{value}”不在您的账号可报送的单位之内（{allowed}）。",
                      "Unit '{value}' is not one your account may report for ({allowed})."),
 }
@@ -155,8 +162,10 @@ FILE_LEVEL_ROW_CODES = {"formula_without_value"}
 class FileRefused(Exception):
     """The file cannot be loaded at all. Carries every problem found."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], layout=None):
         self.problems = list(problems)
+        # The header the loader found, when it found one: what the mapping step shows.
+        self.layout = layout
         super().__init__("; ".join(p.message("en") for p in self.problems))
 
 

@@ -488,7 +488,9 @@ def _read_html(data: bytes, file_name: str) -> list[SheetGrid]:
     return sheets
 
 
-def formula_problems(grid: SheetGrid, file_name: str) -> list[Problem]:
+def formula_problems(grid: SheetGrid, file_name: str, needed=None) -> list[Problem]:
+    """Formula cells without a saved value, where `needed(row, column)` says the
+    cell is read (a 合计 row or an ignored column never refuses a file)."""
     return [
         Problem(
             "formula_without_value",
@@ -499,4 +501,5 @@ def formula_problems(grid: SheetGrid, file_name: str) -> list[Problem]:
             params={"cell": f"{grid.excel_column(c)}{grid.excel_row(r)}"},
         )
         for r, c in grid.formula_cells
+        if needed is None or needed(r, c)
     ]

@@ -12,11 +12,12 @@ import os
 import random
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from metrics import derived
 from taizhang import database
@@ -31,6 +32,7 @@ class WriteResult:
     rows_loaded: int
     replaced_rows: int
     replaced_uploads: list[str]
+    upload_ids: list[str] = field(default_factory=list)  # one per report month of the file
 
 
 def sha256(data: bytes) -> str:
@@ -118,106 +120,117 @@ def _write_once(
     rejected: list[dict],
     file_name: str,
     digest: str,
-    report_month: dt.date,
-    units: list[str],
-    sheet: str,
     stored_path: str,
     loaded_by: str | None,
     submitted_at: dt.datetime | None = None,
+    mapping: str | None = None,
 ) -> WriteResult:
+    """A file's rows by (report month, unit): each unit-month it holds replaces the
+    one in force. A file reporting several months (a sheet per month) gets one
+    `uploads` row per month, so that each month's submission and rollback stand
+    on their own, written in the same transaction."""
+    months = _months_and_units(table)
     with database.writing(db) as con:
         existing = already_loaded(con, digest)
         if existing:
             return WriteResult("unchanged", existing, 0, 0, [])
-        upload_id = uuid.uuid4().hex[:16]
         # Microseconds kept: loads a second apart must still sort as they happened
         # (the upload history lists the newest first).
         now = dt.datetime.now()
+        upload_ids = {month: uuid.uuid4().hex[:16] for month in months}
         con.execute("BEGIN TRANSACTION")
         try:
-            incoming = table.append_column("upload_id", pa.array([upload_id] * table.num_rows, type=pa.string()))
+            ids = pc.take(pa.array([upload_ids[m] for m in months], type=pa.string()),
+                          pc.index_in(table.column("report_month"), pa.array(list(months), type=pa.date32())))
+            incoming = table.append_column("upload_id", ids)
             con.register("incoming", incoming)
-            con.register("incoming_units", pa.table({"unit": pa.array(units, type=pa.string())}))
-            replaced = con.execute(
-                """SELECT DISTINCT upload_id FROM task_rows
-                   WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)""",
-                [report_month],
-            ).fetchall()
-            moved = con.execute(
-                """INSERT INTO superseded_rows
-                   SELECT *, ? FROM task_rows
-                   WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)""",
-                [upload_id, report_month],
-            ).fetchone()[0]
-            con.execute(
-                "DELETE FROM task_rows WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)",
-                [report_month],
-            )
-            con.execute(
-                """INSERT INTO task_rows
-                   SELECT report_month, region, unit, title, category, status, deadline,
-                          planned_investment, actual_investment, beneficiaries, responsible_person,
-                          upload_id, source_sheet, source_row
-                   FROM incoming"""
-            )
-            derived.refresh(con, units)
+            replaced_uploads: list[str] = []
+            moved_total = 0
+            for month, (units, sheets) in months.items():
+                upload_id = upload_ids[month]
+                con.register("incoming_units", pa.table({"unit": pa.array(units, type=pa.string())}))
+                replaced_uploads += [r[0] for r in con.execute(
+                    """SELECT DISTINCT upload_id FROM task_rows
+                       WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)""",
+                    [month],
+                ).fetchall()]
+                moved = con.execute(
+                    """INSERT INTO superseded_rows BY NAME
+                       SELECT *, ? AS superseded_by FROM task_rows
+                       WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)""",
+                    [upload_id, month],
+                ).fetchone()[0]
+                moved_total += int(moved)
+                con.execute(
+                    "DELETE FROM task_rows WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)",
+                    [month],
+                )
+                con.unregister("incoming_units")
+                month_rows = table.num_rows if len(months) == 1 else int(
+                    pc.sum(pc.equal(table.column("report_month"), pa.scalar(month, pa.date32()))).as_py())
+                month_rejected = [r for r in rejected if len(months) == 1 or r.get("sheet") in sheets]
+                con.execute(
+                    """INSERT INTO uploads (upload_id, file_name, sha256, loaded_at, report_month, units,
+                                            rows_loaded, rows_rejected, loaded_by, sheet, stored_path, state,
+                                            submitted_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)""",
+                    [upload_id, file_name, digest, now, month, units, month_rows, len(month_rejected),
+                     loaded_by, "、".join(sheets), stored_path, submitted_at or now],
+                )
+                con.execute(
+                    """UPDATE uploads SET state = 'superseded'
+                       WHERE state = 'active' AND upload_id <> ?
+                         AND upload_id IN (SELECT upload_id FROM superseded_rows WHERE superseded_by = ?)
+                         AND upload_id NOT IN (SELECT DISTINCT upload_id FROM task_rows)""",
+                    [upload_id, upload_id],
+                )
+                detail = {"file": file_name, "rows": month_rows, "units": units,
+                          "month": month.strftime("%Y-%m"), "replaced": int(moved)}
+                if mapping:
+                    detail["mapping"] = mapping
+                audit(con, loaded_by, "upload", upload_id, **detail)
+                if month_rejected:
+                    con.executemany(
+                        """INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                        [[upload_id, r["sheet"], r["row"], r["column"], r["code"], r["message_zh"],
+                          r["message_en"]] for r in month_rejected],
+                    )
+            con.execute("INSERT INTO task_rows BY NAME SELECT * FROM incoming")
+            all_units = sorted({u for units, _ in months.values() for u in units})
+            derived.refresh(con, all_units)
+            first = min(months)
             # Units that report once are expected every month after (the submissions page).
             con.execute(
                 """UPDATE units SET since = least(units.since, ?)
-                   WHERE source = 'learned' AND unit IN (SELECT unit FROM incoming_units)""",
-                [report_month],
+                   WHERE source = 'learned' AND unit IN (SELECT DISTINCT unit FROM incoming)""",
+                [first],
             )
             con.execute(
                 """INSERT INTO units (unit, region, active, source, since)
                    SELECT unit, any_value(region), true, 'learned', ? FROM incoming
                    WHERE unit NOT IN (SELECT unit FROM units) GROUP BY unit""",
-                [report_month],
+                [first],
             )
-            con.execute(
-                """INSERT INTO uploads (upload_id, file_name, sha256, loaded_at, report_month, units,
-                                        rows_loaded, rows_rejected, loaded_by, sheet, stored_path, state,
-                                        submitted_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)""",
-                [
-                    upload_id,
-                    file_name,
-                    digest,
-                    now,
-                    report_month,
-                    units,
-                    table.num_rows,
-                    len(rejected),
-                    loaded_by,
-                    sheet,
-                    stored_path,
-                    submitted_at or now,
-                ],
-            )
-            con.execute(
-                """UPDATE uploads SET state = 'superseded'
-                   WHERE state = 'active' AND upload_id <> ?
-                     AND upload_id IN (SELECT upload_id FROM superseded_rows WHERE superseded_by = ?)
-                     AND upload_id NOT IN (SELECT DISTINCT upload_id FROM task_rows)""",
-                [upload_id, upload_id],
-            )
-            audit(con, loaded_by, "upload", upload_id, file=file_name, rows=table.num_rows, units=units,
-                  month=report_month.strftime("%Y-%m"), replaced=int(moved))
-            if rejected:
-                con.executemany(
-                    """INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                    [
-                        [upload_id, r["sheet"], r["row"], r["column"], r["code"], r["message_zh"], r["message_en"]]
-                        for r in rejected
-                    ],
-                )
             con.execute("COMMIT")
         except BaseException:
             _rollback_quietly(con)
             raise
         finally:
             con.unregister("incoming")
-            con.unregister("incoming_units")
-        return WriteResult("loaded", upload_id, table.num_rows, int(moved), [r[0] for r in replaced])
+        first_id = upload_ids[min(months)]
+        return WriteResult("loaded", first_id, table.num_rows, moved_total, replaced_uploads,
+                           [upload_ids[m] for m in sorted(months)])
+
+
+def _months_and_units(table: pa.Table) -> dict[dt.date, tuple[list[str], list[str]]]:
+    """report month -> (its units, its sheets), months in order."""
+    pairs = table.group_by(["report_month", "unit", "source_sheet"]).aggregate([]).to_pylist()
+    result: dict[dt.date, tuple[list[str], list[str]]] = {}
+    for month in sorted({p["report_month"] for p in pairs}):
+        units = sorted({p["unit"] for p in pairs if p["report_month"] == month})
+        sheets = list(dict.fromkeys(p["source_sheet"] for p in pairs if p["report_month"] == month))
+        result[month] = (units, sheets)
+    return result
 
 
 class RollbackRefused(Exception):
@@ -250,11 +263,8 @@ def _rollback_once(db: str, upload_id: str, actor: str | None) -> dict:
                 ).fetchall()
             ]
             restored = con.execute(
-                """INSERT INTO task_rows
-                   SELECT report_month, region, unit, title, category, status, deadline,
-                          planned_investment, actual_investment, beneficiaries, responsible_person,
-                          upload_id, source_sheet, source_row
-                   FROM superseded_rows WHERE superseded_by = ?""",
+                """INSERT INTO task_rows BY NAME
+                   SELECT * EXCLUDE (superseded_by) FROM superseded_rows WHERE superseded_by = ?""",
                 [upload_id],
             ).fetchone()[0]
             con.execute("DELETE FROM superseded_rows WHERE superseded_by = ? OR upload_id = ?", [upload_id, upload_id])

@@ -150,12 +150,13 @@ def ensure_schema(con) -> None:
     if current is not None and current[0] == str(SCHEMA_VERSION):
         return
     for statement in DDL:
+        if "CREATE OR REPLACE VIEW tasks" in statement:
+            # Columns added since version 2 first: the view names them. Writers
+            # insert BY NAME, so their place after superseded_by does not matter.
+            for table in ("task_rows", "superseded_rows"):
+                for column, kind in ADDED_TASK_COLUMNS:
+                    con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
         con.execute(statement)
-    # Columns added since version 2 (writers insert BY NAME, so their place
-    # after superseded_by in an upgraded superseded_rows does not matter).
-    for table in ("task_rows", "superseded_rows"):
-        for column, kind in ADDED_TASK_COLUMNS:
-            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
     # A database from before the derived tables (version 1) gets them filled now.
     from metrics.derived import refresh
 

@@ -11,7 +11,7 @@ from loaders.clean import normalise_header
 
 CANONICAL = {
     "seq", "region", "township", "unit", "title", "category", "content", "person", "leader",
-    "status", "completed_flag", "planned_investment", "actual_investment", "deadline",
+    "status", "completed_flag", "progress_pct", "planned_investment", "actual_investment", "deadline",
     "beneficiaries", "remarks",
 }
 
@@ -19,7 +19,7 @@ CANONICAL = {
 def test_aliases_shape():
     assert set(ALIASES) == CANONICAL
     assert REQUIRED == ("title",)
-    assert REQUIRED_ONE_OF == (("status", "completed_flag"),)
+    assert REQUIRED_ONE_OF == (("status", "completed_flag", "progress_pct"),)
     for group in REQUIRED_ONE_OF:
         assert set(group) <= CANONICAL
     seen = {}

@@ -8,6 +8,7 @@ import pytest
 
 from loaders import store
 from loaders.pipeline import ingest
+from taizhang.schema import SCHEMA_VERSION
 from tests import workbooks as wb
 
 
@@ -176,10 +177,31 @@ def test_a_version_1_database_is_read_right_and_upgraded_by_the_next_writer(db):
         pass
     assert completions(db) == recomputed(db) == [("市教育局", dt.date(2021, 5, 1))]
     assert query(db, "SELECT month(report_month), on_time FROM task_summary ORDER BY 1") == [(5, 1), (6, 1)]
-    assert query(db, "SELECT value FROM schema_info WHERE key = 'schema_version'") == [("2",)]
+    assert query(db, "SELECT value FROM schema_info WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
 
 
 def test_loads_within_one_second_keep_their_order(db):
     ingest(ledger([["市教育局", "修操场", "推进中"]]), "first.xlsx", db)
     ingest(ledger([["市教育局", "修操场", "已完成"]]), "second.xlsx", db)
     assert query(db, "SELECT file_name FROM uploads ORDER BY loaded_at DESC") == [("second.xlsx",), ("first.xlsx",)]
+
+
+def test_a_version_2_database_gains_the_progress_columns_and_keeps_loading(db):
+    """Schema 3 adds progress_note, progress_pct and status_rule; an older file gets
+    them on its next write, after superseded_by, and replacement still works."""
+    header = ["责任单位", "项目名称", "进展情况"]
+    ingest(wb.xlsx({"台账": [["台账（2021年5月）"], header, ["市教育局", "修操场", "已完成"]]}), "a.xlsx", db)
+    con = duckdb.connect(db)
+    for table in ("task_rows", "superseded_rows"):
+        for column in ("progress_note", "progress_pct", "status_rule"):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    con.execute("CREATE OR REPLACE VIEW tasks AS SELECT * FROM task_rows")
+    con.execute("UPDATE schema_info SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    rows = [["市教育局", "修操场", "已开工，完成主体工程60%"], ["市教育局", "建食堂", "未启动"]]
+    report = ingest(wb.xlsx({"台账": [["台账（2021年5月）"], header, *rows]}), "b.xlsx", db)
+    assert report.status == "loaded", [p.message("en") for p in report.problems]
+    assert report.replaced_rows == 1
+    assert query(db, "SELECT title, status, progress_note FROM tasks ORDER BY source_row") == [
+        ("修操场", "in_progress", "已开工，完成主体工程60%"), ("建食堂", "not_started", "未启动")]
+    assert query(db, "SELECT title, progress_note FROM superseded_rows") == [("修操场", None)]
