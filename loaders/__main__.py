@@ -1,4 +1,5 @@
-"""Command line over the loader pipeline (CONTRACT.md: ingest, demo, info).
+"""Command line over the loader pipeline (CONTRACT.md: ingest, demo, info; also users,
+units and mappings).
 
 Exit 0: every file loaded (or already loaded). Exit 1: at least one file was
 refused; the others still load. Exit 2: wrong usage.
@@ -14,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from loaders.problems import describe_sources
 from taizhang.config import db_target
 
 MESSAGES = {
@@ -27,6 +29,8 @@ MESSAGES = {
     "units": ("{n} 个单位", "{n} units"),
     "replaced": ("替换原有 {n} 行", "replaced {n} earlier rows"),
     "more": ("……另有 {n} 个问题（用 --json 查看全部）", "... and {n} more problems (see all with --json)"),
+    "status_sources": ("进展判断：{sources}", "progress decided: {sources}"),
+    "mapping_applied": ("已按保存的列与词对应读取", "read with a saved column and word mapping"),
     "kept_going": ("已跳过 {n} 行有问题的数据", "skipped {n} rows with problems"),
     "summary": ("共 {files} 个文件：导入 {ok} 个，未导入 {bad} 个", "{files} files: {ok} loaded, {bad} refused"),
     "no_file": ("找不到文件“{f}”", "file '{f}' not found"),
@@ -34,6 +38,20 @@ MESSAGES = {
     "units_loaded": ("{file}：工作表“{sheet}”中 {n} 个单位，新增 {added} 个，更新 {updated} 个，停用 {deactivated} 个",
                      "{file}: {n} units on sheet '{sheet}', {added} added, {updated} updated, {deactivated} no longer expected"),
     "demo_done": ("示例数据库已建好：{db}（{files} 个文件，{rows} 行）", "demo database ready: {db} ({files} files, {rows} rows)"),
+    "no_mapping": ("“{m}”既不是文件，也不是已保存的对应名称。用 `python -m loaders mappings list` 查看已保存的对应。",
+                   "'{m}' is neither a file nor the name of a saved mapping. See the saved ones with "
+                   "`python -m loaders mappings list`."),
+    "bad_mapping_file": ("映射文件“{f}”不能使用：{detail}", "The mapping file '{f}' cannot be used: {detail}"),
+    "mappings_none": ("还没有保存任何列与词的对应。", "No column or word mappings are saved yet."),
+    "mappings_header": ("编号              单位          表头样式                          列  词  保存人      时间",
+                        "id                unit          header shape                      cols words by     when"),
+    "mappings_everyone": ("（全部单位）", "(everyone)"),
+    "mapping_deleted": ("已删除对应 {id}。", "Mapping {id} deleted."),
+    "mapping_delete_needs_id": ("请给出要删除的对应编号（见 mappings list）。",
+                                "Give the id of the mapping to delete (see mappings list)."),
+    "words_needed": ("请给出 词=进展情况，例如 拖延=推进中。", "Give WORD=STATUS pairs, e.g. 拖延=推进中 or stalled=in_progress."),
+    "bad_word_pair": ("“{pair}”不是 词=进展情况 的格式。", "'{pair}' is not of the form WORD=STATUS."),
+    "words_saved": ("已为所有单位保存 {n} 个词：{words}", "{n} words saved for everyone: {words}"),
 }
 PROBLEMS_SHOWN = 20
 
@@ -99,10 +117,12 @@ class ProgressBar:
 def _print_report(report, lang: str) -> None:
     status = _m(report.status, lang)
     parts = []
-    if report.sheet:
-        parts.append(_m("sheet", lang, s=report.sheet))
-    if report.report_month:
-        parts.append(report.report_month.strftime("%Y-%m"))
+    sheets = report.sheets or ([report.sheet] if report.sheet else [])
+    if sheets:
+        parts.append(_m("sheet", lang, s="、".join(sheets) if lang == "zh" else "', '".join(sheets)))
+    months = report.months or ([report.report_month] if report.report_month else [])
+    if months:
+        parts.append("、".join(m.strftime("%Y-%m") for m in months))
     if report.units:
         parts.append(_m("units", lang, n=len(report.units)))
     if report.status == "loaded":
@@ -115,6 +135,12 @@ def _print_report(report, lang: str) -> None:
     line = f"{report.file}: {status}" + (f" ({sep.join(parts)})" if parts else "")
     stream = sys.stderr if report.status == "rejected" else sys.stdout
     print(line, file=stream)
+    if report.status != "rejected" and report.status_sources and set(report.status_sources) != {"word"}:
+        print("  " + _m("status_sources", lang, sources=describe_sources(report.status_sources, lang)))
+    if report.mapping and report.status != "rejected":
+        print("  " + _m("mapping_applied", lang))
+    for warning in report.warnings:
+        print("  ! " + warning.message(lang))
     if report.status in ("rejected",) or (report.status == "loaded" and report.problems):
         for problem in report.problems[:PROBLEMS_SHOWN]:
             print("  - " + problem.message(lang), file=sys.stderr)
@@ -122,12 +148,42 @@ def _print_report(report, lang: str) -> None:
             print("  " + _m("more", lang, n=len(report.problems) - PROBLEMS_SHOWN), file=sys.stderr)
 
 
+def _mapping_arg(value: str | None, db: str, lang: str):
+    """--mapping: a file when a file of that name exists, else a saved mapping's
+    name. Returns (mapping, None), or (None, exit code) after saying what is wrong."""
+    from loaders import mappings_store
+    from loaders.mapping import MappingError
+
+    if not value:
+        return None, None
+    if Path(value).exists():
+        try:
+            return mappings_store.load_file(value), None
+        except mappings_store.MappingFileError as error:
+            print(_m("bad_mapping_file", lang, f=error.path, detail=error.detail), file=sys.stderr)
+            return None, 2
+        except MappingError as error:
+            print(str(error), file=sys.stderr)
+            return None, 2
+    found = mappings_store.by_name(db, value)
+    if found is None:
+        print(_m("no_mapping", lang, m=value), file=sys.stderr)
+        return None, 2
+    return found, None
+
+
 def cmd_ingest(args) -> int:
+    from loaders import mappings_store
     from loaders.pipeline import ingest
     from loaders.problems import Problem
 
     lang = _lang(args.lang)
     db = db_target(args.db)
+    mapping, failed = _mapping_arg(args.mapping, db, lang)
+    if failed:
+        return failed
+    # What clerks mapped before applies by itself; --mapping goes on top of it.
+    saved = mappings_store.saved(db, units=[args.unit] if args.unit else None)
     reports = []
     for name in args.files:
         path = Path(name)
@@ -150,6 +206,8 @@ def cmd_ingest(args) -> int:
                 loaded_by=args.loaded_by or os.environ.get("USER"),
                 submitted_at=args.submitted_at,
                 progress=bar,
+                mapping=mapping,
+                saved=saved,
             )
             bar.done()
         reports.append(report)
@@ -280,6 +338,73 @@ def cmd_units(args) -> int:
     return 0
 
 
+def _short(text: str | None, width: int) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_mappings(args) -> int:
+    from loaders import mappings_store
+    from loaders.mapping import MappingError
+
+    lang = _lang(args.lang)
+    db = db_target(args.db)
+    actor = os.environ.get("USER") or "cli"
+    if args.action == "list":
+        rows = mappings_store.list_all(db)
+        if args.json:
+            for row in rows:
+                row["updated_at"] = row["updated_at"].isoformat(timespec="seconds") if row["updated_at"] else None
+            print(json.dumps(rows, ensure_ascii=False))
+            return 0
+        if not rows:
+            print(_m("mappings_none", lang))
+            return 0
+        print(_m("mappings_header", lang))
+        for row in rows:
+            unit = row["unit"] or (_m("mappings_everyone", lang) if row["header_shape"] is None else "*")
+            when = row["updated_at"].strftime("%Y-%m-%d %H:%M") if row["updated_at"] else ""
+            print(f"{row['mapping_id']:17} {_short(unit, 12):13} {_short(row['header_shape'], 32):33} "
+                  f"{len(row['columns']):>3} {len(row['words']):>3}  {_short(row['created_by'], 10):10}  {when}")
+            for word, status in row["words"].items() if row["header_shape"] is None else ():
+                print(f"    {word} = {status}")
+        return 0
+    if args.action == "delete":
+        if len(args.items) != 1:
+            print(_m("mapping_delete_needs_id", lang), file=sys.stderr)
+            return 2
+        try:
+            mappings_store.delete(db, args.items[0], actor)
+        except mappings_store.NoSuchMapping as error:
+            print(str(error), file=sys.stderr)
+            return 1
+        print(_m("mapping_deleted", lang, id=args.items[0]))
+        return 0
+    # words
+    if not args.items:
+        print(_m("words_needed", lang), file=sys.stderr)
+        return 2
+    words = {}
+    for pair in args.items:
+        word, sep, status = pair.rpartition("=") if "=" in pair else ("", "", "")
+        if not sep or not word.strip() or not status.strip():
+            print(_m("bad_word_pair", lang, pair=pair), file=sys.stderr)
+            return 2
+        try:
+            words[word.strip()] = mappings_store.status_from(status)
+        except MappingError as error:
+            print(str(error), file=sys.stderr)
+            return 2
+    try:
+        mappings_store.save_common_words(db, words, actor)
+    except MappingError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    sep = "、" if lang == "zh" else ", "
+    print(_m("words_saved", lang, n=len(words), words=sep.join(f"{w}={s}" for w, s in words.items())))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Taizhang ledger loader")
     parser.add_argument("--lang", choices=["zh", "en"], help="language of messages (default: from the locale, else Chinese)")
@@ -300,6 +425,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--submitted-at",
         type=_submitted_at,
         help="when the unit submitted, for backfilling past months: YYYY-MM-DD, or 'sheet' for the sheet's 填报时间",
+    )
+    ingest.add_argument(
+        "--mapping",
+        metavar="NAME|FILE",
+        help='which column is which and what status words mean: a JSON file {"columns": {"表头": "field"}, '
+             '"words": {"词": "completed"}} or the name of a saved mapping. Saved mappings apply anyway.',
     )
     ingest.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
     ingest.set_defaults(func=cmd_ingest)
@@ -328,6 +459,19 @@ def build_parser() -> argparse.ArgumentParser:
     units.add_argument("--replace", action="store_true", help="the sheet is the whole list: other units are no longer expected")
     units.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
     units.set_defaults(func=cmd_units)
+
+    mappings = sub.add_parser(
+        "mappings",
+        help="saved column and word mappings: list [--json], delete ID, words WORD=STATUS ... (for everyone)",
+    )
+    mappings.add_argument("action", choices=["list", "delete", "words"])
+    mappings.add_argument("items", nargs="*", metavar="ID|WORD=STATUS",
+                          help="delete: the mapping id; words: WORD=STATUS, STATUS one of completed, in_progress, "
+                               "not_started (or 已完成, 推进中, 未启动)")
+    mappings.add_argument("--db")
+    mappings.add_argument("--json", action="store_true")
+    mappings.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
+    mappings.set_defaults(func=cmd_mappings)
 
     info = sub.add_parser("info", help="months, units and tasks in the database")
     info.add_argument("--db")

@@ -212,7 +212,7 @@ def prepare(
     offset = 0
     for part in parts:
         layout = part.layout
-        sheet_region = region or (None if "region" in layout.fields else region_from(layout))
+        sheet_region = region or (None if "region" in layout.fields else region_from(layout, display))
         result = normalise(layout, part.band, display, part.report_month, unit_override=unit,
                            region_override=sheet_region, extra_words=common)
         tables.append(result.table)

@@ -50,10 +50,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "wrong_month": ("文件中的月份（{found}）与所选月份（{chosen}）不一致；请确认后再上传。",
                     "The month in the file ({found}) differs from the month chosen ({chosen}); check and upload again."),
     # Warnings: shown beside the result, never refusing a file
-    "summary_mismatch": ("汇总表“{sheet}”第 {row} 行写“{unit}”{measure} {stated}，而导入的台账中是 {loaded}；请核对汇总表或台账。",
-                         "Summary sheet '{sheet}' row {row} says {unit} has {stated} {measure_en}, but the ledger loaded has {loaded}; check the summary or the ledger."),
-    "summary_unit_missing": ("汇总表“{sheet}”第 {row} 行列出“{unit}”（{stated} 项），但文件中没有它的台账。",
-                             "Summary sheet '{sheet}' row {row} lists {unit} ({stated} tasks), but the file holds no ledger for it."),
+    "summary_mismatch": ("汇总表写“{unit}”{measure} {stated}，而导入的台账中是 {loaded}；请核对汇总表或台账。",
+                         "The summary says {unit} has {stated} {measure_en}, but the ledger loaded has {loaded}; check the summary or the ledger."),
+    "summary_unit_missing": ("汇总表列出“{unit}”（{stated} 项），但文件中没有它的台账。",
+                             "The summary lists {unit} ({stated} tasks), but the file holds no ledger for it."),
     # Row problems
     "blank_title": ("项目名称为空。", "The task name is blank."),
     "blank_unit": ("单位为空。", "The unit is blank."),
@@ -173,3 +173,30 @@ def refuse(code: str, **kwargs) -> FileRefused:
     """Shorthand: `raise refuse("encrypted", file=name)`."""
     place = {k: kwargs.pop(k) for k in ("file", "sheet", "row", "column", "column_name") if k in kwargs}
     return FileRefused([Problem(code, params=kwargs, **place)])
+
+
+# How a row's status was decided (pipeline.Prepared.status_sources): the upload
+# result lists them, so a clerk sees what was read and what a rule inferred.
+STATUS_SOURCES: dict[str, tuple[str, str]] = {
+    "word": ("按状态词", "from a status word"),
+    "flag": ("按“是否完成”", "from 是否完成"),
+    "percent": ("按完成进度", "from the percentage"),
+    "rule:negation_not_started": ("文字规则“未完成且未启动”", "text rule 'not done, not started'"),
+    "rule:negation": ("文字规则“未完成”", "text rule 'not completed'"),
+    "rule:percent": ("文字中的百分比", "text rule 'percentage in the text'"),
+    "rule:pending_acceptance": ("文字规则“待验收”", "text rule 'awaiting acceptance'"),
+    "rule:not_started_words": ("文字规则“未启动”", "text rule 'not started'"),
+    "rule:completed_words": ("文字规则“已完成”", "text rule 'completed'"),
+    "rule:other_text": ("其他文字视为推进中", "other text taken as in progress"),
+}
+
+
+def describe_sources(sources: dict[str, int], lang: str = "zh") -> str:
+    """"按状态词 12 行，文字规则“已完成” 2 行" from Prepared.status_sources."""
+    sep, unit = ("，", " 行") if lang == "zh" else ("; ", " rows")
+    order = list(STATUS_SOURCES)
+    parts = []
+    for key in sorted(sources, key=lambda k: order.index(k) if k in order else len(order)):
+        zh, en = STATUS_SOURCES.get(key, (key, key))
+        parts.append(f"{zh if lang == 'zh' else en} {sources[key]}{unit}")
+    return sep.join(parts)

@@ -131,7 +131,7 @@ DDL = [
     """CREATE OR REPLACE VIEW tasks AS
         SELECT report_month, region, unit, title, category, status, deadline,
                planned_investment, actual_investment, beneficiaries,
-               upload_id, source_sheet, source_row, progress_note, progress_pct
+               upload_id, source_sheet, source_row, progress_note, progress_pct, status_rule
         FROM task_rows""",
 ]
 
