@@ -319,3 +319,27 @@ def test_the_command_line_prints_warnings_and_json_carries_the_new_fields(db, tm
     assert out["status_sources"] == {"word": sum(map(len, TOWNS.values()))}
     counts = collections.Counter(u for (u,) in query(db, "SELECT unit FROM tasks"))
     assert counts["河口乡人民政府"] == 2
+
+
+README_RULE_EXAMPLES = [  # the examples README's status table gives, each decided by its rule
+    ("尚未完成拆迁，项目未开工", "not_started", "negation_not_started"),
+    ("尚未完成招标", "in_progress", "negation"),
+    ("已开工，完成主体工程60%", "in_progress", "percent"),
+    ("主体完工，待验收", "in_progress", "pending_acceptance"),
+    ("资金已下达，待启动", "not_started", "not_started_words"),
+    ("尚未开工建设", "not_started", "not_started_words"),
+    ("已完成并通过验收", "completed", "completed_words"),
+    ("预计年底完成", "in_progress", "other_text"),
+    ("正在协调资金，计划下月开工", "in_progress", "other_text"),
+]
+
+
+@pytest.mark.parametrize("text, status, rule", README_RULE_EXAMPLES)
+def test_readme_status_rule_examples_hold(text, status, rule):
+    from pathlib import Path
+
+    from loaders.clean import classify_progress
+
+    assert classify_progress(text) == (status, rule)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert text in readme and f"`{rule}`" in readme
