@@ -31,6 +31,10 @@ MESSAGES = {
     "more": ("……另有 {n} 个问题（用 --json 查看全部）", "... and {n} more problems (see all with --json)"),
     "status_sources": ("进展判断：{sources}", "progress decided: {sources}"),
     "mapping_applied": ("已按保存的列与词对应读取", "read with a saved column and word mapping"),
+    "identical": ("这个文件在 {when} 已导入过，内容相同，导入不会有任何改动", "this file was loaded on {when}; loading it again changes nothing"),
+    "replaces": ("将替换 {unit} {month} 现有的 {now} 行（本文件 {new} 行）", "replaces {unit} {month}: {now} rows now, {new} in this file"),
+    "replaces_fewer": ("注意：将替换 {unit} {month} 现有的 {now} 行，而本文件只有 {new} 行；请确认不是只报了一部分",
+                       "note: replaces {unit} {month}: {now} rows now, only {new} in this file; make sure the sheet is complete"),
     "kept_going": ("已跳过 {n} 行有问题的数据", "skipped {n} rows with problems"),
     "summary": ("共 {files} 个文件：导入 {ok} 个，未导入 {bad} 个", "{files} files: {ok} loaded, {bad} refused"),
     "no_file": ("找不到文件“{f}”", "file '{f}' not found"),
@@ -139,6 +143,14 @@ def _print_report(report, lang: str) -> None:
         print("  " + _m("status_sources", lang, sources=describe_sources(report.status_sources, lang)))
     if report.mapping and report.status != "rejected":
         print("  " + _m("mapping_applied", lang))
+    impact = report.impact
+    if impact is not None and report.status in ("checked", "loaded"):
+        if impact.identical_upload and report.status == "checked":
+            print("  " + _m("identical", lang, when=f"{impact.identical_loaded_at:%Y-%m-%d %H:%M}"))
+        for r in ([] if impact.identical_upload else impact.replacements):
+            key = "replaces_fewer" if r.shrinks else "replaces"
+            line = _m(key, lang, unit=r.unit, month=r.month.strftime("%Y-%m"), now=r.rows_now, new=r.rows_new)
+            print(("  ! " if r.shrinks else "  ") + line)
     for warning in report.warnings:
         print("  ! " + warning.message(lang))
     if report.status in ("rejected",) or (report.status == "loaded" and report.problems):

@@ -18,6 +18,7 @@ import pandas  # noqa: F401  pyarrow imports it on its first conversion of Pytho
 import pyarrow as pa
 
 from loaders import store
+from loaders.impact import Impact, check
 from loaders import summary
 from loaders.locate import (
     Layout,
@@ -69,6 +70,7 @@ class Prepared:
     warnings: list[Problem] = field(default_factory=list)  # shown beside the result, never refusing
     status_sources: dict[str, int] = field(default_factory=dict)
     mapping: Mapping | None = None  # the clerk's mapping that was applied, if any
+    impact: Impact | None = None  # what loading it would change (loaders.impact.check)
 
     @property
     def layout(self) -> Layout:
@@ -136,6 +138,7 @@ class FileReport:
     sheets: list[str] = field(default_factory=list)
     months: list[dt.date] = field(default_factory=list)
     mapping: str | None = None  # the mapping applied, as JSON
+    impact: Impact | None = None
 
     def to_json(self) -> dict:
         return {
@@ -155,6 +158,7 @@ class FileReport:
             "status_sources": self.status_sources,
             "warnings": [w.to_dict() for w in self.warnings],
             "mapping": json.loads(self.mapping) if self.mapping else None,
+            **(self.impact.to_dict() if self.impact else {}),
         }
 
 
@@ -263,6 +267,8 @@ def commit(
 ) -> FileReport:
     """Write a prepared file. `submitted_at` backdates a historical month's submission."""
     progress = progress or _noop
+    if prepared.impact is None:
+        check(prepared, db)
     report = _report(prepared, "rejected")
     if prepared.problems and not keep_going:
         return report
@@ -304,11 +310,12 @@ def _report(prepared: Prepared, status: str) -> FileReport:
         report_month=prepared.report_month,
         units=prepared.units,
         skipped=prepared.skipped,
-        warnings=list(prepared.warnings),
         status_sources=dict(prepared.status_sources),
         sheets=prepared.sheets,
         months=prepared.months,
         mapping=prepared.mapping.to_json() if prepared.mapping else None,
+        impact=prepared.impact,
+        warnings=list(prepared.warnings) + (prepared.impact.region_notes if prepared.impact else []),
     )
 
 
@@ -341,6 +348,7 @@ def ingest(
     except FileRefused as refused:
         keep_received(data, display, db)
         return FileReport(file=display, status="rejected", problems=refused.problems)
+    check(prepared, db)
     if dry_run:
         report = _report(prepared, "checked" if not prepared.problems else "rejected")
         report.rows_loaded = 0

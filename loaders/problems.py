@@ -54,6 +54,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                          "The summary says {unit} has {stated} {measure_en}, but the ledger loaded has {loaded}; check the summary or the ledger."),
     "summary_unit_missing": ("汇总表列出“{unit}”（{stated} 项），但文件中没有它的台账。",
                              "The summary lists {unit} ({stated} tasks), but the file holds no ledger for it."),
+    "region_differs": ("表中“{unit}”的县区写作“{region}”，而该单位已知属于“{known}”；仍按“{known}”统计（如需更改，请管理员在单位名单中修改）。",
+                       "The sheet puts {unit} in '{region}', but the unit is known to be in '{known}'; it is counted under '{known}' (an admin can change it in the units list)."),
     # Row problems
     "blank_title": ("项目名称为空。", "The task name is blank."),
     "blank_unit": ("单位为空。", "The unit is blank."),

@@ -136,6 +136,18 @@ DDL = [
 ]
 
 
+FILL_KNOWN_REGIONS = """
+    UPDATE task_rows SET region = known.region
+    FROM (
+        SELECT unit, coalesce(
+            (SELECT any_value(u.region) FROM units u
+             WHERE u.unit = t.unit AND u.source = 'sheet' AND u.region IS NOT NULL),
+            mode(t.region)) AS region
+        FROM task_rows t GROUP BY unit
+    ) AS known
+    WHERE task_rows.unit = known.unit AND task_rows.region IS NULL AND known.region IS NOT NULL
+"""
+
 ADDED_TASK_COLUMNS = (("progress_note", "VARCHAR"), ("progress_pct", "DOUBLE"), ("status_rule", "VARCHAR"))
 
 
@@ -157,6 +169,10 @@ def ensure_schema(con) -> None:
                 for column, kind in ADDED_TASK_COLUMNS:
                     con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
         con.execute(statement)
+    # Rows stored without a region before a unit's region was settled per unit
+    # (schema 3) get the unit's known one: the units list, else its most
+    # frequent region in other rows; so a unit is never split in two.
+    con.execute(FILL_KNOWN_REGIONS)
     # A database from before the derived tables (version 1) gets them filled now.
     from metrics.derived import refresh
 

@@ -205,3 +205,21 @@ def test_a_version_2_database_gains_the_progress_columns_and_keeps_loading(db):
     assert query(db, "SELECT title, status, progress_note FROM tasks ORDER BY source_row") == [
         ("修操场", "in_progress", "已开工，完成主体工程60%"), ("建食堂", "not_started", "未启动")]
     assert query(db, "SELECT title, progress_note FROM superseded_rows") == [("修操场", None)]
+
+
+def test_an_upgrade_gives_rows_without_a_region_their_units_known_region(db):
+    """Before schema 3 a 市直 department's own sheet (no 县区 column) was stored with
+    no region, splitting the unit in two; the upgrade settles it."""
+    city = wb.xlsx({"台账": [["江州市市直单位台账（2021年5月）"], ["责任单位", "项目名称", "进展情况"],
+                             ["市教育局", "修操场", "已完成"]]})
+    ingest(city, "a.xlsx", db)
+    con = duckdb.connect(db)
+    con.execute("INSERT INTO task_rows BY NAME SELECT DATE '2021-06-01' AS report_month, NULL AS region, unit, "
+                "title, category, status, upload_id FROM task_rows")
+    con.execute("UPDATE schema_info SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    ingest(wb.xlsx({"台账": [["台账（2021年7月）"], ["责任单位", "项目名称", "进展情况"],
+                             ["市医保局", "就近办", "已完成"]]}), "b.xlsx", db)
+    assert query(db, "SELECT report_month, region FROM tasks WHERE unit = '市教育局' ORDER BY 1") == [
+        (dt.date(2021, 5, 1), "市直"), (dt.date(2021, 6, 1), "市直")]
+    assert query(db, "SELECT DISTINCT region FROM task_summary WHERE unit = '市教育局'") == [("市直",)]

@@ -1,0 +1,140 @@
+"""What loading a prepared file would change, told before it changes.
+
+Read-only: it looks at the store and says
+  - whether these very bytes are already loaded (then there is nothing to do);
+  - which unit-months the file would replace, how many rows they hold now and
+    how many the file brings (a much smaller sheet is flagged: one mistaken
+    partial sheet must not silently take tasks off a month);
+  - each unit's region: a unit's region is known, not guessed per file. It
+    comes from the sheet, else the admin's units list, else the unit's earlier
+    months; where the sheet names another region than the known one, the
+    known one is kept and the clerk is told.
+
+`check(prepared, db)` fills `prepared.impact` and rewrites the table's region
+column; the browser shows it above the confirm button, the command line prints
+it (also in --dry-run and --json). Only loaders/store.py writes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from loaders.problems import Problem
+from taizhang import database
+
+# A replacement is flagged when the new sheet holds fewer than this share of the rows in force.
+SHRINK_WARNING = 0.8
+
+
+@dataclass
+class Replacement:
+    unit: str
+    month: dt.date
+    rows_now: int
+    rows_new: int
+
+    @property
+    def shrinks(self) -> bool:
+        return self.rows_new < SHRINK_WARNING * self.rows_now
+
+    def to_dict(self) -> dict:
+        return {"unit": self.unit, "month": self.month.strftime("%Y-%m"), "rows_now": self.rows_now,
+                "rows_new": self.rows_new, "shrinks": self.shrinks}
+
+
+@dataclass
+class Impact:
+    identical_upload: str | None = None  # an upload in force with the same bytes
+    identical_file: str | None = None
+    identical_loaded_at: dt.datetime | None = None
+    replacements: list[Replacement] = field(default_factory=list)
+    region_notes: list[Problem] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "identical_upload": self.identical_upload,
+            "replaces": [r.to_dict() for r in self.replacements],
+        }
+
+
+def known_regions(con, units: list[str]) -> dict[str, str]:
+    """unit -> region: the admin's units list first, else the unit's latest month with a region."""
+    if not units:
+        return {}
+    found: dict[str, str] = {}
+    if database.has_table(con, "units"):
+        for unit, region in con.execute(
+                "SELECT unit, any_value(region) FROM units WHERE unit IN (SELECT unnest(?)) AND region IS NOT NULL "
+                "AND source = 'sheet' GROUP BY unit", [units]).fetchall():
+            found[unit] = region
+    rest = [u for u in units if u not in found]
+    if rest:
+        for unit, region in con.execute(
+                """SELECT unit, arg_max(region, report_month) FROM task_rows
+                   WHERE unit IN (SELECT unnest(?)) AND region IS NOT NULL GROUP BY unit""", [rest]).fetchall():
+            found[unit] = region
+        if database.has_table(con, "units"):
+            for unit, region in con.execute(
+                    "SELECT unit, any_value(region) FROM units WHERE unit IN (SELECT unnest(?)) "
+                    "AND region IS NOT NULL GROUP BY unit", [[u for u in rest if u not in found]]).fetchall():
+                found.setdefault(unit, region)
+    return found
+
+
+def resolve_regions(table: pa.Table, known: dict[str, str], file_name: str) -> tuple[pa.Table, list[Problem]]:
+    """One region per unit: the known one, else the sheet's. Notes where they differ."""
+    units = table.column("unit").to_pylist()
+    regions = table.column("region").to_pylist()
+    sheets = table.column("source_sheet").to_pylist()
+    rows = table.column("source_row").to_pylist()
+    from_sheet: dict[str, str] = {}
+    for unit, region in zip(units, regions):
+        if region is not None:
+            from_sheet.setdefault(unit, region)
+    notes: list[Problem] = []
+    noted: set[tuple[str, str]] = set()
+    chosen = {}
+    for unit in dict.fromkeys(units):
+        chosen[unit] = known.get(unit) or from_sheet.get(unit)
+    for i, (unit, region) in enumerate(zip(units, regions)):
+        if region is not None and chosen[unit] is not None and region != chosen[unit] and (unit, region) not in noted:
+            noted.add((unit, region))
+            notes.append(Problem("region_differs", file=file_name, sheet=sheets[i], row=rows[i],
+                                 params={"unit": unit, "region": region, "known": chosen[unit]}))
+    if all(chosen.get(u) == r for u, r in zip(units, regions)):
+        return table, notes
+    column = pa.array([chosen[u] for u in units], type=pa.string())
+    return table.set_column(table.schema.get_field_index("region"), "region", column), notes
+
+
+def check(prepared, db: str) -> Impact:
+    """Look at the store once; fill prepared.impact and settle each unit's region."""
+    impact = Impact()
+    if not database.exists(db):
+        prepared.table, impact.region_notes = resolve_regions(prepared.table, {}, prepared.file_name)
+        prepared.impact = impact
+        return impact
+    with database.reading(db) as con:
+        row = con.execute(
+            "SELECT upload_id, file_name, loaded_at FROM uploads WHERE sha256 = ? AND state = 'active' "
+            "ORDER BY loaded_at LIMIT 1", [prepared.digest]).fetchone()
+        if row:
+            impact.identical_upload, impact.identical_file, impact.identical_loaded_at = row
+        known = known_regions(con, prepared.units)
+        pairs = prepared.table.group_by(["report_month", "unit"]).aggregate([("title", "count")])
+        con.register("incoming_pairs", pairs)
+        try:
+            now = con.execute(
+                """SELECT p.unit, p.report_month, count(t.unit) AS rows_now, any_value(p.title_count)
+                   FROM incoming_pairs p JOIN task_rows t ON t.unit = p.unit AND t.report_month = p.report_month
+                   GROUP BY p.unit, p.report_month ORDER BY p.report_month, p.unit""").fetchall()
+        finally:
+            con.unregister("incoming_pairs")
+    impact.replacements = [Replacement(unit, month, int(rows_now), int(rows_new))
+                           for unit, month, rows_now, rows_new in now]
+    prepared.table, impact.region_notes = resolve_regions(prepared.table, known, prepared.file_name)
+    prepared.impact = impact
+    return impact
+

@@ -1,0 +1,64 @@
+"""The shapes of issue 11 through /upload in Debian's Chromium, with no hints:
+a county workbook with a 汇总 sheet and a sheet per 乡镇, and a sheet whose
+status comes from 完成进度 and progress text."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests import workbooks as wb
+from tests.served import CHROMIUM
+from tests.test_ledger_shapes import TOWNS, percent_workbook, township_workbook
+from tests.test_upload_browser import (  # noqa: F401  app, browser and page are fixtures
+    PASSWORD, app, browser, cli, drop, idle, page, rows, see, sign_in)
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+
+
+def confirm(page) -> None:
+    page.get_by_role("button", name="确认导入").first.click()
+    idle(page)
+
+
+@pytest.fixture(scope="module")
+def county(app):
+    """The county office's admin: it loads every town's sheet (an uploader only its own units)."""
+    cli("users", "add", "county", "--role", "admin", "--password-stdin",
+        env={**os.environ, "TAIZHANG_DB": app[1]}, stdin=PASSWORD + "\n")
+    return "county"
+
+
+def test_a_township_workbook_loads_every_town_and_shows_the_summary_warning(app, county, page):
+    base, db = app
+    sign_in(page, base, county)
+    drop(page, "青山县乡镇台账（2021年5月）.xlsx", township_workbook(summary_counts={"河口乡": (3, 2)}))
+    idle(page)
+    see(page, "城关镇、河口乡、石桥镇、龙泉乡、白沙镇、东街街道")
+    see(page, "汇总表写“河口乡人民政府”项目数 3，而导入的台账中是 2")
+    page.screenshot(path="/tmp/shapes-township-preview.png", full_page=True)
+    confirm(page)
+    see(page, f"已导入 {sum(map(len, TOWNS.values()))} 行")
+    counts = dict(rows(db, "SELECT unit, count(*) FROM tasks WHERE report_month = DATE '2021-05-01' GROUP BY 1"))
+    assert counts == {f"{town}人民政府": len(statuses) for town, statuses in TOWNS.items()}
+
+
+def test_percent_and_progress_text_load_in_the_browser_and_say_how_status_was_decided(app, county, page):
+    base, db = app
+    sign_in(page, base, county)
+    drop(page, "乡镇完成进度（2021年6月）.xlsx", percent_workbook())
+    idle(page)
+    see(page, "按完成进度 8 行")
+    confirm(page)
+    got = rows(db, "SELECT unit, status, count(*) FROM tasks WHERE report_month = DATE '2021-06-01' GROUP BY ALL")
+    assert sorted(got) == [("城关镇", "completed", 1), ("城关镇", "in_progress", 2), ("城关镇", "not_started", 1),
+                           ("河口乡", "completed", 1), ("河口乡", "in_progress", 2), ("河口乡", "not_started", 1)]
+    text_rows = [["项目名称", "责任单位", "进展情况"], ["甲", "市教育局", "已开工，完成主体工程60%"],
+                 ["乙", "市教育局", "已完成并通过验收"], ["丙", "市教育局", "已销号"]]
+    drop(page, "文字进展（2021年7月）.xlsx", wb.xlsx({"台账": text_rows}))
+    idle(page)
+    see(page, "文字规则“已完成” 1 行")
+    confirm(page)
+    assert rows(db, "SELECT title, status, status_rule FROM tasks WHERE report_month = DATE '2021-07-01' "
+                    "ORDER BY source_row") == [("甲", "in_progress", "percent"), ("乙", "completed", "completed_words"),
+                                               ("丙", "completed", None)]
