@@ -35,6 +35,7 @@ _GROUP_LEVEL1 = re.compile(r"^[一二三四五六七八九十百]+[、.．]\s*")
 _GROUP_COUNT = re.compile(r"\s*[（(]\s*(共\s*)?\d+\s*(条|项|个|件)?\s*[)）]\s*$")
 _FILER = re.compile(r"填报单位\s*(?:[（(]\s*(?:盖章|公章)\s*[)）])?\s*[:：]\s*([^\s:：]+?)(?=\s|填报人|联系人|填报时间|填报日期|日期|$)")
 _FILED_ON = re.compile(r"填报(?:时间|日期)\s*[:：]\s*(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
+_REGION_LABEL = re.compile(r"(?:所属县区|县区|所属县（市、区）|县（市、区）)\s*[:：]\s*([^\s:：]+)")
 _REGION_IN_TEXT = re.compile(
     r"(?:[\u4e00-\u9fff]{2,4}市)?([\u4e00-\u9fff]{2,10}?(?:自治县|县|(?<![社小园景片辖校厂])区))")
 
@@ -334,6 +335,9 @@ def region_from(layout: Layout, file_name: str = "") -> str | None:
     """A region named by the title or the 填报单位 line, else by the file's name,
     for sheets without a 县区 column (a town's sheet in a county's workbook)."""
     text = "\n".join(filter(None, [layout.preamble, layout.filer or ""]))
+    labelled = _REGION_LABEL.search(layout.preamble or "")
+    if labelled:
+        return labelled.group(1)
     if "市直" in text:
         return "市直"
     for source in (layout.filer or "", layout.preamble, Path(file_name).stem):

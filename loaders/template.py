@@ -39,7 +39,10 @@ NOTES = (
 )
 
 
-def build_template(unit: str | None = None, month: dt.date | None = None, categories=CATEGORIES) -> bytes:
+def build_template(unit: str | None = None, month: dt.date | None = None, categories=CATEGORIES,
+                   region: str | None = None) -> bytes:
+    """The template, with the unit and its region filled in when known (the
+    region line keeps a 市直 department's sheet under 市直, not "县区未填")."""
     book = Workbook()
     sheet = book.active
     sheet.title = "台账"
@@ -49,7 +52,7 @@ def build_template(unit: str | None = None, month: dt.date | None = None, catego
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(row=1, column=1).font = Font(size=16, bold=True)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    sheet.cell(row=2, column=1, value=f"填报单位（盖章）：{unit or ''}    填报人：    填报时间：")
+    sheet.cell(row=2, column=1, value=f"填报单位（盖章）：{unit or ''}    所属县区：{region or ''}    填报人：    填报时间：")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     thin = Side(style="thin", color="999999")
     header_fill = PatternFill("solid", fgColor="DDEBF7")

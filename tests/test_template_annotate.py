@@ -28,6 +28,23 @@ def test_a_filled_in_template_loads_with_no_problem(tmp_path):
     assert (report.rows_loaded, report.units, report.report_month) == (2, ["市教育局"], dt.date(2021, 4, 1))
 
 
+def test_the_template_carries_the_units_region_and_a_sheet_filled_from_it_keeps_it(tmp_path):
+    for region in ("市直", "青山县"):
+        book = openpyxl.load_workbook(io.BytesIO(build_template("市教育局", dt.date(2021, 4, 1), region=region)))
+        sheet = book["台账"]
+        assert f"所属县区：{region}" in sheet["A2"].value
+        sheet.append([1, "市教育局", "修操场", "解民忧暖民心", "李四", "长期", None, None, None, "推进中", None])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        db = str(tmp_path / f"{region}.duckdb")
+        assert ingest(buffer.getvalue(), "filled.xlsx", db).status == "loaded"
+        import duckdb
+
+        con = duckdb.connect(db, read_only=True)
+        assert con.execute("SELECT DISTINCT region, unit FROM tasks").fetchall() == [(region, "市教育局")]
+        con.close()
+
+
 def bad_ledger():
     return wb.xlsx(
         {
