@@ -311,7 +311,9 @@ def test_delta_colour_knows_which_way_is_better():
 def test_markdown_escape():
     j = "\u2060"  # word joiner: breaks GFM's bare-URL and e-mail links
     assert fmt.md("[a](http://x.cn) *b* :red[c] $d$ <i> a@b") == (
-        f"\\[a\\]\\(http{j}\\://x{j}\\.cn\\) \\*b\\* {j}\\:red\\[c\\] \\$d\\$ \\<i\\> a{j}\\@b")
+        f"\\[a\\]\\(http{j}\\://x\\.cn\\) \\*b\\* {j}\\:red\\[c\\] \\$d\\$ \\<i\\> a{j}\\@b")
+    assert fmt.md("www.gov.cn") == f"www{j}\\.gov\\.cn"
+    assert j not in fmt.md("1.2亿元")  # copied text pastes as typed (issue 12)
     assert fmt.md("东湖县") == "东湖县"
 
 

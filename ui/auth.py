@@ -150,10 +150,22 @@ def _attempt(username: str, password: str) -> None:
     st.rerun()
 
 
+def _chinese_form_hint() -> None:
+    """Streamlit's "Press Enter to submit form" under a form's text input is English
+    only (streamlit issue 1353): in Chinese it reads 按回车键登录. A constant style sheet."""
+    if lang() != "zh":
+        return
+    st.markdown("""<style>
+[data-testid="stForm"] [data-testid="InputInstructions"] {font-size: 0;}
+[data-testid="stForm"] [data-testid="InputInstructions"]::after {content: "按回车键登录"; font-size: 0.75rem;}
+</style>""", unsafe_allow_html=True)
+
+
 def sign_in_form(where: str) -> None:
     """The sign-in form (two text inputs and a button), and an OIDC button when configured."""
     if st.session_state.pop(_EXPIRED, False):
         st.info(t("auth.expired"), icon=":material/schedule:")
+    _chinese_form_hint()
     with st.form(f"{where}_sign_in", clear_on_submit=True, width=420):
         st.subheader(t("auth.sign_in"), anchor=False)
         username = st.text_input(t("auth.username"), key=f"{where}_username", autocomplete="username")

@@ -17,7 +17,9 @@ WAN_PER_YI = 10_000  # 1亿 = 10,000万
 # Characters that mean something in Streamlit's Markdown (links, emphasis, :colour[..],
 # :material/icons:, $math$, HTML) are backslash-escaped. GFM also turns bare
 # "https://…", "www.…" and e-mail addresses into links after parsing, whatever the
-# escapes, so an invisible WORD JOINER goes before ':', '.' and '@' to break them.
+# escapes, so an invisible WORD JOINER goes before ':', '@' and the '.' of "www." to
+# break them; nowhere else, since it is copied with the text ("1.2亿元" must paste
+# as typed).
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^@])")
 _JOINER = "\u2060"
 
@@ -25,10 +27,13 @@ _JOINER = "\u2060"
 def md(text) -> str:
     """Data (a unit or region name, a URL parameter) made safe to put into Markdown text:
     subheaders, captions and messages render Markdown, so "[x](http://…)" would be a link."""
+    text = str(text)
+
     def escape(match: re.Match) -> str:
         ch = match.group(1)
-        return f"{_JOINER}\\{ch}" if ch in ":.@" else f"\\{ch}"
-    return _MARKDOWN.sub(escape, str(text))
+        www = ch == "." and text[max(0, match.start() - 3):match.start()].lower() == "www"
+        return f"{_JOINER}\\{ch}" if ch in ":@" or www else f"\\{ch}"
+    return _MARKDOWN.sub(escape, text)
 
 
 def _missing(value) -> bool:
