@@ -27,7 +27,7 @@ IGNORE = "ignore"
 ASSIGNABLE: tuple[str, ...] = (
     "title", "unit", "region", "township", "category", "status", "completed_flag", "progress",
     "progress_pct", "deadline", "planned_investment", "actual_investment", "beneficiaries",
-    "person", "seq", IGNORE,
+    "satisfaction", "person", "seq", IGNORE,
 )
 
 

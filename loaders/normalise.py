@@ -194,6 +194,14 @@ def normalise(
         )
         out.add_errors(errors, idx, "deadline")
 
+    satisfaction, satisfaction_score = pa.nulls(n, pa.string()), pa.nulls(n, pa.float64())
+    values = _column(layout, "satisfaction", rows)
+    if values is not None:
+        results, errors, idx = _distinct(values, clean.parse_satisfaction)
+        out.add_errors(errors, idx, "satisfaction")
+        satisfaction = pa.array(_per_row(results, idx, lambda r: r[0]).tolist(), type=pa.string())
+        satisfaction_score = pa.array(_per_row(results, idx, lambda r: r[1]).tolist(), type=pa.float64())
+
     source_rows = pa.array(np.asarray(rows, dtype=np.int32) + np.int32(layout.grid.excel_row(0)), type=pa.int32())
     table = pa.table(
         {
@@ -213,6 +221,8 @@ def normalise(
             "progress_note": note,
             "progress_pct": pct,
             "status_rule": status_rule,
+            "satisfaction": satisfaction,
+            "satisfaction_score": satisfaction_score,
         }
     )
     units = sorted(u for u in pc.unique(unit).to_pylist() if u is not None)

@@ -78,6 +78,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "Date '{value}' is stored as a number, so January and October look the same; format the column as date or text and write 2021-10-31."),
     "date_as_number": ("日期“{value}”存成了普通数字；请把该列设为日期格式。",
                        "Date '{value}' is stored as a plain number; format the column as a date."),
+    "bad_satisfaction": ("群众满意度“{value}”无法识别；请填写“满意”“基本满意”“不满意”，或 0–100 的分数（如 95）。",
+                         "Satisfaction '{value}' is not recognised; write 满意, 基本满意 or 不满意, or a score from 0 to 100 (e.g. 95)."),
     "bad_percent": ("完成进度“{value}”无法识别；请填写 0% 到 100% 之间的百分比（如 60%）。",
                     "Completion '{value}' is not recognised; enter a percentage from 0% to 100% (e.g. 60%)."),
     "foreign_unit": ("单位“{value}”不在您的账号可报送的单位之内（{allowed}）。",

@@ -25,7 +25,11 @@ TASK_COLUMNS = """
     progress_pct DOUBLE,
     -- how the status was decided when a rule on free text decided it
     -- (loaders.clean.PROGRESS_RULES); NULL when a status word, 是否完成 or a percentage did
-    status_rule VARCHAR
+    status_rule VARCHAR,
+    -- 群众满意度 as the ledger gives it (单位自评): satisfied / basically_satisfied
+    -- / dissatisfied, and the score (0-1) where the sheet gives a score
+    satisfaction VARCHAR,
+    satisfaction_score DOUBLE
 """
 
 # One schema for both stores: a DuckDB file and a DuckLake catalog. DuckLake has
@@ -131,7 +135,8 @@ DDL = [
     """CREATE OR REPLACE VIEW tasks AS
         SELECT report_month, region, unit, title, category, status, deadline,
                planned_investment, actual_investment, beneficiaries,
-               upload_id, source_sheet, source_row, progress_note, progress_pct, status_rule
+               upload_id, source_sheet, source_row, progress_note, progress_pct, status_rule,
+               satisfaction, satisfaction_score
         FROM task_rows""",
 ]
 
@@ -148,7 +153,8 @@ FILL_KNOWN_REGIONS = """
     WHERE task_rows.unit = known.unit AND task_rows.region IS NULL AND known.region IS NOT NULL
 """
 
-ADDED_TASK_COLUMNS = (("progress_note", "VARCHAR"), ("progress_pct", "DOUBLE"), ("status_rule", "VARCHAR"))
+ADDED_TASK_COLUMNS = (("progress_note", "VARCHAR"), ("progress_pct", "DOUBLE"), ("status_rule", "VARCHAR"),
+                      ("satisfaction", "VARCHAR"), ("satisfaction_score", "DOUBLE"))
 
 
 def ensure_schema(con) -> None:

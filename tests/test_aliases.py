@@ -12,7 +12,7 @@ from loaders.clean import normalise_header
 CANONICAL = {
     "seq", "region", "township", "unit", "title", "category", "content", "person", "leader",
     "status", "completed_flag", "progress_pct", "planned_investment", "actual_investment", "deadline",
-    "beneficiaries", "remarks",
+    "beneficiaries", "satisfaction", "remarks",
 }
 
 

@@ -12,7 +12,7 @@ from loaders import clean
 from loaders.clean import (
     CELL_ERROR_CODES, PROGRESS_RULE_CODES, PROGRESS_RULES, STATUSES, CellError, classify_progress,
     find_report_month, money_unit, money_unit_line, normalise_header, normalise_text, parse_amount,
-    parse_completed_flag, parse_count, parse_date, parse_percent, parse_status,
+    parse_completed_flag, parse_count, parse_date, parse_percent, parse_satisfaction, parse_status,
     percent_column_is_fraction, status_key,
 )
 from loaders.problems import CATALOGUE
@@ -742,3 +742,36 @@ def test_find_report_month_roundtrip(year, month):
     assert find_report_month(f"{year}年{month}月") == D(year, month, 1)
     assert find_report_month(f"{year}-{month:02d}") == D(year, month, 1)
     assert find_report_month(f"台账（{year}年{month}月）.xlsx") == D(year, month, 1)
+
+
+# --------------------------------------------------------------------------
+# parse_satisfaction (群众满意度)
+
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("满意", ("satisfied", None)), ("基本满意", ("basically_satisfied", None)), ("不满意", ("dissatisfied", None)),
+    ("非常满意", ("satisfied", None)), ("比较满意", ("satisfied", None)), ("一般", ("basically_satisfied", None)),
+    ("不太满意", ("dissatisfied", None)), (" 满 意 ", ("satisfied", None)),
+    ("95", ("satisfied", 0.95)), ("90分", ("satisfied", 0.9)), ("89.5", ("basically_satisfied", 0.895)),
+    ("60%", ("basically_satisfied", 0.6)), ("59", ("dissatisfied", 0.59)), (0.95, ("satisfied", 0.95)),
+    (100.0, ("satisfied", 1.0)), ("0", ("dissatisfied", 0.0)),
+    (None, None), ("", None), ("-", None), ("未评价", None), ("待评价", None),
+])
+def test_parse_satisfaction(value, expected):
+    assert parse_satisfaction(value) == expected
+
+
+@pytest.mark.parametrize("value", ["还行", "101", "120%", "-5", True, "满意吧"])
+def test_parse_satisfaction_refuses_what_it_cannot_read(value):
+    assert error_code(parse_satisfaction, value) == "bad_satisfaction"
+
+
+@given(st.text(max_size=12))
+def test_parse_satisfaction_never_raises_anything_but_a_cell_error(text):
+    try:
+        result = parse_satisfaction(text)
+    except CellError as error:
+        assert error.code == "bad_satisfaction"
+    else:
+        assert result is None or result[0] in ("satisfied", "basically_satisfied", "dissatisfied")

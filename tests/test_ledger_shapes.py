@@ -343,3 +343,26 @@ def test_readme_status_rule_examples_hold(text, status, rule):
     assert classify_progress(text) == (status, rule)
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert text in readme and f"`{rule}`" in readme
+
+
+# --- 群众满意度 (issue 13) -----------------------------------------------------------------
+
+
+def test_a_satisfaction_column_loads_with_exact_counts_per_level(db):
+    levels = ["满意", "基本满意", "不满意", "非常满意", "比较满意", "一般", "不太满意", "95", "72分", "45%", None, "未评价"]
+    rows = [["项目名称", "责任单位", "进展情况", "群众满意度"]]
+    rows += [[f"事{i}", "城关镇", "已完成", level] for i, level in enumerate(levels)]
+    loaded(ingest(wb.xlsx({"台账": [["台账（2021年9月）"], *rows]}), "s.xlsx", db))
+    counts = dict(query(db, "SELECT coalesce(satisfaction, 'unrated'), count(*) FROM tasks GROUP BY 1"))
+    assert counts == {"satisfied": 4, "basically_satisfied": 3, "dissatisfied": 3, "unrated": 2}
+    assert query(db, "SELECT satisfaction_score FROM tasks WHERE satisfaction_score IS NOT NULL ORDER BY 1") == [
+        (0.45,), (0.72,), (0.95,)]
+
+
+def test_an_unreadable_satisfaction_is_a_problem_in_its_place():
+    rows = [["项目名称", "责任单位", "进展情况", "群众评价"], ["甲", "城关镇", "已完成", "还行吧"],
+            ["乙", "城关镇", "已完成", "150"]]
+    prepared = prepare(wb.xlsx({"台账": rows}), "台账_2021-09.xlsx")
+    assert [(p.code, p.row, p.column) for p in prepared.problems] == [
+        ("bad_satisfaction", 2, "D"), ("bad_satisfaction", 3, "D")]
+    assert "还行吧" in prepared.problems[0].message("zh")
