@@ -27,6 +27,7 @@ def main() -> None:
 
     frame.kpi_tiles(view.kpis, PROGRESS, f.lang)
     frame.kpi_tiles(view.kpis, INVESTMENT, f.lang)
+    frame.month_notes(f.month, f.region)
 
     parts = view.breakdown.sort_values(["completion_rate", "tasks"], ascending=[False, False])
     if view.level == "unit":

@@ -1,4 +1,7 @@
-"""/rankings — league table of units or regions, red and black lists, Excel download."""
+"""/rankings — league table of units or regions, red and black lists, Excel download;
+units listed apart (too few tasks, incomplete month) and units that did not report."""
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -6,7 +9,7 @@ from metrics import RANKABLE
 from ui import data, frame
 from ui import format as fmt
 from ui.excel import ranking_workbook
-from ui.i18n import labels, t
+from ui.i18n import labels, lang, t
 from ui.tables import column_config
 
 LEVELS = ("unit", "region")
@@ -42,6 +45,10 @@ def league_frame(table: pd.DataFrame, measure: str, level: str, *, compact: bool
     config[label_measure] = column_config(measure, label_measure)
     if level == "unit" and not compact:
         out[t("col.region")] = [v if isinstance(v, str) else t("unknown_region") for v in table["region"]]
+    if "not_reported" in table and table["not_reported"].any():
+        # ranked last by the [ranking] not_reported = "last" rule: say why the figure is blank
+        out[t("col.note")] = [note(row) if flag else "" for flag, row in zip(table["not_reported"],
+                                                                              table.to_dict("records"))]
     if not compact:
         for key in ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "investment_completion"):
             if key == measure:
@@ -51,6 +58,24 @@ def league_frame(table: pd.DataFrame, measure: str, level: str, *, compact: bool
             out[label] = series * 100 if fmt.MEASURES[key].kind == "rate" else series
             config[label] = column_config(key, label)
     return out, config
+
+
+def latest(value) -> str:
+    """A not-reported unit's latest reported month, or 从未报送."""
+    return fmt.month(value, lang()) if isinstance(value, dt.date) else t("latest.never")
+
+
+def note(row: dict) -> str:
+    """A unit ranked last for not reporting: 本月未报送（最近报送：2021年3月）."""
+    words, month = t("rankings.reason.not_reported"), latest(row.get("latest_month"))
+    if lang() == "zh":
+        return f"{words}（{t('col.latest_month')}：{month}）"
+    return f"{words} ({t('col.latest_month')}: {month})"
+
+
+def reason(row: dict, min_tasks: int) -> str:
+    rows = row.get("rows_not_loaded")
+    return t(f"rankings.reason.{row['reason']}", min=min_tasks, rows=0 if pd.isna(rows) else int(rows))
 
 
 @frame.guarded
@@ -78,8 +103,15 @@ def main() -> None:
         frame.no_rows(f)
         return
     entity = t(f"rankings.level.{level}")
-    st.caption(t("rankings.rules", month=fmt.month(f.month, f.lang), measure=t(f"m.{measure}"),
-                 min=settings.min_tasks, entity=entity, entity_cap=entity))
+    rules = [t("rankings.rules", month=fmt.month(f.month, f.lang), measure=t(f"m.{measure}"),
+               min=settings.min_tasks, entity=entity, entity_cap=entity)]
+    if level == "unit":
+        rules += [t("rankings.rules.partial"), t(f"rankings.rules.{result.not_reported_rule}")]
+    else:
+        partial = data.month_flags(f.month, f.region).partial
+        if len(partial):
+            rules.append(t("rankings.partial_regions", count=len(partial)))
+    st.caption(("" if f.lang == "zh" else " ").join(rules))
     if measure == "composite":
         weights = "，".join(f"{t(f'm.{k}')} {w:g}" for k, w in settings.weights.items() if w) if f.lang == "zh" \
             else ", ".join(f"{t(f'm.{k}')} {w:g}" for k, w in settings.weights.items() if w)
@@ -119,15 +151,29 @@ def main() -> None:
         st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_table", width="stretch",
                      height=min(36 * (len(shown) + 1) + 3, 720))
 
+    missing = result.not_reported
+    if len(missing) and result.not_reported_last:
+        st.caption(t("rankings.not_reported_last_note", count=len(missing), rank=len(result.reported) + 1))
+    elif len(missing):
+        # 本月未报送: listed with the league table, apart, open (not hidden in a closed expander)
+        with st.expander(t("rankings.not_reported", count=len(missing)), expanded=True):
+            st.caption(t("rankings.not_reported_note"))
+            out = pd.DataFrame({
+                t("col.unit"): missing["unit"].tolist(),
+                t("col.region"): [v if isinstance(v, str) else t("unknown_region") for v in missing["region"]],
+                t("col.latest_month"): [latest(v) for v in missing["latest_month"]],
+            })
+            st.dataframe(out, hide_index=True, placeholder="—", key="rankings_not_reported", width="stretch")
+
     if not result.unranked.empty:
-        with st.expander(t("rankings.unranked", count=len(result.unranked))):
+        with st.expander(t("rankings.unranked", count=len(result.unranked)), expanded=not result.partial.empty):
             apart = result.unranked
             name_col = "unit" if level == "unit" else "region"
             out = pd.DataFrame({
                 t(f"col.{name_col}"): [v if isinstance(v, str) else t("unknown_region") for v in apart[name_col]],
                 t("m.tasks"): apart["tasks"].tolist(),
                 t(f"m.{measure}"): (apart["value"].astype("float64") * 100).tolist(),
-                t("col.reason"): [t(f"rankings.reason.{r}", min=settings.min_tasks) for r in apart["reason"]],
+                t("col.reason"): [reason(row, settings.min_tasks) for row in apart.to_dict("records")],
             })
             st.dataframe(out, hide_index=True, placeholder="—", key="rankings_unranked", width="stretch", column_config={
                 t(f"m.{measure}"): column_config(measure, t(f"m.{measure}")),

@@ -54,6 +54,7 @@ def main() -> None:
     is_rate = MEASURES[key].kind == "rate"
     st.subheader(t("regions.bars", measure=t(f"m.{key}"), month=fmt.month(f.month, f.lang)))
     st.caption(t("regions.click_hint"))
+    frame.month_notes(f.month, None, not_reported=False)
     event = st.plotly_chart(
         charts.ranked_bars([region_label(r) for r in rows["region"]], rows[key].tolist(), key, f.lang,
                            highlight=region_label(pick or None),

@@ -38,7 +38,7 @@ def build_database(path: str | Path, months: int = 36, units: int = 3000, tasks:
         )
         con.execute(
             """
-            INSERT INTO task_rows
+            INSERT INTO task_rows BY NAME
             WITH task AS (
                 SELECT t AS task_id,
                        t % $units AS unit_no,

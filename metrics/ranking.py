@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import duckdb
@@ -11,6 +11,7 @@ import pandas as pd
 from metrics.measures import RANKABLE, previous_month
 from metrics.queries import run
 from metrics.settings import WEIGHTABLE, Settings
+from taizhang.database import has_table
 
 Level = Literal["unit", "region"]
 
@@ -26,10 +27,33 @@ class Ranking:
     red: pd.DataFrame        # 红榜: rank <= N (ties at the edge included)
     black: pd.DataFrame      # 黑榜: the N worst (ties included), worst first, never also on the red list
     has_previous: bool       # whether anything was ranked in the previous month
+    # 本月未报送: units expected this month without rows (region, unit, latest_month),
+    # whatever the rule; with not_reported_rule "last" (units only) they are
+    # also the last rows of `table`, tied, flagged by its `not_reported` column.
+    not_reported: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"region": pd.Series(dtype="object"), "unit": pd.Series(dtype="object"),
+         "latest_month": pd.Series(dtype="object")}))
+    not_reported_rule: str = "apart"
 
     @property
     def empty(self) -> bool:
-        return self.table.empty and self.unranked.empty
+        """Nothing reported in the scope (units that did not report do not count)."""
+        return self.reported.empty and self.unranked.empty
+
+    @property
+    def reported(self) -> pd.DataFrame:
+        """The ranked rows of units that reported (`table` without not-reported units)."""
+        return self.table[~self.table["not_reported"]] if "not_reported" in self.table else self.table
+
+    @property
+    def partial(self) -> pd.DataFrame:
+        """Units listed apart because their month is partial, with rows_not_loaded."""
+        return self.unranked[self.unranked["reason"] == "partial"] if len(self.unranked) else self.unranked
+
+    @property
+    def not_reported_last(self) -> bool:
+        """Whether not-reported units are ranked last in `table` (else listed apart)."""
+        return self.not_reported_rule == "last" and self.level == "unit"
 
 
 def change_label(rank, previous_rank, has_previous: bool) -> str:
@@ -49,6 +73,8 @@ def change_label(rank, previous_rank, has_previous: bool) -> str:
 
 
 def _reason(row, min_tasks: int, level: str) -> str:
+    if not pd.isna(row["rows_not_loaded"]):
+        return "partial"
     if row["tasks"] < min_tasks:
         return "too_few_tasks"
     if level == "region" and (row["region"] is None or pd.isna(row["region"])):
@@ -72,15 +98,44 @@ def ranking(con: duckdb.DuckDBPyConnection, month: dt.date, *, level: Level = "u
     has_previous = bool(len(frame)) and int(frame["previous_ranked_count"].iloc[0]) > 0
     frame["change"] = [change_label(r, p, has_previous) for r, p in zip(frame["rank"], frame["previous_rank"])]
 
+    frame["not_reported"] = False
+    frame["latest_month"] = None
+
     ranked = frame[frame["is_ranked"]].reset_index(drop=True)
     unranked = frame[~frame["is_ranked"]].copy()
     unranked["reason"] = [_reason(row, settings.min_tasks, level) for _, row in unranked.iterrows()]
     unranked = unranked.sort_values(["tasks", "region", "unit"], ascending=[False, True, True],
                                     na_position="last").reset_index(drop=True)
 
+    missing = not_reported(con, month, region)
+    if settings.not_reported == "last" and level == "unit" and len(missing) and len(ranked):
+        # after every ranked unit, tied; first from the bottom, so on the black list
+        last = pd.DataFrame({"region": missing["region"].to_numpy(), "unit": missing["unit"].to_numpy(),
+                             "latest_month": missing["latest_month"].to_numpy(),
+                             "tasks": 0, "completed": 0, "started": 0, "overdue": 0,
+                             "is_ranked": True, "not_reported": True, "change": "",
+                             "rank": len(ranked) + 1, "rank_from_bottom": 1})
+        ranked = ranked.assign(rank_from_bottom=ranked["rank_from_bottom"] + len(missing))
+        ranked = pd.concat([ranked, last], ignore_index=True)
+        ranked["not_reported"] = ranked["not_reported"].astype(bool)
+
     size = settings.red_black_size
-    red = ranked[ranked["rank"] <= size].reset_index(drop=True)
-    black = ranked[(ranked["rank_from_bottom"] <= size) & (ranked["rank"] > size)]
+    red = ranked[(ranked["rank"] <= size) & ~ranked["not_reported"]]
+    black = ranked[(ranked["rank_from_bottom"] <= size) & ~ranked.index.isin(red.index)]
+    red = red.reset_index(drop=True)
     black = black.sort_values(["rank", "value"], ascending=[False, True]).reset_index(drop=True)
-    return Ranking(month, level, measure, settings.min_tasks, ranked, unranked, red, black, has_previous)
+    return Ranking(month, level, measure, settings.min_tasks, ranked, unranked, red, black, has_previous,
+                   missing, settings.not_reported)
+
+
+def not_reported(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | None = None) -> pd.DataFrame:
+    """本月未报送: units expected in `month` (metrics/sql/not_reported.sql) without rows in it."""
+    if not has_table(con, "units"):  # a database from before the units list: nothing is expected
+        return Ranking.__dataclass_fields__["not_reported"].default_factory()
+    return run(con, "not_reported", month=month, region=region).to_pandas()
+
+
+def partial(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | None = None) -> pd.DataFrame:
+    """Units whose `month` is partial (their upload left rows out): region, unit, rows_not_loaded."""
+    return run(con, "partial", month=month, region=region).to_pandas()
 

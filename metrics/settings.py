@@ -11,6 +11,9 @@ from taizhang.config import PROJECT_ROOT
 
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "taizhang.toml"
 WEIGHTABLE = ("completion_rate", "start_rate", "on_time_rate", "investment_completion")
+# [ranking] not_reported: units expected this month that sent nothing are listed
+# apart ("apart") or ranked after every ranked unit, tied ("last").
+NOT_REPORTED = ("apart", "last")
 
 
 class ConfigError(Exception):
@@ -21,6 +24,7 @@ class ConfigError(Exception):
 class Settings:
     min_tasks: int = 5
     red_black_size: int = 5
+    not_reported: str = "apart"        # [ranking]: "apart" or "last" (NOT_REPORTED)
     weights: Mapping[str, float] = field(default_factory=lambda: {
         "completion_rate": 0.5, "on_time_rate": 0.3, "investment_completion": 0.2})
     trend_months: int = 12
@@ -73,6 +77,10 @@ def load(path: str | os.PathLike | None = None) -> Settings:
     if not any(weights.values()):
         raise ConfigError(f"{path}: [ranking.weights] needs at least one weight above 0.")
 
+    not_reported = ranking.get("not_reported", "apart")
+    if not_reported not in NOT_REPORTED:
+        raise ConfigError(f'{path}: [ranking] not_reported must be "apart" or "last", not {not_reported!r}.')
+
     geojson = geo.get("geojson")
     if geojson is not None:
         if not isinstance(geojson, str) or not geojson.strip():
@@ -96,6 +104,7 @@ def load(path: str | os.PathLike | None = None) -> Settings:
     return Settings(
         min_tasks=whole(ranking, "min_tasks", 5, 1),
         red_black_size=whole(ranking, "red_black_size", 5, 1),
+        not_reported=not_reported,
         weights=weights,
         trend_months=whole(overview, "trend_months", 12, 1),
         geojson=geojson_path,

@@ -48,7 +48,8 @@ class Bulletin:
 
     @property
     def units_reported(self) -> int:
-        return len(self.units.table) + len(self.units.unranked)
+        """Units with rows this month (not those ranked last for not reporting)."""
+        return len(self.units.reported) + len(self.units.unranked)
 
     @property
     def investment_level(self) -> str:
@@ -57,7 +58,7 @@ class Bulletin:
     @property
     def overdue_by_unit(self) -> pd.DataFrame:
         """Units with overdue items, most first: region, unit, overdue, tasks (from the ranking rows)."""
-        rows = pd.concat([self.units.table, self.units.unranked], ignore_index=True)
+        rows = pd.concat([self.units.reported, self.units.unranked], ignore_index=True)
         if rows.empty:
             return pd.DataFrame(columns=["region", "unit", "overdue", "tasks"])
         rows = rows[rows["overdue"] > 0][["region", "unit", "overdue", "tasks"]]

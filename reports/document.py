@@ -48,7 +48,8 @@ MEASURE_NAMES = {
     "actual_investment": "完成投资", "investment_completion": "投资完成率", "beneficiaries": "服务群众",
     "composite": "综合得分",
 }
-REASONS = {"too_few_tasks": "任务不足 {min} 项", "no_value": "无可计算的数值", "unknown_region": "县区未填"}
+REASONS = {"too_few_tasks": "任务不足 {min} 项", "no_value": "无可计算的数值", "unknown_region": "县区未填",
+           "partial": "数据不完整：{rows} 行未导入", "not_reported": "本月未报送"}
 _MARKUP = re.compile(r"([\\`*_#~\-<>|\[\]!])")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -125,7 +126,21 @@ def _ranked_row(row: dict, measure: str) -> dict:
         "completion_rate": fmt.rate(row.get("completion_rate")), "start_rate": fmt.rate(row.get("start_rate")),
         "on_time_rate": fmt.rate(row.get("on_time_rate")),
         "investment_completion": fmt.rate(row.get("investment_completion")),
+        # ranked last by the [ranking] not_reported = "last" rule
+        "not_reported": bool(row.get("not_reported")),
     }
+
+
+def reason(row: dict, min_tasks: int) -> str:
+    """Why a unit is listed apart, in the bulletin's words (REASONS)."""
+    rows = row.get("rows_not_loaded")
+    rows = 0 if _missing(rows) else int(rows)
+    return REASONS.get(row["reason"], row["reason"]).format(min=min_tasks, rows=rows)
+
+
+def latest_zh(value) -> str:
+    """A not-reported unit's latest month with rows: 2021年5月, or 从未报送."""
+    return fmt.month(value) if isinstance(value, dt.date) else "从未报送"
 
 
 def _rows(frame: pd.DataFrame) -> list[dict]:
@@ -160,15 +175,22 @@ def context(b: Bulletin, today: dt.date | None = None) -> dict:
         "measure": measure, "measure_name": MEASURE_NAMES[measure],
         "min_tasks": b.min_tasks, "list_size": b.list_size,
         "has_previous": b.units.has_previous,
-        "units_reported": b.units_reported, "units_ranked": len(b.units.table),
+        "units_reported": b.units_reported, "units_ranked": len(b.units.reported),
         "regions_reported": (len(b.regions.table) + len(b.regions.unranked)) if b.regions else 0,
         "k": {key: _kpi(key, kpi) for key, kpi in b.kpis.items()},
         "ranking": ranked,
         "red": [_ranked_row(r, measure) for r in _rows(b.units.red)],
         "black": [_ranked_row(r, measure) for r in _rows(b.units.black)],
         "unranked": [{"unit": _name(r["unit"]), "region": _name(r["region"]), "tasks": int(r["tasks"]),
-                      "reason": REASONS.get(r["reason"], r["reason"]).format(min=b.min_tasks)}
+                      "reason": reason(r, b.min_tasks)}
                      for r in _rows(b.units.unranked)],
+        # units whose upload left rows out: listed apart, never ranked
+        "partial": [{"unit": _name(r["unit"]), "region": _name(r["region"]), "rows": int(r["rows_not_loaded"])}
+                    for r in _rows(b.units.partial)],
+        # units expected this month that sent nothing, with their latest month
+        "not_reported": [{"unit": _name(r["unit"]), "region": _name(r["region"]),
+                          "latest": latest_zh(r["latest_month"])} for r in _rows(b.units.not_reported)],
+        "not_reported_last": b.units.not_reported_last,
         "regions": [{**_ranked_row(r, measure), "name": _name(r["region"])}
                     for r in _rows(b.regions.table)] if b.regions else [],
         "movers_up": moves[0], "movers_down": moves[1],

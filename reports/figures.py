@@ -34,7 +34,7 @@ def comparison(b: Bulletin, lang: str, *, title: str = "", unknown: str = "") ->
     if b.regions is not None:
         table, column = b.regions.table, "region"
     else:
-        table, column = b.units.table, "unit"
+        table, column = b.units.reported, "unit"
     table = table.head(MAX_BARS)
     labels = [_name(v, unknown) for v in table[column]]
     average = b.kpis[b.measure].value if b.measure in b.kpis else None

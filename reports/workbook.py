@@ -15,7 +15,7 @@ import math
 import xlsxwriter
 
 from reports.bulletin import Bulletin
-from reports.document import MEASURE_NAMES, REASONS, UNKNOWN_REGION, date_zh
+from reports.document import MEASURE_NAMES, UNKNOWN_REGION, date_zh, latest_zh, reason
 from ui import format as fmt
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -107,16 +107,22 @@ def write(b: Bulletin) -> bytes:
                    ("source_row", "来源行", 8)], overdue)
     unranked = named(b.units.unranked)
     for row in unranked:
-        row["reason"] = REASONS.get(row["reason"], row["reason"]).format(min=b.min_tasks)
-    table("未排名", [("unit", "单位", 28), ("region", "县区", 14), ("tasks", "任务数", 8), ("reason", "原因", 20)],
-          unranked)
+        row["reason"] = reason(row, b.min_tasks)
+        row["latest"] = ""
+    if not b.units.not_reported_last:  # ranked last otherwise, in 单位排名
+        unranked += [{**row, "tasks": None, "reason": reason({"reason": "not_reported"}, b.min_tasks),
+                      "latest": latest_zh(row["latest_month"])} for row in named(b.units.not_reported)]
+    table("未排名", [("unit", "单位", 28), ("region", "县区", 14), ("tasks", "任务数", 8), ("reason", "原因", 24),
+                   ("latest", "最近报送", 12)], unranked)
     notes = book.add_worksheet("说明")
     notes.set_column(0, 0, 14)
     notes.set_column(1, 1, 80)
     for r, (label, value) in enumerate((
             ("月份", fmt.month(b.month)), ("县区", b.region or "全部县区"), ("类别", b.category or "全部类别"),
             ("排名指标", MEASURE_NAMES[measure]),
-            ("规则", f"并列名次相同（如 1、2、2、4）；任务不足 {b.min_tasks} 项的单位不参与排名；"
+            ("规则", f"并列名次相同（如 1、2、2、4）；任务不足 {b.min_tasks} 项或数据不完整（有行未导入）的单位"
+                     f"不参与排名；本月未报送的单位"
+                     f"{'排在末位，名次并列' if b.units.not_reported_last else '不参与排名'}；"
                      f"红榜、黑榜各 {b.list_size} 名（并列时一并列入）。"))):
         notes.write_string(r, 0, label)
         text(notes, r, 1, value)

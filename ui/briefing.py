@@ -54,8 +54,8 @@ def _template_stamp() -> tuple[str, float]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _bulletin(target: str, version: tuple, month: dt.date, region: str | None, category: str | None,
-              measure: str, min_tasks: int, size: int, weights: tuple) -> Bulletin:
-    settings = Settings(min_tasks=min_tasks, red_black_size=size, weights=dict(weights))
+              measure: str, min_tasks: int, size: int, weights: tuple, not_reported: str = "apart") -> Bulletin:
+    settings = Settings(min_tasks=min_tasks, red_black_size=size, weights=dict(weights), not_reported=not_reported)
     with reading(target, wait=READ_WAIT_SECONDS) as con:
         return bulletin_data.assemble(con, month, region=region, category=category, measure=measure,
                                       settings=settings)
@@ -64,7 +64,7 @@ def _bulletin(target: str, version: tuple, month: dt.date, region: str | None, c
 def _key(month, region, category, measure, settings: Settings) -> tuple:
     target = db_target()
     return (target, data_version(target), month, region, category, measure, settings.min_tasks,
-            settings.red_black_size, tuple(sorted(settings.weights.items())))
+            settings.red_black_size, tuple(sorted(settings.weights.items())), settings.not_reported)
 
 
 def bulletin(month: dt.date, region: str | None, category: str | None, measure: str,
@@ -338,7 +338,7 @@ def _chart(key: str, b: Bulletin, lang: str, presenting_: bool) -> None:
 
 
 def _regions(b: Bulletin, lang: str, presenting_: bool) -> None:
-    table = b.regions.table if b.regions is not None else b.units.table
+    table = b.regions.table if b.regions is not None else b.units.reported
     if table.empty:
         st.info(t("slide.nothing_ranked"))
         return

@@ -249,8 +249,9 @@ def units_of_region(month: dt.date, region: str | None, category: str | None,
 
 @st.cache_data(**CACHE)
 def _ranking(target: str, version: tuple, month: dt.date, level: str, measure: str, region: str | None,
-             category: str | None, min_tasks: int, size: int, weights: tuple, _s: Session) -> metrics.Ranking:
-    settings_ = Settings(min_tasks=min_tasks, red_black_size=size, weights=dict(weights))
+             category: str | None, min_tasks: int, size: int, weights: tuple, not_reported: str,
+             _s: Session) -> metrics.Ranking:
+    settings_ = Settings(min_tasks=min_tasks, red_black_size=size, weights=dict(weights), not_reported=not_reported)
     return metrics.ranking(_s.con(), month, level=level, measure=measure, region=region, category=category,
                            settings=settings_)
 
@@ -260,7 +261,29 @@ def ranking(month: dt.date, level: str, measure: str, region: str | None, catego
     s, own = _use(session)
     try:
         return _ranking(s.target, s.version, month, level, measure, region, category, settings_.min_tasks,
-                        settings_.red_black_size, tuple(sorted(settings_.weights.items())), s)
+                        settings_.red_black_size, tuple(sorted(settings_.weights.items())), settings_.not_reported, s)
+    finally:
+        if own:
+            s.close()
+
+
+@dataclass(frozen=True)
+class MonthFlags:
+    """What a month's figures leave out, for the footnotes of the overview and regions pages."""
+    partial: pd.DataFrame        # region, unit, rows_not_loaded: units whose upload left rows out
+    not_reported: pd.DataFrame   # region, unit, latest_month: units expected that sent nothing
+
+
+@st.cache_data(**CACHE)
+def _month_flags(target: str, version: tuple, month: dt.date, region: str | None, _s: Session) -> MonthFlags:
+    con = _s.con()
+    return MonthFlags(metrics.ranking_partial(con, month, region), metrics.not_reported(con, month, region))
+
+
+def month_flags(month: dt.date, region: str | None = None, session: Session | None = None) -> MonthFlags:
+    s, own = _use(session)
+    try:
+        return _month_flags(s.target, s.version, month, region, s)
     finally:
         if own:
             s.close()

@@ -1,7 +1,9 @@
 """The league table as a formatted .xlsx (xlsxwriter). No Streamlit calls here.
 
 First sheet: rank, the ranked entity (unit or region) and the ranked measure,
-best first, then the other columns; header row frozen. Every text cell is
+best first, then the other columns; header row frozen. Second sheet (未排名):
+what is listed apart with its reason, an incomplete month ("数据不完整：N 行未导入")
+among them, and the units that did not report with their latest month. Every text cell is
 written with write_string, so a unit named "=1+1" stays text, never a formula.
 """
 from __future__ import annotations
@@ -65,6 +67,17 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
         columns.append(("region", tr("col.region"), 14))
     columns += [("change", tr("col.change"), 10), ("previous_rank", tr("col.previous_rank"), 10)]
     columns += [(k, measure_header(k), 14) for k in others]
+    ranked_last = "not_reported" in ranking.table and bool(ranking.table["not_reported"].any())
+    if ranked_last:  # [ranking] not_reported = "last": say why their figures are blank
+        columns.append(("note", tr("col.note"), 30))
+
+    def latest(value) -> str:
+        return fmt.month(value, lang) if isinstance(value, dt.date) else tr("latest.never")
+
+    def not_reported_note(record: dict) -> str:
+        open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+        return (f"{tr('rankings.reason.not_reported')}{open_}{tr('col.latest_month')}"
+                f"{'：' if lang == 'zh' else ': '}{latest(record.get('latest_month'))}{close}")
 
     sheet = book.add_worksheet(tr("rankings.sheet"))
     sheet.freeze_panes(1, 0)
@@ -76,7 +89,12 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
         record = row._asdict()
         for col, (key, _, _) in enumerate(columns):
             value = record.get(key)
-            if key in ("unit", "region", "change"):
+            if key == "note":
+                if record.get("not_reported"):
+                    sheet.write_string(row_number, col, not_reported_note(record))
+                else:
+                    sheet.write_blank(row_number, col, None)
+            elif key in ("unit", "region", "change"):
                 shown = value if isinstance(value, str) else (tr("unknown_region") if key == "region" else "")
                 sheet.write_string(row_number, col, shown, centred if key == "change" else None)
             elif key in ("rank", "previous_rank"):
@@ -103,16 +121,28 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
     if entity == "unit":
         apart_columns.append(("region", tr("col.region"), 14))
     apart_columns += [("tasks", tr("m.tasks"), 10), ("value", measure_header(ranking.measure), 14),
-                      ("reason", tr("col.reason"), 24)]
+                      ("reason", tr("col.reason"), 26), ("latest_month", tr("col.latest_month"), 14)]
     for col, (_, label, width) in enumerate(apart_columns):
         apart.write_string(0, col, label, header)
         apart.set_column(col, col, width)
-    for row_number, row in enumerate(ranking.unranked.itertuples(index=False), start=1):
-        record = row._asdict()
+    # listed apart: too few tasks, no value, incomplete month; then the units
+    # that did not report (unless the settings rank them last)
+    records = ranking.unranked.to_dict("records")
+    if not ranking.not_reported_last:
+        records += [{**r, "reason": "not_reported", "tasks": None, "value": None}
+                    for r in ranking.not_reported.to_dict("records")]
+    for row_number, record in enumerate(records, start=1):
         for col, (key, _, _) in enumerate(apart_columns):
             value = record.get(key)
-            if key == "reason":
-                apart.write_string(row_number, col, tr(f"rankings.reason.{value}", min=ranking.min_tasks))
+            if key == "latest_month":
+                if record["reason"] == "not_reported":
+                    apart.write_string(row_number, col, latest(value))
+                else:
+                    apart.write_blank(row_number, col, None)
+            elif key == "reason":
+                rows = record.get("rows_not_loaded")
+                apart.write_string(row_number, col, tr(f"rankings.reason.{value}", min=ranking.min_tasks,
+                                                       rows=int(_number(rows) or 0)))
             elif key in ("unit", "region"):
                 apart.write_string(row_number, col, value if isinstance(value, str) else tr("unknown_region"))
             else:
@@ -138,6 +168,8 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
         ("", tr("rankings.rules", month=fmt.month(ranking.month, lang), measure=measure_header(ranking.measure),
                 min=ranking.min_tasks, entity=tr(f"rankings.level.{ranking.level}"),
                 entity_cap=tr(f"rankings.level.{ranking.level}"))),
+        ("", tr("rankings.rules.partial")),
+        ("", tr("rankings.rules.last" if ranking.not_reported_last else "rankings.rules.apart")),
         ("", tr(f"help.{ranking.measure}", weights="")),
         ("", generated.strftime("%Y-%m-%d %H:%M")),
     ]

@@ -69,6 +69,16 @@ def no_rows(f: Filters) -> None:
     st.info(t("msg.no_rows", month=fmt.month(f.month, f.lang), scope=scope(f)), icon=":material/filter_alt_off:")
 
 
+def month_notes(month, region: str | None, *, not_reported: bool = True) -> None:
+    """Footnotes under a month's figures: how many units' months are partial (rows
+    left out at upload) and, with `not_reported`, how many expected units sent nothing."""
+    flags = data.month_flags(month, region)
+    if len(flags.partial):
+        st.caption(t("flags.partial", count=len(flags.partial)))
+    if not_reported and len(flags.not_reported):
+        st.caption(t("flags.not_reported", count=len(flags.not_reported)))
+
+
 def title(key: str, f: Filters) -> None:
     st.title(t(key))
     st.caption(f"{fmt.month(f.month, f.lang)}{scope(f)}")

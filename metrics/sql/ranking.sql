@@ -12,8 +12,12 @@
 -- score      value rounded to what the page shows (0.1 percentage point, or
 --            0.1 point of a 100-point composite). Ranks are computed on the
 --            score, so two entities showing the same figure share a rank.
--- is_ranked  tasks >= $min_tasks, the value exists and (for regions) the
---            region is known. Others are listed apart, never ranked.
+-- rows_not_loaded  for units: rows the unit's upload left out this month
+--            (tz_partial); NULL when its month is complete
+-- is_ranked  tasks >= $min_tasks, the value exists, the unit's month is not
+--            partial and (for regions) the region is known. Others are listed
+--            apart, never ranked: a unit whose unfinished rows were left out
+--            could otherwise rank on the rows that remain.
 -- rank       standard competition ranking: ties share a rank and the next
 --            rank skips (1, 2, 2, 4), best first
 -- rank_from_bottom  the same counted from the worst (for the black list)
@@ -45,12 +49,20 @@ valued AS (
            END AS value
     FROM measured
 ),
+partial AS (
+    SELECT * FROM tz_partial($previous_month, $month) WHERE $level = 'unit'
+),
 flagged AS (
-    SELECT *,
-           round(value, 3) AS score,
-           tasks >= $min_tasks AND value IS NOT NULL
-               AND (region IS NOT NULL OR $level = 'unit') AS is_ranked
-    FROM valued
+    SELECT v.*,
+           p.rows_not_loaded,
+           round(v.value, 3) AS score,
+           v.tasks >= $min_tasks AND v.value IS NOT NULL AND p.rows_not_loaded IS NULL
+               AND (v.region IS NOT NULL OR $level = 'unit') AS is_ranked
+    FROM valued AS v
+    LEFT JOIN partial AS p
+      ON p.report_month = v.report_month
+     AND p.region IS NOT DISTINCT FROM v.region
+     AND p.unit = v.unit
 ),
 ranked AS (
     SELECT *,
@@ -66,7 +78,7 @@ previous AS (
 )
 SELECT cur.region, cur.unit, cur.value, cur.score, cur.is_ranked,
        cur.rank, cur.rank_from_bottom, prev.rank AS previous_rank, previous.previous_ranked_count,
-       cur.tasks, cur.completed, cur.started, cur.overdue,
+       cur.rows_not_loaded, cur.tasks, cur.completed, cur.started, cur.overdue,
        cur.completion_rate, cur.start_rate, cur.on_time_rate,
        cur.investment_completion, cur.composite,
        cur.planned_investment, cur.actual_investment, cur.beneficiaries
