@@ -132,6 +132,36 @@ DDL = [
         created_by VARCHAR,
         updated_at TIMESTAMP NOT NULL
     )""",
+    # Residents rate finished tasks from a unit's notice-board QR code (/feedback).
+    # Kept apart from the ledger's own 群众满意度 column (tasks.satisfaction):
+    # 群众评价 here, 单位自评 there. task_key is hash(region, unit, title), as in
+    # task_completions. One rating per browser (client_id) per task: a later one
+    # replaces it. An admin may hide one; hidden ratings count nowhere.
+    """CREATE TABLE IF NOT EXISTS resident_ratings (
+        rating_id VARCHAR NOT NULL,
+        task_key UBIGINT NOT NULL,
+        region VARCHAR,
+        unit VARCHAR NOT NULL,
+        title VARCHAR NOT NULL,
+        report_month DATE NOT NULL,
+        rating VARCHAR NOT NULL,
+        comment VARCHAR,
+        client_id VARCHAR NOT NULL,
+        client_ip VARCHAR,
+        rated_at TIMESTAMP NOT NULL,
+        hidden BOOLEAN NOT NULL DEFAULT false,
+        hidden_by VARCHAR,
+        hidden_at TIMESTAMP
+    )""",
+    # The link printed on a unit's notice: an unguessable token that names the
+    # unit, so the URL lets nobody rate another unit's tasks.
+    """CREATE TABLE IF NOT EXISTS feedback_links (
+        token VARCHAR NOT NULL,
+        unit VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL,
+        created_by VARCHAR,
+        revoked BOOLEAN NOT NULL DEFAULT false
+    )""",
     """CREATE OR REPLACE VIEW tasks AS
         SELECT report_month, region, unit, title, category, status, deadline,
                planned_investment, actual_investment, beneficiaries,
