@@ -7,13 +7,17 @@ command line.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import zlib
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
-from loaders import pipeline
+from loaders import mappings_store, pipeline
 from loaders.annotate import annotated_workbook
+from loaders.mapping import Mapping, MappingError
 from loaders.problems import FileRefused, Problem
 from loaders.store import RollbackRefused, rollback
 from loaders.template import build_template
@@ -24,9 +28,10 @@ from ui import auth
 from ui import data as page_data
 from ui import format as fmt
 from ui import upload as up
-from ui.i18n import lang, t
+from ui.i18n import STRINGS as _STRINGS, labels as i18n_labels, lang, t
 
 AUTO = ""                          # "as the file says" in the month, unit and sheet choices
+WORD_CHOICES = ("completed", "in_progress", "not_started")  # what an unknown status word may mean
 KEY = "upload_"                    # session keys of this page
 LARGE_FILE = 256 * 1024            # show a progress bar while checking files bigger than this
 
@@ -41,16 +46,41 @@ def _progress_bar(label_key: str):
     return bar, update
 
 
+def _explicit(upload) -> Mapping | None:
+    """The mapping the clerk made for this file in the mapping step, if any."""
+    return st.session_state.get(KEY + "mapping", {}).get(upload.file_id)
+
+
+def _saved(user: User):
+    """The mappings saved before, preferring the user's units'; none when the store
+    cannot be read just now (the file is then checked as it is)."""
+    try:
+        return mappings_store.saved(db_target(), units=list(user.units))
+    except (database.StoreError, duckdb.Error):
+        return None
+
+
+def _forget(file_id: str) -> None:
+    """Check this file again on the next run (its mapping or the saved ones changed)."""
+    cache = st.session_state.get(KEY + "prepared", {})
+    for key in [k for k in cache if k[0] == file_id]:
+        del cache[key]
+    st.session_state.get(KEY + "sheets", {}).pop(file_id, None)
+
+
 def _prepare(upload, user: User, month: str, unit: str, sheet: str):
     """Prepared or FileRefused for this file and these choices, kept in the session."""
     cache = st.session_state.setdefault(KEY + "prepared", {})
-    key = (upload.file_id, month, unit, sheet)
+    explicit = _explicit(upload)
+    key = (upload.file_id, month, unit, sheet, explicit.to_json() if explicit else "")
     if key not in cache:
         page_data.release()  # parsing a big file takes seconds and needs no database
         data = upload.getvalue()
         pipeline.keep_received(data, upload.name, db_target())
+        saved = _saved(user)
         bar, progress = _progress_bar("up.checking") if len(data) > LARGE_FILE else (None, None)
-        options = dict(month=fmt.parse_month_key(month) if month else None, sheet=sheet or None, progress=progress)
+        options = dict(month=fmt.parse_month_key(month) if month else None, sheet=sheet or None, progress=progress,
+                       mapping=explicit, saved=saved)
         chosen_unit = unit or up.default_unit(user)
         try:
             result = pipeline.prepare(data, upload.name, unit=unit or None, **options)
@@ -107,20 +137,43 @@ def _problems_block(problems: list[Problem], data: bytes, name: str, index: int)
                            icon=":material/download:", key=f"{KEY}marked_{index}", on_click="ignore")
 
 
+def _skipped_text(skipped: dict[str, int]) -> str:
+    return t("scope.sep").join(t(f"up.skip.{k}", n=v) for k, v in skipped.items() if v)
+
+
+def _months_text(months, lang_: str) -> str:
+    return _join(fmt.month(m, lang_) for m in months)
+
+
+def _warnings(warnings: list[Problem], lang_: str) -> None:
+    """Summary-sheet mismatches: said beside the preview and the result, never refusing."""
+    for warning in warnings:  # the card names the file already
+        st.warning(fmt.md(dataclasses.replace(warning, file=None).message(lang_)), icon=":material/rule:")
+
+
 def _summary(prepared: pipeline.Prepared, detected_month, lang_: str) -> None:
-    layout = prepared.layout
     per_unit = up.rows_per_unit(prepared)
     units = _join(f"{u}（{n}）" if lang_ == "zh" else f"{u} ({n})" for u, n in per_unit.items())
-    skipped = {k: v for k, v in prepared.band.skipped.items() if v}
-    skipped_text = t("up.none") if not skipped else t("scope.sep").join(
-        t(f"up.skip.{k}", n=v) for k, v in skipped.items())
+    skipped_text = _skipped_text(prepared.skipped) or t("up.none")
+    if len(prepared.parts) == 1:
+        layout = prepared.layout
+        sheets = t("up.found.sheet", sheet=fmt.md(layout.sheet), row=layout.header_row_excel())
+    else:
+        sheets = t("up.found.sheets", n=len(prepared.parts), sheets=_join(
+            t("up.found.sheet_item", sheet=fmt.md(p.layout.sheet), row=p.layout.header_row_excel())
+            for p in prepared.parts))
+    months = prepared.months
     lines = [
-        t("up.found.sheet", sheet=fmt.md(layout.sheet), row=layout.header_row_excel()),
-        t("up.found.month", month=fmt.month(prepared.report_month, lang_)),
+        sheets,
+        t("up.found.month", month=fmt.month(months[0], lang_)) if len(months) == 1
+        else t("up.found.months", n=len(months), months=_months_text(months, lang_)),
         t("up.found.units", n=len(per_unit), units=fmt.md(units)),
         t("up.found.rows", n=prepared.table.num_rows),
         t("up.found.skipped", skipped=skipped_text),
     ]
+    sources = up.status_sources_text(prepared.status_sources, lang_)
+    if sources:
+        lines.append(fmt.md(sources))
     st.markdown("\n".join(f"- {line}" for line in lines))
     if detected_month and detected_month != prepared.report_month:
         st.warning(t("up.month_differs", found=fmt.month(detected_month, lang_),
@@ -141,16 +194,17 @@ def _controls(upload, user: User, index: int, result, detected_month) -> None:
         columns[1].text_input(t("up.unit"), key=f"{KEY}unit_{upload.file_id}", help=t("up.unit_help"),
                               placeholder=t("up.auto"))
     else:
-        units = [AUTO, *user.units]
+        units, auto_unit = [AUTO, *user.units], t("up.auto")  # format_func may run outside the script run
         columns[1].selectbox(t("up.unit"), units, key=f"{KEY}unit_{upload.file_id}", help=t("up.unit_help"),
-                             format_func=lambda u: t("up.auto") if u == AUTO else u)
+                             format_func=lambda u: auto_unit if u == AUTO else u)
     sheets = st.session_state.setdefault(KEY + "sheets", {}).get(upload.file_id, [])
     if isinstance(result, pipeline.Prepared) and not sheets:
         sheets = [result.layout.sheet, *result.layout.other_candidates]
         st.session_state[KEY + "sheets"][upload.file_id] = sheets
     if len(sheets) > 1:
+        auto_sheet = t("up.auto_sheet", n=len(sheets))
         columns[2].selectbox(t("up.sheet"), [AUTO, *sheets], key=f"{KEY}sheet_{upload.file_id}",
-                             format_func=lambda s: t("up.auto_sheet", sheet=sheets[0]) if s == AUTO else s,
+                             format_func=lambda s: auto_sheet if s == AUTO else s,
                              help=t("up.sheet_help"))
 
 
@@ -189,30 +243,147 @@ def _commit(upload, user: User, prepared: pipeline.Prepared, keep_going: bool = 
                                  keep_going=keep_going)
     except database.StoreBusy:
         report = None
+    saved = None
+    if report is not None and report.status in ("loaded", "unchanged"):
+        saved = _save_mapping(upload, user, prepared)
     bar.empty()
-    st.session_state.setdefault(KEY + "results", {})[upload.file_id] = (
-        report, prepared.report_month, dict(prepared.band.skipped))
+    st.session_state.setdefault(KEY + "results", {})[upload.file_id] = dict(
+        report=report, months=prepared.months, skipped=dict(prepared.skipped), warnings=list(prepared.warnings),
+        saved_applied=up.saved_mapping_applied(prepared, _explicit(upload)), mapping_saved=saved)
+
+
+def _save_mapping(upload, user: User, prepared: pipeline.Prepared) -> str | None:
+    """Remember the mapping the clerk made for this file, for its unit and header
+    shape, so the unit's next file of that form loads with no step. Returns "ok",
+    an error text, or None when there was nothing to remember."""
+    if not _explicit(upload) or not prepared.mapping:
+        return None
+    try:
+        mappings_store.save(db_target(), unit=up.mapping_unit(prepared), shape=prepared.layout.shape,
+                            mapping=prepared.mapping, actor=user.username)
+    except (MappingError, database.StoreError, duckdb.Error) as error:
+        return str(error) or type(error).__name__
+    # Files dropped with this one that needed the step are checked again with it.
+    results = st.session_state.get(KEY + "results", {})
+    for key, result in list(st.session_state.get(KEY + "prepared", {}).items()):
+        if key[0] != upload.file_id and key[0] not in results and (
+                isinstance(result, FileRefused) or result.problems):
+            _forget(key[0])
+    return "ok"
 
 
 def _result(upload) -> None:
-    report, month, skipped = st.session_state[KEY + "results"][upload.file_id]
+    done = st.session_state[KEY + "results"][upload.file_id]
+    report = done["report"]
     current = lang()
     if report is None:
         st.warning(t("msg.busy"), icon=":material/hourglass_top:")
     elif report.status == "unchanged":
         st.info(t("up.unchanged"), icon=":material/check_circle:")
     elif report.status == "loaded":
-        skipped = {k: v for k, v in skipped.items() if v}
-        parts = [t("up.loaded", rows=report.rows_loaded, month=fmt.month(month, current),
+        skipped = _skipped_text(done["skipped"])
+        parts = [t("up.loaded", rows=report.rows_loaded, month=_months_text(done["months"], current),
                    units=fmt.md(_join(report.units)))]
         if report.rows_rejected:
             parts.append(t("up.loaded_rejected", n=report.rows_rejected))
         parts.append(t("up.replaced", n=report.replaced_rows) if report.replaced_rows else t("up.replaced_none"))
         if skipped:
-            parts.append(t("up.skipped", skipped=t("scope.sep").join(t(f"up.skip.{k}", n=v) for k, v in skipped.items())))
+            parts.append(t("up.skipped", skipped=skipped))
         st.success(t("scope.sep").join(parts), icon=":material/task_alt:")
     else:
         st.error(t("up.rejected"), icon=":material/error:")
+    if report is None or report.status == "rejected":
+        return
+    sources = up.status_sources_text(report.status_sources, current)
+    if sources:
+        st.caption(fmt.md(sources))
+    if done["saved_applied"]:
+        st.caption(t("up.map.saved_applied"))
+    if done["mapping_saved"] == "ok":
+        st.caption(t("up.map.saved"))
+    elif done["mapping_saved"]:
+        st.warning(t("up.map.save_failed", reason=fmt.md(done["mapping_saved"])), icon=":material/warning:")
+    _warnings(done["warnings"], current)
+
+
+# --- the mapping step ---------------------------------------------------------------
+
+def _mapping_step(upload, layout, problems: list[Problem], applied: Mapping | None, needed: bool) -> None:
+    """Which column is which and what each unknown status word means, as a form:
+    applying it stores the clerk's mapping for this file and checks the file again.
+    Open when the file cannot be loaded without it; closed otherwise."""
+    current = lang()
+    cells = up.header_cells(layout)
+    unknown = up.unknown_words(problems)
+    known = dict((applied.words if applied else {}).items())
+    words = [*unknown, *(w for w in known if w not in unknown)]
+    explicit = _explicit(upload)
+    # The widgets' keys follow what the loader found, so the presets follow a new check.
+    found = "|".join(f"{c.col}:{c.found}" for c in cells) + "|" + "|".join(words)
+    form_key = f"{KEY}map_{upload.file_id}_{zlib.crc32(f'{layout.sheet}|{found}'.encode()):08x}"
+    fields = sorted({f for c in cells for f in up.field_options(c.found)})
+    field_names = i18n_labels("up.field.", [f for f in fields if f"up.field.{f}" in _STRINGS])
+    status_names = i18n_labels("status.", WORD_CHOICES)
+    with st.expander(t("up.map.title_needed") if needed else t("up.map.title"), expanded=needed,
+                     icon=":material/table_edit:"):
+        if unknown:
+            st.markdown(t("up.map.intro_words", n=len(unknown), words=fmt.md(_join(f"“{w}”" if current == "zh"
+                                                                                     else f"'{w}'" for w in unknown))))
+        elif not needed:
+            st.caption(t("up.map.intro"))
+        with st.form(form_key, border=False, enter_to_submit=False):
+            st.markdown(f"**{t('up.map.columns', sheet=fmt.md(layout.sheet), row=layout.header_row_excel())}**")
+            chosen: dict[int, str] = {}
+            grid = st.columns(3)
+            for i, cell in enumerate(cells):
+                options = up.field_options(cell.found)
+                chosen[cell.col] = grid[i % 3].selectbox(
+                    t("up.map.column_label", letter=cell.letter, header=fmt.md(cell.text)), options,
+                    index=options.index(cell.found), key=f"{form_key}_col_{cell.col}",
+                    format_func=lambda f, names=field_names: names.get(f, f))
+            picked: dict[str, str | None] = {}
+            if words:
+                st.markdown(f"**{t('up.map.words')}**")
+                grid = st.columns(3)
+                for i, word in enumerate(words):
+                    preset = known.get(word)
+                    picked[word] = grid[i % 3].selectbox(
+                        t("up.map.word_label", word=fmt.md(word)), WORD_CHOICES,
+                        index=WORD_CHOICES.index(preset) if preset in WORD_CHOICES else None,
+                        placeholder=t("up.map.pick"), key=f"{form_key}_word_{i}",
+                        format_func=lambda s, names=status_names: names.get(s, s))
+            st.caption(t("up.map.remember"))
+            apply = st.form_submit_button(t("up.map.apply"), type="primary", icon=":material/refresh:")
+        if not apply:
+            return
+        duplicates = up.duplicate_fields(cells, chosen)
+        if duplicates:
+            for field, letters in duplicates.items():
+                st.error(t("up.map.duplicate", field=field_names.get(field, field), columns=_join(letters)),
+                         icon=":material/error:")
+            return
+    mapping = up.mapping_from(cells, chosen, picked, explicit)
+    st.session_state.setdefault(KEY + "mapping", {})[upload.file_id] = mapping or None
+    _forget(upload.file_id)
+    st.rerun()
+
+
+def _refused(upload, refused: FileRefused, index: int) -> None:
+    """A file that is not a ledger as it is. When only a column was missing, the
+    mapping step comes first: the column may be there under another name."""
+    missing = [p for p in refused.problems if p.code == "missing_column"]
+    if missing and refused.layout is not None:
+        st.error(t("up.map.refused", columns=fmt.md(_join(p.column_name for p in missing if p.column_name))),
+                 icon=":material/table_view:")
+        _mapping_step(upload, refused.layout, [], _explicit(upload), needed=True)
+        others = [p for p in refused.problems if p.code != "missing_column"]
+        if not others:
+            return
+        problems = others
+    else:
+        problems = refused.problems
+    st.caption(t("up.refused_whole"))
+    _problems_block(problems, upload.getvalue(), upload.name, index)
 
 
 def file_card(upload, user: User, index: int) -> pipeline.Prepared | None:
@@ -227,15 +398,21 @@ def file_card(upload, user: User, index: int) -> pipeline.Prepared | None:
         st.subheader(f":material/description: {fmt.md(upload.name)}", anchor=False)
         _controls(upload, user, index, result, detected.get(upload.file_id))
         if isinstance(result, FileRefused):
-            st.caption(t("up.refused_whole"))
-            _problems_block(result.problems, upload.getvalue(), upload.name, index)
+            _refused(upload, result, index)
             return None
-        _summary(result, detected.get(upload.file_id), lang())
+        current = lang()
+        _summary(result, detected.get(upload.file_id), current)
+        if up.saved_mapping_applied(result, _explicit(upload)):
+            st.info(t("up.map.saved_applied"), icon=":material/bookmark_added:")
+        _warnings(result.warnings, current)
         st.caption(t("up.preview", shown=min(up.PREVIEW_ROWS, result.table.num_rows), n=result.table.num_rows))
         st.dataframe(up.preview_frame(result, _labels(), {s: t(f"status.{s}") for s in
                                                             ("completed", "in_progress", "not_started")}),
                      hide_index=True, width="stretch", key=f"{KEY}preview_{index}", placeholder="—", column_config={
                          t("col.deadline"): st.column_config.DateColumn(format="YYYY-MM-DD")})
+        if upload.file_id not in st.session_state.get(KEY + "results", {}):
+            _mapping_step(upload, result.layout, result.problems, result.mapping,
+                          needed=bool(up.unknown_words(result.problems)))
         foreign = up.foreign_unit_problems(result, user)
         if foreign:
             _audit_refusal(user, upload, foreign)
@@ -249,7 +426,8 @@ def file_card(upload, user: User, index: int) -> pipeline.Prepared | None:
             _result(upload)
             return None
         if problems:
-            st.caption(t("up.fix_and_retry"))
+            unknown = not foreign and up.unknown_words(result.problems)
+            st.caption(t("up.map.fix_or_retry") if unknown else t("up.fix_and_retry"))
             if not foreign and up.may_keep_going(result):
                 good = result.good_table.num_rows
                 keep = st.checkbox(t("up.keep_going", good=good, bad=len(result.bad_rows)),
@@ -276,10 +454,12 @@ def upload_tab(user: User) -> None:
         st.caption(t("up.hint"))
         return
     ids = {f.file_id for f in files}
-    for name in ("prepared",):
-        cache = st.session_state.get(KEY + name, {})
-        for key in [k for k in cache if k[0] not in ids]:
-            del cache[key]
+    cache = st.session_state.get(KEY + "prepared", {})
+    for key in [k for k in cache if k[0] not in ids]:
+        del cache[key]
+    mappings = st.session_state.get(KEY + "mapping", {})
+    for file_id in [f for f in mappings if f not in ids]:
+        del mappings[file_id]
     ready = [(f, p) for i, f in enumerate(files) if (p := file_card(f, user, i)) is not None]
     if len(ready) > 1 and st.button(t("up.commit_all", n=len(ready)), type="primary", key=KEY + "commit_all",
                                     icon=":material/done_all:"):

@@ -124,8 +124,11 @@ def _header_fields(top: list, bottom: list | None, overrides: dict[str, str] | N
                 written = f"{top_text}/{bottom_text}"
         written = (written or "").replace("\n", "")
         cells.append((col, written))
-        key = normalise_header(written)
-        if key in overrides:
+        # The clerk mapped the header as it was shown: one row's text, or a band
+        # "top/bottom". Tried as each, so a mapping made on a one-row reading
+        # also holds when this row is tried as the top of a two-row header.
+        key = next((k for k in map(normalise_header, (written, top_text, bottom_text)) if k in overrides), None)
+        if key is not None:
             name = overrides[key]
             if name == IGNORE:
                 continue

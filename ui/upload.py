@@ -15,6 +15,8 @@ import pandas as pd
 import pyarrow.compute as pc
 import streamlit as st
 
+from loaders.clean import PROGRESS_RULE_CODES, normalise_header, status_key
+from loaders.mapping import ASSIGNABLE, IGNORE, Mapping
 from loaders.pipeline import Prepared
 from loaders.problems import Problem
 from loaders.safety import max_file_bytes
@@ -23,7 +25,7 @@ from taizhang import accounts
 from taizhang.accounts import User
 from taizhang.config import db_target
 from taizhang.database import data_version, exists, has_table, reading
-from ui.i18n import lang
+from ui.i18n import STRINGS, lang, text
 
 CACHE = dict(show_spinner=False, max_entries=64)
 PREVIEW_ROWS = 10
@@ -68,6 +70,108 @@ def may_roll_back(user: User, upload_units) -> bool:
 
 def may_see_upload(user: User, upload_units) -> bool:
     return user.is_admin() or bool(set([] if upload_units is None else upload_units) & set(user.units))
+
+
+# --- the mapping step ------------------------------------------------------------
+
+# What a column may be mapped to, in the order offered. "progress" is left out:
+# nothing reads a column mapped to it, so the clerk's column would vanish unseen.
+MAPPING_FIELDS: tuple[str, ...] = tuple(f for f in ASSIGNABLE if f != "progress")
+
+
+@dataclasses.dataclass(frozen=True)
+class HeaderCell:
+    col: int  # grid column
+    letter: str  # Excel column letter
+    text: str  # the header as written
+    found: str  # the field the loader took the column for, or IGNORE
+
+
+def header_cells(layout) -> list[HeaderCell]:
+    """One cell per header text (a mapping is keyed by the text), with what the loader found."""
+    found = {col: name for name, col in layout.fields.items()}
+    cells, seen = [], set()
+    for col, written in layout.header_cells:
+        key = normalise_header(written)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        cells.append(HeaderCell(col, layout.grid.excel_column(col), written, found.get(col, IGNORE)))
+    return cells
+
+
+def field_options(found: str) -> list[str]:
+    """The fields offered for a column; a field the loader found that is not offered
+    (具体内容, 备注) stays choosable so the preset shows what was found."""
+    if found in MAPPING_FIELDS:
+        return list(MAPPING_FIELDS)
+    return [*MAPPING_FIELDS[:-1], found, IGNORE]
+
+
+def unknown_words(problems: list[Problem]) -> list[str]:
+    """The status words the loader did not know, once each, in the order of the sheet."""
+    words: dict[str, str] = {}
+    for p in problems:
+        value = (p.params or {}).get("value") if p.code == "bad_status" else None
+        if value and status_key(str(value)):
+            words.setdefault(status_key(str(value)), str(value))
+    return list(words.values())
+
+
+def duplicate_fields(cells: list[HeaderCell], chosen: dict[int, str]) -> dict[str, list[str]]:
+    """field -> column letters, for a field the clerk chose for more than one column."""
+    by_field: dict[str, list[str]] = {}
+    for cell in cells:
+        field = chosen.get(cell.col, cell.found)
+        if field != cell.found and field != IGNORE:
+            by_field.setdefault(field, []).append(cell.letter)
+    return {f: letters for f, letters in by_field.items() if len(letters) > 1}
+
+
+def mapping_from(cells: list[HeaderCell], chosen: dict[int, str], words: dict[str, str | None],
+                 previous: Mapping | None = None) -> Mapping:
+    """The clerk's mapping: the columns changed from what the loader found (a column
+    that held a field now given to another is left out), the words chosen, on top of
+    what the clerk mapped before for this file."""
+    columns: dict[str, str] = {}
+    changed = {c.col for c in cells if chosen.get(c.col, c.found) != c.found}
+    taken = {chosen[c.col] for c in cells if c.col in changed} - {IGNORE}
+    for cell in cells:
+        if cell.col in changed:
+            columns[cell.text] = chosen[cell.col]
+        elif cell.found in taken:
+            columns[cell.text] = IGNORE
+    change = Mapping(columns, {w: s for w, s in words.items() if s})
+    return (previous or Mapping()).merged(change)
+
+
+def saved_mapping_applied(prepared: Prepared, explicit: Mapping | None) -> bool:
+    """A mapping saved earlier was applied, not (only) the one the clerk made for this file."""
+    applied = prepared.mapping
+    if not applied:
+        return False
+    return explicit is None or applied.to_json() != explicit.to_json()
+
+
+def mapping_unit(prepared: Prepared) -> str | None:
+    """The unit a file's mapping is saved for: its only unit, else none (any unit)."""
+    units = prepared.good_units or prepared.units
+    return units[0] if len(units) == 1 else None
+
+
+def status_sources_text(sources: dict[str, int], lang_: str) -> str | None:
+    """"进展判断：按状态词 12 行，按文字规则 4 行（其中…）" from Prepared.status_sources."""
+    sep, inner = text("scope.sep", lang_), ("、" if lang_ == "zh" else ", ")
+    parts = [text(f"up.src.{name}", lang_, n=sources[name]) for name in ("word", "flag", "percent")
+             if sources.get(name)]
+    rules = {k.split(":", 1)[1]: v for k, v in sources.items() if k.startswith("rule:") and v}
+    if rules:
+        order = {code: i for i, code in enumerate(PROGRESS_RULE_CODES)}
+        detail = inner.join(
+            text(f"up.src.rule.{code}", lang_, n=n) if f"up.src.rule.{code}" in STRINGS else f"{code} {n}"
+            for code, n in sorted(rules.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+        parts.append(text("up.src.rule", lang_, n=sum(rules.values()), detail=detail))
+    return text("up.src.line", lang_, parts=sep.join(parts)) if parts else None
 
 
 # --- Streamlit's uploader ------------------------------------------------------------
