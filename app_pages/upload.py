@@ -15,10 +15,10 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from loaders import mappings_store, pipeline
+from loaders import impact, mappings_store, pipeline
 from loaders.annotate import annotated_workbook
 from loaders.mapping import Mapping, MappingError
-from loaders.problems import FileRefused, Problem
+from loaders.problems import FileRefused, Problem, describe_sources
 from loaders.store import RollbackRefused, rollback
 from loaders.template import build_template
 from taizhang import database
@@ -96,6 +96,11 @@ def _prepare(upload, user: User, month: str, unit: str, sheet: str):
                     result = again
         if bar is not None:
             bar.empty()
+        if isinstance(result, pipeline.Prepared):
+            try:
+                impact.check(result, db_target())  # what confirming would change, said before it changes
+            except database.StoreBusy:
+                pass  # said again on commit, which checks once more
         cache[key] = result
     return cache[key]
 
@@ -171,7 +176,7 @@ def _summary(prepared: pipeline.Prepared, detected_month, lang_: str) -> None:
         t("up.found.rows", n=prepared.table.num_rows),
         t("up.found.skipped", skipped=skipped_text),
     ]
-    sources = up.status_sources_text(prepared.status_sources, lang_)
+    sources = describe_sources(prepared.status_sources, lang_)
     if sources:
         lines.append(fmt.md(sources))
     st.markdown("\n".join(f"- {line}" for line in lines))
@@ -294,7 +299,7 @@ def _result(upload) -> None:
         st.error(t("up.rejected"), icon=":material/error:")
     if report is None or report.status == "rejected":
         return
-    sources = up.status_sources_text(report.status_sources, current)
+    sources = describe_sources(report.status_sources, current)
     if sources:
         st.caption(fmt.md(sources))
     if done["saved_applied"]:
@@ -386,6 +391,25 @@ def _refused(upload, refused: FileRefused, index: int) -> None:
     _problems_block(problems, upload.getvalue(), upload.name, index)
 
 
+def _impact_block(prepared: pipeline.Prepared, lang_: str) -> bool:
+    """What confirming would replace, above the button. True when the file is loaded already."""
+    found = prepared.impact
+    if found is None:
+        return False
+    if found.identical_upload:
+        st.info(t("up.identical", when=f"{found.identical_loaded_at:%Y-%m-%d %H:%M}", file=fmt.md(found.identical_file)),
+                icon=":material/check_circle:")
+        return True
+    for r in found.replacements:
+        values = dict(unit=fmt.md(r.unit), month=fmt.month(r.month, lang_), now=r.rows_now, new=r.rows_new,
+                      gone=r.rows_now - r.rows_new)
+        if r.shrinks:
+            st.warning(t("up.replaces_fewer", **values), icon=":material/warning:")
+        else:
+            st.info(t("up.replaces", **values), icon=":material/swap_horiz:")
+    return False
+
+
 def file_card(upload, user: User, index: int) -> pipeline.Prepared | None:
     """Everything about one dropped file. Returns it when it is ready to commit."""
     month, unit, sheet = _choices(upload)
@@ -404,7 +428,7 @@ def file_card(upload, user: User, index: int) -> pipeline.Prepared | None:
         _summary(result, detected.get(upload.file_id), current)
         if up.saved_mapping_applied(result, _explicit(upload)):
             st.info(t("up.map.saved_applied"), icon=":material/bookmark_added:")
-        _warnings(result.warnings, current)
+        _warnings(result.warnings + (result.impact.region_notes if result.impact else []), current)
         st.caption(t("up.preview", shown=min(up.PREVIEW_ROWS, result.table.num_rows), n=result.table.num_rows))
         st.dataframe(up.preview_frame(result, _labels(), {s: t(f"status.{s}") for s in
                                                             ("completed", "in_progress", "not_started")}),
@@ -437,6 +461,8 @@ def file_card(upload, user: User, index: int) -> pipeline.Prepared | None:
                     _commit(upload, user, result, keep_going=True)
                     st.rerun()
             return None
+        if _impact_block(result, current):
+            return None  # the same bytes are loaded already: nothing to confirm
         if st.button(t("up.commit", n=result.table.num_rows), type="primary", key=f"{KEY}commit_{index}",
                      icon=":material/database_upload:"):
             _commit(upload, user, result)
@@ -477,15 +503,15 @@ def history_tab(user: User) -> None:
         return
     current = lang()
     states = {s: t(f"up.state.{s}") for s in ("active", "superseded", "rolled_back")}
-    shown = pd.DataFrame({
+    shown = pd.DataFrame({  # the state early: a long unit list must not push it off screen
         t("up.h.loaded_at"): frame["loaded_at"],
-        t("up.h.loaded_by"): [v if isinstance(v, str) else "" for v in frame["loaded_by"]],
+        t("up.h.state"): [states.get(s, s) for s in frame["state"]],
         t("up.h.file"): frame["file_name"],
         t("col.month"): [fmt.month(m, current) for m in frame["report_month"]],
-        t("col.unit"): [_join(u) for u in frame["units"]],
+        t("col.unit"): [up.units_text(u, current) for u in frame["units"]],
         t("up.h.rows"): frame["rows_loaded"],
         t("up.h.rejected"): frame["rows_rejected"],
-        t("up.h.state"): [states.get(s, s) for s in frame["state"]],
+        t("up.h.loaded_by"): [v if isinstance(v, str) else "" for v in frame["loaded_by"]],
         "SHA-256": [h[:12] for h in frame["sha256"]],  # in full below, for the picked upload
     })
     st.dataframe(shown, hide_index=True, width="stretch", key=KEY + "history_table", column_config={
@@ -556,7 +582,9 @@ def template_tab(user: User) -> None:
     else:
         unit = columns[1].text_input(t("col.unit"), key=KEY + "template_unit_text").strip() or None
     name = f"{t('up.template_name')}_{up.safe_file_part(unit) if unit else ''}_{month}.xlsx".replace("__", "_")
-    st.download_button(t("up.download_template"), lambda: build_template(unit=unit, month=fmt.parse_month_key(month)),
+    region = up.known_region(unit) if unit else None
+    st.download_button(t("up.download_template"),
+                       lambda: build_template(unit=unit, month=fmt.parse_month_key(month), region=region),
                        file_name=name, type="primary",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", key=KEY + "template", on_click="ignore")

@@ -29,7 +29,6 @@ MESSAGES = {
     "units": ("{n} 个单位", "{n} units"),
     "replaced": ("替换原有 {n} 行", "replaced {n} earlier rows"),
     "more": ("……另有 {n} 个问题（用 --json 查看全部）", "... and {n} more problems (see all with --json)"),
-    "status_sources": ("进展判断：{sources}", "progress decided: {sources}"),
     "mapping_applied": ("已按保存的列与词对应读取", "read with a saved column and word mapping"),
     "identical": ("这个文件在 {when} 已导入过，内容相同，导入不会有任何改动", "this file was loaded on {when}; loading it again changes nothing"),
     "replaces": ("将替换 {unit} {month} 现有的 {now} 行（本文件 {new} 行）", "replaces {unit} {month}: {now} rows now, {new} in this file"),
@@ -140,7 +139,7 @@ def _print_report(report, lang: str) -> None:
     stream = sys.stderr if report.status == "rejected" else sys.stdout
     print(line, file=stream)
     if report.status != "rejected" and report.status_sources and set(report.status_sources) != {"word"}:
-        print("  " + _m("status_sources", lang, sources=describe_sources(report.status_sources, lang)))
+        print("  " + describe_sources(report.status_sources, lang))
     if report.mapping and report.status != "rejected":
         print("  " + _m("mapping_applied", lang))
     impact = report.impact

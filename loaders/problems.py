@@ -179,28 +179,38 @@ def refuse(code: str, **kwargs) -> FileRefused:
     return FileRefused([Problem(code, params=kwargs, **place)])
 
 
-# How a row's status was decided (pipeline.Prepared.status_sources): the upload
-# result lists them, so a clerk sees what was read and what a rule inferred.
+# How rows' statuses were decided (pipeline.Prepared.status_sources), said with
+# the result in the browser and on the command line, so a clerk sees what was
+# read and what a rule inferred: key -> (zh, en) templates.
 STATUS_SOURCES: dict[str, tuple[str, str]] = {
-    "word": ("按状态词", "from a status word"),
-    "flag": ("按“是否完成”", "from 是否完成"),
-    "percent": ("按完成进度", "from the percentage"),
-    "rule:negation_not_started": ("文字规则“未完成且未启动”", "text rule 'not done, not started'"),
-    "rule:negation": ("文字规则“未完成”", "text rule 'not completed'"),
-    "rule:percent": ("文字中的百分比", "text rule 'percentage in the text'"),
-    "rule:pending_acceptance": ("文字规则“待验收”", "text rule 'awaiting acceptance'"),
-    "rule:not_started_words": ("文字规则“未启动”", "text rule 'not started'"),
-    "rule:completed_words": ("文字规则“已完成”", "text rule 'completed'"),
-    "rule:other_text": ("其他文字视为推进中", "other text taken as in progress"),
+    "line": ("进展判断：{parts}", "How progress was read: {parts}"),
+    "word": ("按状态词 {n} 行", "{n} rows by status word"),
+    "flag": ("按是否完成 {n} 行", "{n} by 是否完成 (completed yes/no)"),
+    "percent": ("按完成进度 {n} 行", "{n} by completion %"),
+    "rule": ("按文字规则 {n} 行（其中{detail}）", "{n} by rules on the written text ({detail})"),
+    "rule:negation_not_started": ("“尚未完成，未开工”类视为未启动 {n} 行",
+                                  "{n} like 尚未完成，未开工 (not done, not begun): not started"),
+    "rule:negation": ("“尚未完成…”类视为推进中 {n} 行", "{n} like 尚未完成… (not done yet): in progress"),
+    "rule:percent": ("按文字中的百分比 {n} 行", "{n} by a percentage in the text"),
+    "rule:pending_acceptance": ("“待验收”类视为推进中 {n} 行", "{n} like 待验收 (awaiting acceptance): in progress"),
+    "rule:not_started_words": ("“未启动、待开工”类视为未启动 {n} 行", "{n} like 待启动 (yet to begin): not started"),
+    "rule:completed_words": ("“已完成…”类 {n} 行", "{n} like 已完成… (done): completed"),
+    "rule:other_text": ("其他文字视为推进中 {n} 行", "{n} other text: in progress"),
 }
 
 
-def describe_sources(sources: dict[str, int], lang: str = "zh") -> str:
-    """"按状态词 12 行，文字规则“已完成” 2 行" from Prepared.status_sources."""
-    sep, unit = ("，", " 行") if lang == "zh" else ("; ", " rows")
+def describe_sources(sources: dict[str, int], lang: str = "zh") -> str | None:
+    """"进展判断：按状态词 12 行，按文字规则 4 行（其中…）" from Prepared.status_sources."""
+    def say(key: str, **values) -> str:
+        zh, en = STATUS_SOURCES[key]
+        return (zh if lang == "zh" else en).format(**values)
+
+    sep, inner = ("，", "、") if lang == "zh" else (", ", ", ")
+    parts = [say(name, n=sources[name]) for name in ("word", "flag", "percent") if sources.get(name)]
     order = list(STATUS_SOURCES)
-    parts = []
-    for key in sorted(sources, key=lambda k: order.index(k) if k in order else len(order)):
-        zh, en = STATUS_SOURCES.get(key, (key, key))
-        parts.append(f"{zh if lang == 'zh' else en} {sources[key]}{unit}")
-    return sep.join(parts)
+    rules = sorted((k for k in sources if k.startswith("rule:") and sources[k]),
+                   key=lambda k: order.index(k) if k in order else len(order))
+    if rules:
+        detail = inner.join(say(k, n=sources[k]) if k in STATUS_SOURCES else f"{k[5:]} {sources[k]}" for k in rules)
+        parts.append(say("rule", n=sum(sources[k] for k in rules), detail=detail))
+    return say("line", parts=sep.join(parts)) if parts else None

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from loaders.mapping import IGNORE, Mapping
-from loaders.problems import Problem
+from loaders.problems import Problem, describe_sources
 from taizhang import accounts
 from taizhang.database import reading
 from tests import workbooks as wb
@@ -244,8 +244,8 @@ def test_progress_fields_offered():
 def test_status_sources_read_in_both_languages(lang, expected):
     sources = {"word": 12, "flag": 3, "percent": 5, "rule:other_text": 1, "rule:completed_words": 2,
                "rule:negation": 1}
-    assert up.status_sources_text(sources, lang) == expected
-    assert up.status_sources_text({}, lang) is None
+    assert describe_sources(sources, lang) == expected
+    assert describe_sources({}, lang) is None
 
 
 def test_saved_mapping_applied_is_told_apart_from_the_clerks():

@@ -322,8 +322,8 @@ def test_the_same_file_twice_changes_nothing(env):
     data = ledger(4, [["市教育局", "甲", "推进中"]])
     ingest(data, "a.xlsx", env, loaded_by="clerk")
     at = drop(signed_in("clerk"), ("a.xlsx", data))
-    button(at, "确认导入").click().run()
-    assert "内容相同，未作改动" in texts(at)
+    assert "内容完全相同，无需再次导入" in texts(at)  # said before confirming (issue 12)
+    assert not [b for b in at.button if b.label.startswith("确认导入")]  # nothing to confirm
 
 
 def test_a_refused_file_says_why_and_is_kept(env):

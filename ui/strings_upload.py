@@ -74,8 +74,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "up.col.row": ("行", "Row"),
     "up.col.column": ("列", "Column"),
     "up.col.problem": ("问题", "Problem"),
-    "up.problems": ("发现 {n} 个问题，本文件不能原样导入。请按下表逐条修改后重新上传。",
-                    "Problems found: {n}. This file cannot be loaded as it is; fix each one listed below and upload again."),
+    "up.problems": ("发现 {n} 个问题，本文件不能原样导入。请逐条修改后重新上传：",
+                    "Problems found: {n}. This file cannot be loaded as it is; fix each one and upload again:"),
+    # Whole-file problems worded for the browser, where the choices sit above (never command-line flags).
+    "up.problem.no_month": ("无法确定报送月份：标题、工作表名和文件名中都没有“2021年4月”之类的字样；请在上方“报送月份”中选择月份。",
+                            "The report month is unknown: neither the title, the sheet name nor the file name says e.g. "
+                            "'2021年4月'; pick the month under 'Report month' above."),
+    "up.problem.no_unit": ("无法确定填报单位：表中没有“单位”“县区”或“乡镇”列，也没有“填报单位：”一行；请在上方“填报单位”中选择或填写单位。",
+                           "The reporting unit is unknown: the sheet has no 单位, 县区 or 乡镇 column and no '填报单位：' "
+                           "line; choose or type the unit under 'Unit' above."),
+    "up.identical": ("这个文件在 {when} 已导入过（{file}），内容完全相同，无需再次导入。",
+                     "This file was loaded on {when} ({file}) with exactly the same content; there is nothing to load."),
+    "up.replaces": ("将替换 {unit} {month} 现有的 {now} 行，本文件为 {new} 行。",
+                    "This replaces {unit}, {month}: {now} rows now, {new} in this file."),
+    "up.replaces_fewer": ("注意：将替换 {unit} {month} 现有的 {now} 行，而本文件只有 {new} 行。如果这不是完整的台账，请不要导入，否则 {gone} 项任务将从本月消失。",
+                          "Note: this replaces {unit}, {month}: {now} rows now, only {new} in this file. If this is not "
+                          "the whole ledger, do not load it, or {gone} tasks will disappear from the month."),
     "up.place_end": ("：", ": "),
     "up.refused_whole": ("文件无法读取为台账：", "The file cannot be read as a ledger:"),
     "up.download_marked": ("下载标注问题的原表", "Download the sheet with the problems marked"),
@@ -85,9 +99,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "up.fix_and_retry": ("修改后重新上传即可；数据库没有任何改动。", "Fix the file and upload it again; nothing was written."),
     "up.commit": ("确认导入（{n} 行）", "Load it ({n} rows)"),
     # Like `python -m loaders ingest --keep-going`: the good rows now, the rest fixed later.
-    "up.keep_going": ("先导入没有问题的 {good} 行；有问题的 {bad} 行不导入，留在问题记录里，改好后再上传",
-                      "Load the rows without problems now ({good}); the rows with problems ({bad}) stay out, "
-                      "recorded, until a corrected file is uploaded"),
+    "up.keep_going": ("先导入没有问题的 {good} 行；有问题的 {bad} 行不导入、不计入统计，本单位本月标为“数据不完整”、不参加排名，改好后重新上传即恢复",
+                      "Load the rows without problems now ({good}); the rows with problems ({bad}) stay out and do "
+                      "not count, and the unit is marked incomplete and not ranked this month until a corrected file "
+                      "is uploaded"),
     "up.commit_good": ("导入没有问题的 {n} 行", "Load the rows without problems ({n})"),
     "up.loaded_rejected": ("{n} 行有问题，未导入", "rows with problems left out: {n}"),
     "up.commit_all": ("全部导入（{n} 个文件）", "Load all ({n} files)"),
@@ -101,19 +116,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "up.found.sheet_item": ("“{sheet}”（表头在第 {row} 行）", "'{sheet}' (header on row {row})"),
     "up.found.months": ("报送月份（{n} 个）：{months}", "Report months ({n}): {months}"),
     # How each row's progress was decided (Prepared.status_sources; loaders/clean.py PROGRESS_RULES)
-    "up.src.line": ("进展判断：{parts}", "How progress was read: {parts}"),
-    "up.src.word": ("按状态词 {n} 行", "{n} rows by status word"),
-    "up.src.flag": ("按是否完成 {n} 行", "{n} by 是否完成 (completed yes/no)"),
-    "up.src.percent": ("按完成进度 {n} 行", "{n} by completion %"),
-    "up.src.rule": ("按文字规则 {n} 行（其中{detail}）", "{n} by rules on the written text ({detail})"),
-    "up.src.rule.negation_not_started": ("“尚未完成，未开工”类视为未启动 {n} 行",
-                                         "{n} like 尚未完成，未开工 (not done, not begun): not started"),
-    "up.src.rule.negation": ("“尚未完成…”类视为推进中 {n} 行", "{n} like 尚未完成… (not done yet): in progress"),
-    "up.src.rule.percent": ("按文字中的百分比 {n} 行", "{n} by a percentage in the text"),
-    "up.src.rule.pending_acceptance": ("“待验收”类视为推进中 {n} 行", "{n} like 待验收 (awaiting acceptance): in progress"),
-    "up.src.rule.not_started_words": ("“未启动、待开工”类视为未启动 {n} 行", "{n} like 待启动 (yet to begin): not started"),
-    "up.src.rule.completed_words": ("“已完成…”类 {n} 行", "{n} like 已完成… (done): completed"),
-    "up.src.rule.other_text": ("其他文字视为推进中 {n} 行", "{n} other text: in progress"),
     # The mapping step: which column is which, what a status word means
     "up.map.title_needed": ("让系统认识这张表（列和用词对应）", "Teach Taizhang this sheet (columns and words)"),
     "up.map.title": ("列和用词对应", "Columns and words"),

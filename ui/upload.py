@@ -15,7 +15,8 @@ import pandas as pd
 import pyarrow.compute as pc
 import streamlit as st
 
-from loaders.clean import PROGRESS_RULE_CODES, normalise_header, status_key
+from loaders.impact import known_regions
+from loaders.clean import normalise_header, status_key
 from loaders.mapping import ASSIGNABLE, IGNORE, Mapping
 from loaders.pipeline import Prepared
 from loaders.problems import Problem
@@ -25,7 +26,7 @@ from taizhang import accounts
 from taizhang.accounts import User
 from taizhang.config import db_target
 from taizhang.database import data_version, exists, has_table, reading
-from ui.i18n import STRINGS, lang, text
+from ui.i18n import lang, t
 
 CACHE = dict(show_spinner=False, max_entries=64)
 PREVIEW_ROWS = 10
@@ -159,21 +160,6 @@ def mapping_unit(prepared: Prepared) -> str | None:
     return units[0] if len(units) == 1 else None
 
 
-def status_sources_text(sources: dict[str, int], lang_: str) -> str | None:
-    """"进展判断：按状态词 12 行，按文字规则 4 行（其中…）" from Prepared.status_sources."""
-    sep, inner = text("scope.sep", lang_), ("、" if lang_ == "zh" else ", ")
-    parts = [text(f"up.src.{name}", lang_, n=sources[name]) for name in ("word", "flag", "percent")
-             if sources.get(name)]
-    rules = {k.split(":", 1)[1]: v for k, v in sources.items() if k.startswith("rule:") and v}
-    if rules:
-        order = {code: i for i, code in enumerate(PROGRESS_RULE_CODES)}
-        detail = inner.join(
-            text(f"up.src.rule.{code}", lang_, n=n) if f"up.src.rule.{code}" in STRINGS else f"{code} {n}"
-            for code, n in sorted(rules.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
-        parts.append(text("up.src.rule", lang_, n=sum(rules.values()), detail=detail))
-    return text("up.src.line", lang_, parts=sep.join(parts)) if parts else None
-
-
 # --- Streamlit's uploader ------------------------------------------------------------
 
 def upload_limit_mb() -> int:
@@ -207,13 +193,23 @@ def ordered(problems: list[Problem]) -> list[Problem]:
                                            p.column or ""))
 
 
+# Problems whose loader wording names command-line flags: the browser says where to choose instead.
+BROWSER_WORDING = ("no_month", "no_unit")
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    if problem.code in BROWSER_WORDING:
+        return t(f"up.problem.{problem.code}")
+    return problem.text(lang)
+
+
 def problem_lines(problems: list[Problem], lang: str) -> list[tuple[str, str]]:
     """(place, text) per problem; the place names sheet, row and column but not the file,
     and the sheet only when the problems are on more than one."""
     problems = ordered(problems)
     one_sheet = len({p.sheet for p in problems}) <= 1
-    return [(dataclasses.replace(p, file=None, sheet=None if one_sheet and p.row else p.sheet).place(lang), p.text(lang))
-            for p in problems]
+    return [(dataclasses.replace(p, file=None, sheet=None if one_sheet and p.row else p.sheet).place(lang),
+             problem_text(p, lang)) for p in problems]
 
 
 def problem_frame(problems: list[Problem], lang: str, labels: dict[str, str]) -> pd.DataFrame:
@@ -223,7 +219,7 @@ def problem_frame(problems: list[Problem], lang: str, labels: dict[str, str]) ->
         labels["sheet"]: [p.sheet or "" for p in problems],
         labels["row"]: pd.array([p.row for p in problems], dtype="Int64"),
         labels["column"]: [(p.column or "") + (f"（{p.column_name}）" if p.column_name else "") for p in problems],
-        labels["problem"]: [p.text(lang) for p in problems],
+        labels["problem"]: [problem_text(p, lang) for p in problems],
     })
 
 
@@ -231,11 +227,30 @@ PREVIEW_COLUMNS = ("source_row", "unit", "region", "title", "category", "status"
                    "planned_investment", "actual_investment", "beneficiaries")
 
 
+def problem_fields(prepared: Prepared) -> list[str]:
+    """The stored columns that hold a problem, in the order problems are listed."""
+    by_header = {}
+    for part in prepared.parts:
+        for name, header in part.layout.headers.items():
+            by_header.setdefault((part.layout.sheet, header), name)
+    found = []
+    for p in ordered(prepared.problems):
+        name = by_header.get((p.sheet, p.column_name))
+        name = {"completed_flag": "status", "progress_pct": "status", "township": "unit"}.get(name, name)
+        if name in PREVIEW_COLUMNS and name not in found:
+            found.append(name)
+    return found
+
+
 def preview_frame(prepared: Prepared, labels: dict[str, str], status_names: dict[str, str],
                   rows: int = PREVIEW_ROWS) -> pd.DataFrame:
-    """The first task rows as they will be stored, headed in the user's language."""
+    """The first task rows as they will be stored, headed in the user's language. The
+    columns holding problems come right after the row number, so a phone shows them
+    without a sideways swipe."""
     head = prepared.table.slice(0, rows)
-    frame = pd.DataFrame({labels[c]: head.column(c).to_pylist() for c in PREVIEW_COLUMNS if c in head.column_names})
+    first = problem_fields(prepared)
+    columns = ["source_row", *first, *(c for c in PREVIEW_COLUMNS[1:] if c not in first)]
+    frame = pd.DataFrame({labels[c]: head.column(c).to_pylist() for c in columns if c in head.column_names})
     status_label = labels["status"]
     if status_label in frame:
         frame[status_label] = [status_names.get(s, s) if s else "" for s in frame[status_label]]
@@ -285,10 +300,13 @@ def _history(target: str, version: tuple) -> pd.DataFrame:
     with reading(target) as con:
         if not has_table(con, "uploads"):
             return pd.DataFrame()
+        # The uploader as people know them: the display name given at `users add --name`.
+        name = ("(SELECT any_value(coalesce(display_name, username)) FROM users WHERE username = up.loaded_by)"
+                if has_table(con, "users") else "NULL")
         return con.execute(
-            """SELECT upload_id, loaded_at, loaded_by, file_name, report_month, units, rows_loaded,
-                      rows_rejected, sha256, state, stored_path, sheet
-               FROM uploads ORDER BY loaded_at DESC, upload_id LIMIT 2000"""
+            f"""SELECT upload_id, loaded_at, coalesce({name}, loaded_by) AS loaded_by, file_name, report_month, units,
+                      rows_loaded, rows_rejected, sha256, state, stored_path, sheet
+               FROM uploads AS up ORDER BY loaded_at DESC, upload_id LIMIT 2000"""
         ).df()
 
 
@@ -302,6 +320,30 @@ def history(user: User) -> pd.DataFrame:
         return frame
     keep = [may_see_upload(user, units) for units in frame["units"]]
     return frame[keep].reset_index(drop=True)
+
+
+@st.cache_data(**CACHE)
+def _known_region(target: str, version: tuple, unit: str) -> str | None:
+    with reading(target) as con:
+        return known_regions(con, [unit]).get(unit)
+
+
+def known_region(unit: str) -> str | None:
+    """The unit's region (units list, else its latest month), for the template."""
+    target, version = _store()
+    if not _present(target):
+        return None
+    return _known_region(target, version, unit)
+
+
+def units_text(units, lang_: str, shown: int = 3) -> str:
+    """"市教育局、市医保局 等 54 个": a long list would push the columns after it off screen."""
+    units = list(units)
+    sep = "、" if lang_ == "zh" else ", "
+    if len(units) <= shown + 1:
+        return sep.join(units)
+    head = sep.join(units[:shown])
+    return f"{head} 等 {len(units)} 个" if lang_ == "zh" else f"{head} and {len(units) - shown} more"
 
 
 def may_keep_going(prepared) -> bool:
