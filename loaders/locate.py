@@ -135,6 +135,8 @@ def _header_fields(top: list, bottom: list | None, overrides: dict[str, str] | N
             if name in fields:  # the clerk's choice wins over a column the aliases found
                 del headers[name], units[name]
                 fields.pop(name)
+        if name == "status" and "status" in fields and key is None:
+            name = "progress"  # a second progress column: 办理状态 beside a free 进展情况
         if name and name not in fields:
             fields[name] = col
             headers[name] = (written or "").replace("\n", "")

@@ -268,34 +268,55 @@ def _per_row(results: list, indices: np.ndarray, pick) -> np.ndarray:
     return table[indices]  # index -1 (blank) takes the trailing None
 
 
+_UNKNOWN = ("?", None)  # a short word no rule knows: asked about only if nothing else decides the row
+
+
+def _text_statuses(values: pa.Array, words: dict[str, str]):
+    """Per row of a status or progress text column: the status and the rule that
+    decided it (None for a status word), and where the cell was a word nobody knows."""
+    def classify(value):
+        found = clean.classify_progress(value, words)
+        if found is not None and found[1] == "other_text" and _word_like(clean.normalise_text(value) or ""):
+            return _UNKNOWN
+        return found
+
+    results, _, idx = _distinct(values, classify)
+    status = _per_row(results, idx, lambda r: None if r is _UNKNOWN else r[0])
+    rule = _per_row(results, idx, lambda r: None if r is _UNKNOWN else r[1])
+    unknown = np.equal(_per_row(results, idx, lambda r: r is _UNKNOWN), True)
+    return status, rule, unknown
+
+
 def _status(layout: Layout, rows: np.ndarray, out: _Collector, extra_words: dict[str, str] | None):
-    """Status of every task row, in this order (README, "Status"):
-    a status word (status column) or 是否完成; a percentage (完成进度); free
-    progress text classified by clean.PROGRESS_RULES. Returns status, the rule
-    that decided (None where no rule was needed), the progress text as written,
-    and the percentage as 0-1."""
+    """Status of every task row, in this order (README, "Status"): a status word
+    in the status column, or 是否完成; a percentage (完成进度); progress text
+    classified by clean.PROGRESS_RULES, from the status column or, where the
+    sheet has both, the 进展情况 text beside it. A word nobody knows is a problem
+    only where nothing else decides the row. Returns status, the rule that
+    decided (None where no rule was needed), the progress text as written, and
+    the percentage as 0-1."""
     n = len(rows)
     words = {**(extra_words or {}), **(layout.mapped.words if layout.mapped else {})}
     none = np.full(n, None, dtype=object)
+    no = np.zeros(n, dtype=bool)
 
     text_values = _column(layout, "status", rows)
-    word, rule, note = none, none, pa.nulls(n, pa.string())
+    word, ruled, rule, unknown = none, none, none, no
     if text_values is not None:
-        note = _text(text_values, n, nfkc=False)
-
-        def classify(value):
-            found = clean.classify_progress(value, words)
-            if found is not None and found[1] == "other_text" and _word_like(clean.normalise_text(value) or ""):
-                raise clean.CellError("bad_status", str(value).strip())
-            return found
-
-        results, errors, idx = _distinct(text_values, classify)
-        out.add_errors(errors, idx, "status")
-        word = _per_row(results, idx, lambda r: r[0] if r[1] is None else None)
-        rule = _per_row(results, idx, lambda r: r[1])
-        ruled = _per_row(results, idx, lambda r: r[0] if r[1] is not None else None)
+        status, rule, unknown = _text_statuses(text_values, words)
+        is_word = np.equal(rule, None) & np.not_equal(status, None)
+        word, ruled = np.where(is_word, status, None), np.where(is_word, None, status)
+    note_values = _column(layout, "progress", rows)
+    if note_values is not None:  # a second text column: the free 进展情况 beside a status column
+        note = _text(note_values, n, nfkc=False)
+        note_status, note_rule, note_unknown = _text_statuses(note_values, words)
+        take = np.equal(ruled, None) & np.not_equal(note_status, None)
+        ruled = np.where(take, note_status, ruled)
+        # a word from the note column counts as a rule-free word only where it decides
+        rule = np.where(take, np.where(np.equal(note_rule, None), "word", note_rule), rule)
     else:
-        ruled = none
+        note = _text(text_values, n, nfkc=False) if text_values is not None else pa.nulls(n, pa.string())
+        note_unknown = no
 
     flag = none
     flag_values = _column(layout, "completed_flag", rows)
@@ -307,32 +328,32 @@ def _status(layout: Layout, rows: np.ndarray, out: _Collector, extra_words: dict
     pct, pct_status = pa.nulls(n, pa.float64()), none
     pct_values = _column(layout, "progress_pct", rows)
     if pct_values is not None:
-        distinct = pc.unique(pct_values).to_pylist()
-        fractions = clean.percent_column_is_fraction(distinct)
+        fractions = clean.percent_column_is_fraction(pc.unique(pct_values).to_pylist())
 
         def percent_or_word(value):
             try:
-                return (clean.parse_percent(value, fractions=fractions), None)
+                fraction = clean.parse_percent(value, fractions=fractions)
             except clean.CellError:
                 found = clean.parse_status(value, words)  # a word where a percentage was expected
-                return (None, found) if found else None
+                if found is None:
+                    raise
+                return (None, found)
+            if fraction is None:
+                return None
+            return (fraction, clean.COMPLETED if fraction >= 1 else clean.NOT_STARTED if fraction == 0
+                    else clean.IN_PROGRESS)
 
         results, errors, idx = _distinct(pct_values, percent_or_word)
         for error in errors.values():  # neither a percentage nor a status word
             error.code = "bad_percent"
         out.add_errors(errors, idx, "progress_pct")
-        fraction = _per_row(results, idx, lambda r: r[0])
-        pct = pa.array(fraction.tolist(), type=pa.float64())
-        pct_status = np.array([
-            None if f is None and w is None else w if w is not None
-            else clean.COMPLETED if f >= 1 else clean.NOT_STARTED if f == 0 else clean.IN_PROGRESS
-            for f, w in zip(fraction, _per_row(results, idx, lambda r: r[1]))], dtype=object) if n else none
+        pct = pa.array(_per_row(results, idx, lambda r: r[0]).tolist(), type=pa.float64())
+        pct_status = _per_row(results, idx, lambda r: r[1])
 
     # A status word and 是否完成 must agree.
-    flag_yes = np.array([f is True for f in flag], dtype=bool)
-    flag_no = np.array([f is False for f in flag], dtype=bool)
-    completed = word == clean.COMPLETED
-    has_word = np.array([w is not None for w in word], dtype=bool)
+    flag_yes, flag_no = np.equal(flag, True), np.equal(flag, False)
+    has_word = np.not_equal(word, None)
+    completed = np.equal(word, clean.COMPLETED)
     conflict = has_word & ((flag_yes & ~completed) | (flag_no & completed))
     if conflict.any():
         raw_status = text_values.to_pylist()
@@ -341,26 +362,36 @@ def _status(layout: Layout, rows: np.ndarray, out: _Collector, extra_words: dict
             out.add("status_conflict", np.array([pos]), "status", raw_status[pos], flag=raw_flag[pos])
 
     # 否 says "not completed": not started where the percentage or the text says so.
-    not_done = np.where((pct_status == clean.NOT_STARTED) | (ruled == clean.NOT_STARTED),
+    not_done = np.where(np.equal(pct_status, clean.NOT_STARTED) | np.equal(ruled, clean.NOT_STARTED),
                         clean.NOT_STARTED, clean.IN_PROGRESS)
     decided = np.where(has_word, word, np.where(flag_yes, clean.COMPLETED, np.where(flag_no, not_done, None)))
-    by_percent = np.array([d is None for d in decided], dtype=bool) & np.array(
-        [p is not None for p in pct_status], dtype=bool)
+    by_percent = np.equal(decided, None) & np.not_equal(pct_status, None)
     decided = np.where(by_percent, pct_status, decided)
-    by_rule = np.array([d is None for d in decided], dtype=bool) & np.array([r is not None for r in ruled], dtype=bool)
-    decided = np.where(by_rule, ruled, decided)
-    rule_used = np.where(by_rule, rule, None)
+    by_text = np.equal(decided, None) & np.not_equal(ruled, None)
+    decided = np.where(by_text, ruled, decided)
+    rule_used = np.where(by_text, rule, None)
+    by_word_in_note = np.equal(rule_used, "word")
+    rule_used = np.where(by_word_in_note, None, rule_used)
 
-    missing = np.array([d is None for d in decided], dtype=bool) & ~out.bad
+    undecided = np.equal(decided, None) & ~out.bad
+    # A word nobody knows, where nothing else decided: the mapping step asks about it.
+    for field_name, values, mask in (("status", text_values, unknown), ("progress", note_values, note_unknown)):
+        ask = undecided & mask
+        if ask.any():
+            raw = values.to_pylist()
+            for pos in np.nonzero(ask)[0]:
+                out.add("bad_status", np.array([pos]), field_name, str(raw[pos]).strip())
+            undecided &= ~ask
     if flag_values is not None and text_values is None:
         blank_field = "completed_flag"
     elif pct_values is not None and text_values is None:
         blank_field = "progress_pct"
     else:
         blank_field = "status"
-    out.add("blank_status", np.nonzero(missing)[0], blank_field)
+    out.add("blank_status", np.nonzero(undecided)[0], blank_field)
     out.sources = {
-        "word": has_word, "flag": ~has_word & (flag_yes | flag_no), "percent": by_percent, "rule": by_rule,
+        "word": has_word | by_word_in_note, "flag": ~has_word & (flag_yes | flag_no), "percent": by_percent,
+        "rule": by_text & ~by_word_in_note,
     }
     return (pa.array(decided.tolist(), type=pa.string()), pa.array(rule_used.tolist(), type=pa.string()),
             note, pct)

@@ -293,7 +293,8 @@ def test_one_workbook_with_a_sheet_per_month_loads_each_as_its_own_month(db):
         "5月": [["市教育局2021年台账"], header, ["市教育局", "修操场", "推进中"], ["市教育局", "建食堂", "未启动"]],
         "6月": [["市教育局2021年台账"], header, ["市教育局", "修操场", "已完成"], ["市教育局", "建食堂", "推进中"]],
     }
-    report = loaded(ingest(wb.xlsx(sheets), "市教育局台账.xlsx", db))
+    data = wb.xlsx(sheets)  # once: openpyxl stamps the time, so two builds may differ
+    report = loaded(ingest(data, "市教育局台账.xlsx", db))
     assert report.months == [D(2021, 5, 1), D(2021, 6, 1)]
     got = query(db, "SELECT report_month, title, status FROM tasks ORDER BY report_month, source_row")
     assert got == [
@@ -303,7 +304,7 @@ def test_one_workbook_with_a_sheet_per_month_loads_each_as_its_own_month(db):
     # one upload row per month, so each month's submission and rollback stand alone
     assert query(db, "SELECT report_month, units, rows_loaded, sheet FROM uploads ORDER BY report_month") == [
         (D(2021, 5, 1), ["市教育局"], 2, "5月"), (D(2021, 6, 1), ["市教育局"], 2, "6月")]
-    again = ingest(wb.xlsx(sheets), "市教育局台账.xlsx", db)
+    again = ingest(data, "市教育局台账.xlsx", db)
     assert again.status == "unchanged"
 
 
@@ -366,3 +367,22 @@ def test_an_unreadable_satisfaction_is_a_problem_in_its_place():
     assert [(p.code, p.row, p.column) for p in prepared.problems] == [
         ("bad_satisfaction", 2, "D"), ("bad_satisfaction", 3, "D")]
     assert "还行吧" in prepared.problems[0].message("zh")
+
+
+def test_a_status_column_beside_free_progress_text_keeps_both(db):
+    """办理状态 (a word) beside 进展情况 (text): the word decides, the text is the note; a word
+    nobody knows is asked about only where neither 是否完成 nor the text settles the row."""
+    rows = [
+        ["序号", "民生项目名称", "责任单位", "办理状态", "是否完成（是/否）", "进展情况"],
+        [1, "老旧小区改造", "城关镇", "已挂牌", "否", "已开工，完成主体工程60%"],  # 否 decides
+        [2, "农贸市场提升", "城关镇", "已销号", "是", "已完成并通过验收"],  # the word decides
+        [3, "村道硬化", "城关镇", "已挂牌", None, "正在协调资金，计划下月开工"],  # the text decides
+        [4, "路灯安装", "城关镇", "已挂牌", None, None],  # nothing decides: asked about
+    ]
+    prepared = prepare(wb.xlsx({"台账": [["城关镇台账（2021年7月）"], *rows]}), "a.xlsx")
+    assert [(p.code, p.row, p.column, p.params["value"]) for p in prepared.problems] == [
+        ("bad_status", 6, "D", "已挂牌")]
+    table = prepared.table.to_pydict()
+    assert table["status"] == ["in_progress", "completed", "in_progress", None]
+    assert table["progress_note"] == ["已开工，完成主体工程60%", "已完成并通过验收", "正在协调资金，计划下月开工", None]
+    assert table["status_rule"] == [None, None, "other_text", None]
