@@ -3,13 +3,14 @@ a county workbook with a 汇总 sheet and a sheet per 乡镇, and a sheet whose
 status comes from 完成进度 and progress text."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
 
 from tests import workbooks as wb
 from tests.served import CHROMIUM
-from tests.test_ledger_shapes import TOWNS, percent_workbook, township_workbook
+from tests.test_ledger_shapes import TOWNS, book, percent_workbook, township_workbook
 from tests.test_upload_browser import (  # noqa: F401  app, browser and page are fixtures
     PASSWORD, app, browser, cli, drop, idle, page, rows, see, sign_in)
 
@@ -62,3 +63,60 @@ def test_percent_and_progress_text_load_in_the_browser_and_say_how_status_was_de
     assert rows(db, "SELECT title, status, status_rule FROM tasks WHERE report_month = DATE '2021-07-01' "
                     "ORDER BY source_row") == [("甲", "in_progress", "percent"), ("乙", "completed", "completed_words"),
                                                ("丙", "completed", None)]
+
+
+def _merged_hidden_amount_line() -> bytes:
+    def build(workbook):
+        ws = workbook.create_sheet("台账")
+        ws.append(["江州市市直单位办实事台账（2021年9月）"])
+        ws.append(["金额单位：元"])
+        ws.append(["单  位", "项目名称", "办理\n状态", "计划投资"])
+        ws.append(["市教育局", "修操场", "已完成", 1_200_000])
+        ws.append([None, "建食堂", "推进中", 50_000])
+        ws.append(["市医保局", "就近办", "已销号", 30_000])
+        ws.merge_cells("A4:A5")
+        ws.auto_filter.ref = "A3:D6"
+        ws.row_dimensions[5].hidden = True
+    return book(build)
+
+
+def _two_months() -> bytes:
+    header = ["责任单位", "项目名称", "进展情况"]
+    return wb.xlsx({"5月": [["市教育局2021年台账"], header, ["市教育局", "修操场", "推进中"]],
+                    "6月": [["市教育局2021年台账"], header, ["市教育局", "修操场", "已完成"],
+                            ["市教育局", "建食堂", "待办理"]]})
+
+
+def _flag_and_text() -> bytes:
+    rows = [["项目名称", "责任单位", "是否完成（是/否）", "进展情况"],
+            ["老旧小区改造", "市教育局", "否", "已开工，完成主体工程60%"],
+            ["农贸市场提升", "市教育局", "是", "已完成并通过验收"]]
+    return wb.xlsx({"台账": [["台账（2021年11月）"], *rows]})
+
+
+SHAPES = [  # file, bytes, the query, what it must give
+    ("市直台账（合并单元格、隐藏行、金额单位）.xlsx", _merged_hidden_amount_line,
+     "SELECT unit, title, status, planned_investment FROM tasks WHERE report_month = DATE '2021-09-01' "
+     "ORDER BY source_row",
+     [("市教育局", "修操场", "completed", 120.0), ("市教育局", "建食堂", "in_progress", 5.0),
+      ("市医保局", "就近办", "completed", 3.0)]),
+    ("市教育局台账（两个月）.xlsx", _two_months,
+     "SELECT report_month, title, status FROM tasks WHERE unit = '市教育局' AND report_month IN "
+     "(DATE '2021-05-01', DATE '2021-06-01') ORDER BY report_month, source_row",
+     [(dt.date(2021, 5, 1), "修操场", "in_progress"), (dt.date(2021, 6, 1), "修操场", "completed"),
+      (dt.date(2021, 6, 1), "建食堂", "not_started")]),
+    ("是否完成加进展情况.xlsx", _flag_and_text,
+     "SELECT title, status, progress_note FROM tasks WHERE report_month = DATE '2021-11-01' ORDER BY source_row",
+     [("老旧小区改造", "in_progress", "已开工，完成主体工程60%"), ("农贸市场提升", "completed", "已完成并通过验收")]),
+]
+
+
+@pytest.mark.parametrize("name, build, sql, expected", SHAPES, ids=["merged-hidden-amounts", "two-months", "flag-text"])
+def test_each_shape_loads_through_the_browser_with_no_hints(app, county, page, name, build, sql, expected):
+    base, db = app
+    sign_in(page, base, county)
+    drop(page, name, build())
+    idle(page)
+    confirm(page)
+    see(page, "已导入")
+    assert rows(db, sql) == expected
