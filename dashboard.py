@@ -32,12 +32,16 @@ PAGES = [
     ("app_pages/submissions.py", "submissions", "nav.submissions", ":material/fact_check:"),
     ("app_pages/briefing.py", "briefing", "nav.briefing", ":material/campaign:"),
     ("app_pages/admin.py", "admin", "nav.admin", ":material/admin_panel_settings:"),
+    ("app_pages/feedback.py", "feedback", "nav.feedback", ":material/thumb_up:"),
 ]
 
 
 def listed(url: str) -> str:
     """/admin is in the menu for a signed-in admin only; the URL opens for anyone and asks
-    for a sign-in. Reads the session alone (ui/auth.py SESSION), so it cannot fail."""
+    for a sign-in. /feedback (residents, from a notice's QR code) is never in the menu.
+    Reads the session alone (ui/auth.py SESSION), so it cannot fail."""
+    if url == "feedback":
+        return "hidden"
     state = st.session_state.get("tz_auth")
     admin = isinstance(state, dict) and getattr(state.get("user"), "role", None) == "admin"
     return "hidden" if url == "admin" and not admin else "visible"
@@ -55,7 +59,11 @@ from ui import auth, data, sidebar  # noqa: E402
 # Viewing may need a sign-in ([access] view_requires_login); upload and admin always ask themselves.
 # One read-only connection serves the sidebar and the page (opened on the first cache miss).
 with data.page_view():
-    if auth.may_view(page.url_path, auth.view_locked()):
+    if page.url_path in auth.PUBLIC_PAGES:
+        # Residents' page: open whatever [access] says, no filters, no account box
+        # (it says itself when a signed-in unit's staff may not rate).
+        page.run()
+    elif auth.may_view(page.url_path, auth.view_locked()):
         sidebar.draw(data.catalog())
         auth.sidebar_account()
         page.run()

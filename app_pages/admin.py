@@ -1,5 +1,6 @@
 """/admin — accounts and roles, the list of units expected to report, the
-column and word mappings clerks saved, the audit log.
+column and word mappings clerks saved, residents' ratings (hide, unhide, the
+notice-board PDF of any unit), the audit log.
 
 Admins only. Every change goes through taizhang.accounts, loaders.units_sheet or
 loaders.mappings_store, which write the audit log in the same transaction.
@@ -17,12 +18,14 @@ from loaders.clean import STATUSES
 from loaders.mapping import IGNORE, MappingError
 from loaders.problems import FileRefused
 from loaders.units_sheet import load_units, read_units
-from taizhang import accounts, database
+from reports.ratings_workbook import ratings_workbook, state_key
+from taizhang import accounts, database, ratings
 from taizhang.accounts import ROLES, AccountError, User
 from taizhang.config import db_target
 from taizhang.database import data_version
 from ui import auth
 from ui import format as fmt
+from ui import notice
 from ui import upload as up
 from ui.i18n import STRINGS, lang, t
 
@@ -353,6 +356,99 @@ def mappings_tab(admin: User) -> None:
             st.caption(t("admin.words_none"))
 
 
+# --- residents' ratings ------------------------------------------------------------
+
+RECENT = 500
+
+
+def _moderate(admin: User, what: str, hidden: bool) -> None:
+    rating_id = st.session_state.get(KEY + "rating_pick")
+    if not rating_id:
+        return
+    try:
+        ratings.hide(db_target(), rating_id, admin.username, what=what, hidden=hidden)
+    except ratings.RatingError as error:
+        _flash("error", error.message(lang()))
+        return
+    except database.StoreBusy:
+        _flash("error", t("msg.busy"))
+        return
+    _flash("ok", t("ratings.done"))
+
+
+def _revoke(admin: User) -> None:
+    unit = st.session_state.get(KEY + "notice_unit")
+    if not unit:
+        return
+    try:
+        count = ratings.revoke_links(db_target(), unit, admin.username)
+    except database.StoreBusy:
+        _flash("error", t("msg.busy"))
+        return
+    _flash("ok", t("ratings.revoked", n=count))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _recent(target: str, version: tuple) -> list[dict]:
+    return ratings.recent(target, RECENT)
+
+
+def ratings_tab(admin: User) -> None:
+    _show_flash()
+    notice.download(admin, KEY + "notice_")
+    if st.session_state.get(KEY + "notice_unit"):
+        st.button(t("ratings.revoke"), key=KEY + "revoke", on_click=_revoke, args=(admin,),
+                  icon=":material/link_off:")
+    st.divider()
+    target = db_target()
+    rows = _recent(target, data_version(target))
+    st.subheader(t("admin.tab.ratings"), anchor=False)
+    st.caption(t("ratings.intro", n=RECENT))
+    if not rows:
+        st.info(t("ratings.empty"), icon=":material/reviews:")
+        return
+    rating_names = {r: t(f"fb.rating.{r}") for r in ratings.RATINGS}
+    # Comments and titles go into the table as data: the grid shows them as plain text.
+    st.dataframe(pd.DataFrame({
+        t("ratings.col.time"): [r["rated_at"] for r in rows],
+        t("col.unit"): [r["unit"] for r in rows],
+        t("col.title"): [r["title"] for r in rows],
+        t("ratings.col.rating"): [rating_names.get(r["rating"], r["rating"]) for r in rows],
+        t("ratings.col.comment"): [r["comment"] or "" for r in rows],
+        t("ratings.col.state"): [t(state_key(r)) for r in rows],
+        t("ratings.col.id"): [r["rating_id"] for r in rows],
+    }), hide_index=True, width="stretch", key=KEY + "ratings_table", column_config={
+        t("ratings.col.time"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss"),
+    })
+    st.download_button(t("ratings.download"), data=ratings_workbook(rows, lang()),
+                       file_name="群众评价.xlsx" if lang() == "zh" else "resident-ratings.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=KEY + "ratings_xlsx", icon=":material/download:", on_click="ignore")
+    by_id = {r["rating_id"]: r for r in rows}
+    # Labels made now, not in format_func: AppTest formats options outside the page run.
+    labels = {rid: f"{r['rated_at']:%m-%d %H:%M} · {r['unit']} · {r['title'][:20]} · "
+                   f"{rating_names.get(r['rating'], r['rating'])} · {(r['comment'] or '')[:20]} · {rid[:8]}"
+              for rid, r in by_id.items()}
+    st.selectbox(t("ratings.pick"), list(labels), key=KEY + "rating_pick", format_func=labels.get)
+    picked = by_id.get(st.session_state.get(KEY + "rating_pick"))
+    if picked is None:
+        return
+    with st.container(horizontal=True, gap="small"):
+        if picked["hidden"]:
+            st.button(t("ratings.unhide_rating"), key=KEY + "unhide_rating", on_click=_moderate,
+                      args=(admin, "rating", False), icon=":material/visibility:")
+        else:
+            st.button(t("ratings.hide_rating"), key=KEY + "hide_rating", on_click=_moderate,
+                      args=(admin, "rating", True), icon=":material/visibility_off:")
+        if picked["comment"]:
+            if picked["comment_hidden"]:
+                st.button(t("ratings.unhide_comment"), key=KEY + "unhide_comment", on_click=_moderate,
+                          args=(admin, "comment", False), icon=":material/chat:")
+            else:
+                st.button(t("ratings.hide_comment"), key=KEY + "hide_comment", on_click=_moderate,
+                          args=(admin, "comment", True), icon=":material/speaker_notes_off:")
+
+
 # --- audit -------------------------------------------------------------------------
 
 def audit_tab() -> None:
@@ -392,8 +488,9 @@ def main() -> None:
     admin = auth.require("admin", User.is_admin, "admin.only")
     if admin is None:
         return
-    people, units, mappings, audit = st.tabs(
-        [t("admin.tab.accounts"), t("admin.tab.units"), t("admin.tab.mappings"), t("admin.tab.audit")],
+    people, units, mappings, rated, audit = st.tabs(
+        [t("admin.tab.accounts"), t("admin.tab.units"), t("admin.tab.mappings"), t("admin.tab.ratings"),
+         t("admin.tab.audit")],
         key=KEY + "tab", on_change="rerun")
     if people.open is not False:
         with people:
@@ -405,6 +502,9 @@ def main() -> None:
     if mappings.open is not False:
         with mappings:
             mappings_tab(admin)
+    if rated.open is not False:
+        with rated:
+            ratings_tab(admin)
     if audit.open is not False:
         with audit:
             audit_tab()

@@ -9,6 +9,8 @@ from ui.i18n import t
 
 PROGRESS = ("tasks", "completed", "completion_rate", "start_rate", "on_time_rate", "overdue")
 INVESTMENT = ("planned_investment", "actual_investment", "investment_completion", "beneficiaries")
+# the counts beside the satisfaction rates are explained with the rates
+DEFINED = tuple(k for k in KPI_ORDER if k not in ("rated", "dissatisfied", "resident_rated", "resident_dissatisfied"))
 
 
 @frame.guarded
@@ -27,6 +29,7 @@ def main() -> None:
 
     frame.kpi_tiles(view.kpis, PROGRESS, f.lang)
     frame.kpi_tiles(view.kpis, INVESTMENT, f.lang)
+    frame.satisfaction_tiles(view.kpis, f.lang)
     frame.month_notes(f.month, f.region)
 
     parts = view.breakdown.sort_values(["completion_rate", "tasks"], ascending=[False, False])
@@ -50,7 +53,7 @@ def main() -> None:
                     config=PLOTLY_CONFIG, key="overview_trend")
 
     with st.expander(t("overview.definitions")):
-        for key in KPI_ORDER:
+        for key in DEFINED:
             st.markdown(f"**{t(f'm.{key}')}**：{t(f'help.{key}')}" if f.lang == "zh"
                         else f"**{t(f'm.{key}')}**: {t(f'help.{key}')}")
 

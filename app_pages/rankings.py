@@ -5,7 +5,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from metrics import RANKABLE
+from metrics import RANKABLE, SATISFACTION
 from ui import data, frame
 from ui import format as fmt
 from ui.excel import ranking_workbook
@@ -45,6 +45,13 @@ def league_frame(table: pd.DataFrame, measure: str, level: str, *, compact: bool
     config[label_measure] = column_config(measure, label_measure)
     if level == "unit" and not compact:
         out[t("col.region")] = [v if isinstance(v, str) else t("unknown_region") for v in table["region"]]
+    if measure in SATISFACTION:
+        # a satisfaction rate always has its counts beside it
+        rated, _, _, dissatisfied = SATISFACTION[measure]
+        for key in (rated, dissatisfied):
+            label = t(f"m.{key}")
+            out[label] = table[key].astype("float64").to_numpy()
+            config[label] = column_config(key, label)
     if "not_reported" in table and table["not_reported"].any():
         # ranked last by the [ranking] not_reported = "last" rule: say why the figure is blank
         out[t("col.note")] = [note(row) if flag else "" for flag, row in zip(table["not_reported"],
@@ -73,9 +80,10 @@ def note(row: dict) -> str:
     return f"{words} ({t('col.latest_month')}: {month})"
 
 
-def reason(row: dict, min_tasks: int) -> str:
+def reason(row: dict, min_tasks: int, min_rated: int = 5) -> str:
     rows = row.get("rows_not_loaded")
-    return t(f"rankings.reason.{row['reason']}", min=min_tasks, rows=0 if pd.isna(rows) else int(rows))
+    return t(f"rankings.reason.{row['reason']}", min=min_tasks, rows=0 if pd.isna(rows) else int(rows),
+             rated=min_rated)
 
 
 @frame.guarded
@@ -105,6 +113,8 @@ def main() -> None:
     entity = t(f"rankings.level.{level}")
     rules = [t("rankings.rules", month=fmt.month(f.month, f.lang), measure=t(f"m.{measure}"),
                min=settings.min_tasks, entity=entity, entity_cap=entity)]
+    if measure in SATISFACTION:
+        rules.append(t("rankings.rules.rated", rated=settings.min_rated))
     if level == "unit":
         rules += [t("rankings.rules.partial"), t(f"rankings.rules.{result.not_reported_rule}")]
     else:
@@ -116,6 +126,8 @@ def main() -> None:
         weights = "，".join(f"{t(f'm.{k}')} {w:g}" for k, w in settings.weights.items() if w) if f.lang == "zh" \
             else ", ".join(f"{t(f'm.{k}')} {w:g}" for k, w in settings.weights.items() if w)
         st.caption(t("help.composite", weights=weights))
+        if any(settings.weight(k) for k in SATISFACTION):
+            st.caption(t("rankings.composite_satisfaction", rated=settings.min_rated))
 
     st.download_button(
         t("rankings.download"),
@@ -173,9 +185,16 @@ def main() -> None:
                 t(f"col.{name_col}"): [v if isinstance(v, str) else t("unknown_region") for v in apart[name_col]],
                 t("m.tasks"): apart["tasks"].tolist(),
                 t(f"m.{measure}"): (apart["value"].astype("float64") * 100).tolist(),
-                t("col.reason"): [reason(row, settings.min_tasks) for row in apart.to_dict("records")],
+                t("col.reason"): [reason(row, settings.min_tasks, settings.min_rated)
+                                  for row in apart.to_dict("records")],
             })
+            counts = {}
+            if measure in SATISFACTION:   # why a unit is apart for a satisfaction rate: its counts
+                for key in (SATISFACTION[measure][0], SATISFACTION[measure][3]):
+                    out.insert(len(out.columns) - 1, t(f"m.{key}"), apart[key].astype("float64").tolist())
+                    counts[t(f"m.{key}")] = column_config(key, t(f"m.{key}"))
             st.dataframe(out, hide_index=True, placeholder="—", key="rankings_unranked", width="stretch", column_config={
+                **counts,
                 t(f"m.{measure}"): column_config(measure, t(f"m.{measure}")),
                 t("m.tasks"): column_config("tasks", t("m.tasks")),
             })

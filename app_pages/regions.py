@@ -4,6 +4,7 @@ from dataclasses import replace
 import streamlit as st
 
 from metrics import KPI_ORDER, MEASURES
+from metrics.measures import SATISFACTION
 from ui import charts, data, frame
 from ui import format as fmt
 from ui.charts import PLOTLY_CONFIG
@@ -18,6 +19,15 @@ MEASURE_KEY = "regions_measure"
 
 def region_label(region) -> str:
     return region if isinstance(region, str) else t("unknown_region")
+
+
+def hover(rows, names: list[str], key: str) -> list[str] | None:
+    """For a satisfaction rate, each bar's counts beside it: 东湖县（已评价 6，不满意 2）."""
+    if key not in SATISFACTION:
+        return None
+    rated, _, _, dissatisfied = SATISFACTION[key]
+    return [t("sat.hover", name=name, rated=fmt.count(r), dissatisfied=fmt.count(d))
+            for name, r, d in zip(names, rows[rated], rows[dissatisfied])]
 
 
 def picked_region(options: list[str], default: str | None) -> str:
@@ -55,12 +65,19 @@ def main() -> None:
     st.subheader(t("regions.bars", measure=t(f"m.{key}"), month=fmt.month(f.month, f.lang)))
     st.caption(t("regions.click_hint"))
     frame.month_notes(f.month, None, not_reported=False)
+    if key in SATISFACTION:
+        st.caption(t("sat.blank_note"))
+    bar_names = [region_label(r) for r in rows["region"]]
     event = st.plotly_chart(
-        charts.ranked_bars([region_label(r) for r in rows["region"]], rows[key].tolist(), key, f.lang,
+        charts.ranked_bars(bar_names, rows[key].tolist(), key, f.lang, hover=hover(rows, bar_names, key),
                            highlight=region_label(pick or None),
                            reference=total.iloc[0][key] if len(total) and is_rate else None,
                            reference_label=t("overview.average")),
         config=PLOTLY_CONFIG, key="regions_bars", on_select="rerun", selection_mode="points")
+    if key in SATISFACTION:
+        # the rate never stands alone: each region's counts beside it
+        rated, _, _, dissatisfied = SATISFACTION[key]
+        measure_table(rows, ["region"], f.lang, key="regions_satisfaction_table", measures=(key, rated, dissatisfied))
     points = event.get("selection", {}).get("points", []) if event else []
     if not points:
         st.session_state.pop(CLICK_KEY, None)
@@ -100,7 +117,7 @@ def main() -> None:
     shown = units.head(TOP_UNITS)
     st.plotly_chart(
         charts.ranked_bars(shown["unit"].tolist(), shown[key].tolist(), key, f.lang,
-                           reference=region_row.iloc[0][key] if len(region_row) and is_rate else None,
+                           hover=hover(shown, shown["unit"].tolist(), key), reference=region_row.iloc[0][key] if len(region_row) and is_rate else None,
                            reference_label=region_label(pick or None)),
         config=PLOTLY_CONFIG, key="regions_units")
     measure_table(units, ["unit"], f.lang, key="regions_units_table")

@@ -14,7 +14,8 @@ import streamlit as st
 
 from metrics.submissions import Submissions
 
-from ui import data, frame
+from ui import auth, data, frame
+from ui import notice
 from ui import format as fmt
 from ui import upload as up
 from ui.i18n import lang, t
@@ -97,4 +98,12 @@ def _region_reminder(result: Submissions, region: str, lang_: str) -> str:
     return narrowed.reminder(lang_)
 
 
+@frame.guarded
+def notices() -> None:
+    """The notice-board PDF with the unit's QR code, for admins and the unit's uploaders."""
+    st.divider()
+    notice.download(auth.current_user(), "submissions_notice_")
+
+
 main()
+notices()

@@ -42,6 +42,33 @@ def task_table(tasks: pd.DataFrame, key: str) -> None:
     })
 
 
+def dissatisfied_table(tasks: pd.DataFrame, ratings: pd.DataFrame, lang: str) -> None:
+    """The 不满意 tasks of both sources, labelled: the ledger's own (单位自评) and each
+    resident's rating (群众评价) with its comment. A dataframe, so comments show as
+    typed: nothing in them is read as Markdown or HTML."""
+    ledger = tasks[tasks["satisfaction"] == "dissatisfied"] if "satisfaction" in tasks else tasks.head(0)
+    count = len(ledger) + len(ratings)
+    st.subheader(t("units.dissatisfied", count=count))
+    if not count:
+        st.caption(t("units.no_dissatisfied"))
+        return
+    rows = [{t("col.source_kind"): t("sat.source.ledger"), t("col.title"): title,
+             t("col.comment"): "", t("col.rated_at"): None} for title in ledger["title"]]
+    rows += [{t("col.source_kind"): t("sat.source.residents"), t("col.title"): title,
+              t("col.comment"): comment if isinstance(comment, str) else "",
+              t("col.rated_at"): rated_at}
+             for title, comment, rated_at in zip(ratings["title"], ratings["comment"], ratings["rated_at"])]
+    shown = pd.DataFrame(rows)
+    if len(ratings):
+        st.caption(t("units.comments_note"))
+    st.dataframe(shown, hide_index=True, placeholder="—", key="units_dissatisfied", width="stretch", column_config={
+        t("col.source_kind"): st.column_config.TextColumn(t("col.source_kind"), width="small"),
+        t("col.title"): st.column_config.TextColumn(t("col.title")),
+        t("col.comment"): st.column_config.TextColumn(t("col.comment")),
+        t("col.rated_at"): st.column_config.DatetimeColumn(t("col.rated_at"), format="YYYY-MM-DD HH:mm"),
+    })
+
+
 @frame.guarded
 def main() -> None:
     found = frame.ready()
@@ -88,7 +115,11 @@ def show(f, s: data.Session) -> None:
         st.info(t("units.not_reported", unit=fmt.md(unit), month=fmt.month(f.month, f.lang),
                   latest=fmt.month(latest.get(picked), f.lang)))
     else:
-        frame.kpi_tiles(metrics.kpis_from(view.history.assign(is_total=True), f.month), UNIT_KPIS, f.lang)
+        kpis = metrics.kpis_from(view.history.assign(is_total=True), f.month)
+        frame.kpi_tiles(kpis, UNIT_KPIS, f.lang)
+        st.subheader(t("units.satisfaction"))
+        frame.satisfaction_tiles(kpis, f.lang)
+        dissatisfied_table(view.tasks, view.dissatisfied_ratings, f.lang)
 
         overdue = view.tasks[view.tasks["is_overdue"]]
         st.subheader(t("units.overdue", count=len(overdue)))
@@ -107,7 +138,9 @@ def show(f, s: data.Session) -> None:
         history = view.history.assign(month=[fmt.month(m, f.lang) for m in view.history["report_month"]])
         shown, config = display_frame(
             history, [], ("tasks", "completed", "completion_rate", "start_rate", "on_time_rate", "overdue",
-                          "planned_investment", "actual_investment", "investment_completion"))
+                          "planned_investment", "actual_investment", "investment_completion",
+                          "satisfaction_rate", "rated", "dissatisfied",
+                          "resident_satisfaction_rate", "resident_rated", "resident_dissatisfied"))
         shown.insert(0, t("col.month"), history["month"].tolist())
         st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="units_history_table", width="stretch")
 

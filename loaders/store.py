@@ -9,13 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import random
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -68,44 +65,10 @@ def already_loaded(con, digest: str) -> str | None:
     return row[0] if row else None
 
 
-CONFLICT_RETRIES = 20
-
-
-# A COMMIT that fails on these is a TransactionException too ("Failed to commit:
-# Could not write file ...wal: No space left on device"), but no retry can help.
-_IO_FAILURES = ("No space left", "Disk quota", "File too large", "Permission denied", "Read-only file system",
-                "Could not write", "IO Error")
-
-
-def _is_conflict(error: Exception) -> bool:
-    """DuckLake's optimistic concurrency: another process committed first."""
-    text = str(error)
-    if any(failure in text for failure in _IO_FAILURES):
-        return False
-    return isinstance(error, duckdb.TransactionException) or "conflict" in text.lower()
-
-
-def _retry_on_conflict(attempt_write):
-    """Run a whole write transaction again when a concurrent writer won the commit."""
-    for attempt in range(CONFLICT_RETRIES):
-        try:
-            return attempt_write()
-        except duckdb.Error as error:
-            if not _is_conflict(error) or attempt == CONFLICT_RETRIES - 1:
-                raise
-            time.sleep(min(0.05 * 2**attempt, 2.0) * (0.5 + random.random()))
-    raise AssertionError("unreachable")
-
-
-def _rollback_quietly(con) -> None:
-    """ROLLBACK after a failed statement. A failed COMMIT (e.g. the disk is full)
-    has already ended the transaction, and ROLLBACK then raises 'no transaction
-    is active', which would hide the real error and, being a
-    TransactionException, be retried as if it were a commit conflict."""
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.Error:
-        pass
+# Moved to taizhang/database.py (the ratings write through it too); the old names stay.
+from taizhang.database import (  # noqa: E402, F401  (tests and mappings_store use them)
+    CONFLICT_RETRIES, is_conflict as _is_conflict, retry_on_conflict as _retry_on_conflict,
+    rollback_quietly as _rollback_quietly)
 
 
 def write(db: str, **kwargs) -> WriteResult:

@@ -9,15 +9,15 @@
 Definitions live in metrics/sql/_macros.sql (measures), _measures.sql, ranking.sql, and
 metrics/derived.py (the tables the writers keep for them).
 """
-from metrics.measures import (KPI_ORDER, LEVELS, MEASURES, RANKABLE, Kpi, Measure, catalog, kpis, kpis_from, measures,
-                              months_back, previous_month, unit_history, unit_tasks, units)
+from metrics.measures import (KPI_ORDER, LEVELS, MEASURES, RANKABLE, SATISFACTION, Kpi, Measure, catalog, kpis,
+                              kpis_from, measures, months_back, previous_month, resident_dissatisfied, unit_history, unit_tasks, units)
 from metrics.ranking import Ranking, change_label, not_reported, ranking
 from metrics.ranking import partial as ranking_partial
 from metrics.settings import ConfigError, Settings
 
 __all__ = [
-    "KPI_ORDER", "LEVELS", "MEASURES", "RANKABLE", "ConfigError", "Kpi", "Measure", "Ranking", "Settings",
+    "KPI_ORDER", "LEVELS", "MEASURES", "RANKABLE", "SATISFACTION", "ConfigError", "Kpi", "Measure", "Ranking", "Settings",
     "catalog", "change_label", "kpis", "kpis_from", "measures", "months_back", "not_reported", "previous_month",
-    "ranking", "ranking_partial",
+    "ranking", "ranking_partial", "resident_dissatisfied",
     "unit_history", "unit_tasks", "units",
 ]

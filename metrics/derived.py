@@ -6,7 +6,9 @@ task_completions  the first report month each task (region, unit, title) was
 task_summary      the additive parts of every measure per (report_month,
                   region, unit, category), with each row's flags applied as
                   tz_task_facts (sql/_macros.sql) defines them. Every page's
-                  measures are sums of these: fewer rows than task_rows and none
+                  measures are sums of these (the ledger's 群众满意度
+                  counts too: rated, satisfied, basically_satisfied,
+                  dissatisfied): fewer rows than task_rows and none
                   of its text columns, so a page view's first query is cheap.
 
 Both depend only on the rows of one unit (a task belongs to one unit), so a
@@ -39,7 +41,11 @@ SUMMARY_QUERY = """
            coalesce(sum(actual_investment), 0) AS actual_investment,
            sum(CASE WHEN planned_investment > 0 THEN planned_investment END) AS planned_base,
            coalesce(sum(CASE WHEN planned_investment > 0 THEN actual_investment END), 0) AS actual_on_planned,
-           coalesce(sum(beneficiaries), 0)::BIGINT AS beneficiaries
+           coalesce(sum(beneficiaries), 0)::BIGINT AS beneficiaries,
+           count(satisfaction)::BIGINT AS rated,
+           count(*) FILTER (WHERE satisfaction = 'satisfied')::BIGINT AS satisfied,
+           count(*) FILTER (WHERE satisfaction = 'basically_satisfied')::BIGINT AS basically_satisfied,
+           count(*) FILTER (WHERE satisfaction = 'dissatisfied')::BIGINT AS dissatisfied
     FROM tz_task_facts(DATE '0001-01-01', DATE '9999-12-01', NULL, NULL, NULL, true)
     WHERE {units_filter}
     GROUP BY report_month, region, unit, category"""
@@ -64,4 +70,5 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, query: str, units: list
     where = ALL_UNITS if units is None else CHOSEN_UNITS
     params = {} if units is None else {"units": list(units)}
     con.execute(f"DELETE FROM {table} WHERE {where}", params)
-    con.execute(f"INSERT INTO {table} " + query.format(units_filter=where), params)
+    # by name: a table upgraded in place has its added columns last (taizhang/schema.py)
+    con.execute(f"INSERT INTO {table} BY NAME " + query.format(units_filter=where), params)

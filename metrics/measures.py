@@ -37,10 +37,27 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     Measure("actual_investment", "money", True),
     Measure("investment_completion", "rate", True),
     Measure("beneficiaries", "people", True),
+    # 群众满意率 from two sources kept apart: the ledger's own 群众满意度 column
+    # (单位自评) and residents' ratings from the notice-board QR code (群众评价).
+    # The rate is (满意 + 基本满意) / rated, NULL when nothing is rated; the
+    # counts go beside it wherever it is shown.
+    Measure("satisfaction_rate", "rate", True),
+    Measure("rated", "count", None),
+    Measure("dissatisfied", "count", False),
+    Measure("resident_satisfaction_rate", "rate", True),
+    Measure("resident_rated", "count", None),
+    Measure("resident_dissatisfied", "count", False),
 )}
 KPI_ORDER = tuple(MEASURES)
 # Measures a league table can be ordered by; composite is the weighted score.
-RANKABLE = ("completion_rate", "on_time_rate", "investment_completion", "composite", "start_rate")
+RANKABLE = ("completion_rate", "on_time_rate", "investment_completion", "composite", "start_rate",
+            "satisfaction_rate", "resident_satisfaction_rate")
+# The satisfaction rates with their counts: rate -> (rated, satisfied, basically_satisfied, dissatisfied).
+SATISFACTION = {
+    "satisfaction_rate": ("rated", "satisfied", "basically_satisfied", "dissatisfied"),
+    "resident_satisfaction_rate": ("resident_rated", "resident_satisfied", "resident_basically_satisfied",
+                                   "resident_dissatisfied"),
+}
 LEVELS = ("total", "region", "unit", "category", "region_category")
 
 
@@ -130,6 +147,16 @@ def unit_tasks(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | Non
                category: str | None = None) -> pd.DataFrame:
     """The unit's task rows in `month` with is_overdue / is_on_time; overdue first."""
     return run(con, "unit_tasks", month=month, region=region, unit=unit, category=category).to_pandas()
+
+
+def resident_dissatisfied(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | None, unit: str,
+                          category: str | None = None) -> pd.DataFrame:
+    """The unit's 群众评价 of `month` rated dissatisfied (not hidden): title, comment, rated_at.
+    A comment an admin hid is None (the rating still counts)."""
+    frame = run(con, "resident_dissatisfied", month=month, region=region, unit=unit, category=category).to_pandas()
+    if "comment_hidden" in frame and len(frame):
+        frame.loc[frame["comment_hidden"].fillna(False).astype(bool), "comment"] = None
+    return frame[["title", "comment", "rated_at"]].reset_index(drop=True)
 
 
 def unit_history(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | None, unit: str,

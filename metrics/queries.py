@@ -55,11 +55,31 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         # since: the derived tables are computed on every query (slower, still right).
         con.execute("CREATE OR REPLACE TEMP VIEW task_completions AS "
                     + COMPLETIONS_QUERY.format(units_filter=ALL_UNITS))
+    if not has_table(con, "resident_ratings"):
+        # a database from before resident ratings: none to count
+        con.execute(EMPTY_RATINGS)
     con.execute(sql("_macros"))
+    if "task_summary" not in missing and not _has_column(con, "task_summary", "dissatisfied"):
+        # a task_summary from before the 群众满意度 counts that no writer has
+        # upgraded yet: computed from the rows instead, like a missing one
+        missing.append("task_summary")
     if "task_summary" in missing:
         con.execute("CREATE OR REPLACE TEMP VIEW task_summary AS " + SUMMARY_QUERY.format(units_filter=ALL_UNITS))
     con.execute(sql("_measures"))
     _prepared.add(con)
+
+
+EMPTY_RATINGS = """CREATE OR REPLACE TEMP VIEW resident_ratings AS
+    SELECT NULL::VARCHAR AS rating_id, NULL::UBIGINT AS task_key, NULL::VARCHAR AS region,
+           NULL::VARCHAR AS unit, NULL::VARCHAR AS title, NULL::DATE AS report_month, NULL::VARCHAR AS rating,
+           NULL::VARCHAR AS comment, NULL::VARCHAR AS client_id, NULL::TIMESTAMP AS rated_at,
+           NULL::BOOLEAN AS hidden, NULL::BOOLEAN AS comment_hidden
+    WHERE false"""
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
+                            [table, column]).fetchone()[0])
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pa.Table:

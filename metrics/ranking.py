@@ -8,7 +8,7 @@ from typing import Literal
 import duckdb
 import pandas as pd
 
-from metrics.measures import RANKABLE, previous_month
+from metrics.measures import RANKABLE, SATISFACTION, previous_month
 from metrics.queries import run
 from metrics.settings import WEIGHTABLE, Settings
 from taizhang.database import has_table
@@ -34,6 +34,7 @@ class Ranking:
         {"region": pd.Series(dtype="object"), "unit": pd.Series(dtype="object"),
          "latest_month": pd.Series(dtype="object")}))
     not_reported_rule: str = "apart"
+    min_rated: int = 5       # rated tasks (ratings) needed to be ranked by a satisfaction rate
 
     @property
     def empty(self) -> bool:
@@ -72,11 +73,17 @@ def change_label(rank, previous_rank, has_previous: bool) -> str:
     return "—"
 
 
-def _reason(row, min_tasks: int, level: str) -> str:
+def _reason(row, min_tasks: int, level: str, measure: str = "", min_rated: int = 0) -> str:
     if not pd.isna(row["rows_not_loaded"]):
         return "partial"
     if row["tasks"] < min_tasks:
         return "too_few_tasks"
+    if measure in SATISFACTION:
+        rated = row[SATISFACTION[measure][0]]
+        if pd.isna(rated) or rated == 0:
+            return "none_rated"
+        if rated < min_rated:
+            return "too_few_rated"
     if level == "region" and (row["region"] is None or pd.isna(row["region"])):
         return "unknown_region"
     return "no_value"
@@ -93,7 +100,7 @@ def ranking(con: duckdb.DuckDBPyConnection, month: dt.date, *, level: Level = "u
     weights = {f"w_{key}": settings.weight(key) for key in WEIGHTABLE}
     previous = previous_month(month)
     frame = run(con, "ranking", month=month, previous_month=previous, level=level, measure=measure,
-                region=region, category=category, min_tasks=settings.min_tasks, **weights).to_pandas()
+                region=region, category=category, min_tasks=settings.min_tasks, min_rated=settings.min_rated, **weights).to_pandas()
 
     has_previous = bool(len(frame)) and int(frame["previous_ranked_count"].iloc[0]) > 0
     frame["change"] = [change_label(r, p, has_previous) for r, p in zip(frame["rank"], frame["previous_rank"])]
@@ -103,7 +110,7 @@ def ranking(con: duckdb.DuckDBPyConnection, month: dt.date, *, level: Level = "u
 
     ranked = frame[frame["is_ranked"]].reset_index(drop=True)
     unranked = frame[~frame["is_ranked"]].copy()
-    unranked["reason"] = [_reason(row, settings.min_tasks, level) for _, row in unranked.iterrows()]
+    unranked["reason"] = [_reason(row, settings.min_tasks, level, measure, settings.min_rated) for _, row in unranked.iterrows()]
     unranked = unranked.sort_values(["tasks", "region", "unit"], ascending=[False, True, True],
                                     na_position="last").reset_index(drop=True)
 
@@ -125,7 +132,7 @@ def ranking(con: duckdb.DuckDBPyConnection, month: dt.date, *, level: Level = "u
     red = red.reset_index(drop=True)
     black = black.sort_values(["rank", "value"], ascending=[False, True]).reset_index(drop=True)
     return Ranking(month, level, measure, settings.min_tasks, ranked, unranked, red, black, has_previous,
-                   missing, settings.not_reported)
+                   missing, settings.not_reported, settings.min_rated)
 
 
 def not_reported(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | None = None) -> pd.DataFrame:

@@ -10,7 +10,8 @@ from typing import Mapping
 from taizhang.config import PROJECT_ROOT
 
 DEFAULT_CONFIG = PROJECT_ROOT / "config" / "taizhang.toml"
-WEIGHTABLE = ("completion_rate", "start_rate", "on_time_rate", "investment_completion")
+WEIGHTABLE = ("completion_rate", "start_rate", "on_time_rate", "investment_completion",
+              "satisfaction_rate", "resident_satisfaction_rate")
 # [ranking] not_reported: units expected this month that sent nothing are listed
 # apart ("apart") or ranked after every ranked unit, tied ("last").
 NOT_REPORTED = ("apart", "last")
@@ -23,6 +24,9 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Settings:
     min_tasks: int = 5
+    # [ranking] min_rated: a unit (or region) needs this many rated tasks (单位自评)
+    # or resident ratings (群众评价) to be ranked by, or scored on, that satisfaction rate
+    min_rated: int = 5
     red_black_size: int = 5
     not_reported: str = "apart"        # [ranking]: "apart" or "last" (NOT_REPORTED)
     weights: Mapping[str, float] = field(default_factory=lambda: {
@@ -103,6 +107,7 @@ def load(path: str | os.PathLike | None = None) -> Settings:
 
     return Settings(
         min_tasks=whole(ranking, "min_tasks", 5, 1),
+        min_rated=whole(ranking, "min_rated", 5, 1),
         red_black_size=whole(ranking, "red_black_size", 5, 1),
         not_reported=not_reported,
         weights=weights,

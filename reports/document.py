@@ -47,9 +47,13 @@ MEASURE_NAMES = {
     "on_time_rate": "按期完成率", "overdue": "逾期", "planned_investment": "计划投资",
     "actual_investment": "完成投资", "investment_completion": "投资完成率", "beneficiaries": "服务群众",
     "composite": "综合得分",
+    "satisfaction_rate": "群众满意率（单位自评）", "rated": "已评价任务（单位自评）",
+    "dissatisfied": "不满意（单位自评）", "resident_satisfaction_rate": "群众满意率（群众评价）",
+    "resident_rated": "群众评价条数", "resident_dissatisfied": "不满意（群众评价）",
 }
 REASONS = {"too_few_tasks": "任务不足 {min} 项", "no_value": "无可计算的数值", "unknown_region": "县区未填",
-           "partial": "数据不完整：{rows} 行未导入", "not_reported": "本月未报送"}
+           "partial": "数据不完整：{rows} 行未导入", "not_reported": "本月未报送",
+           "too_few_rated": "已评价不足 {rated} 项", "none_rated": "没有已评价的任务"}
 _MARKUP = re.compile(r"([\\`*_#~\-<>|\[\]!])")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -131,16 +135,40 @@ def _ranked_row(row: dict, measure: str) -> dict:
     }
 
 
-def reason(row: dict, min_tasks: int) -> str:
+def reason(row: dict, min_tasks: int, min_rated: int = 5) -> str:
     """Why a unit is listed apart, in the bulletin's words (REASONS)."""
     rows = row.get("rows_not_loaded")
     rows = 0 if _missing(rows) else int(rows)
-    return REASONS.get(row["reason"], row["reason"]).format(min=min_tasks, rows=rows)
+    return REASONS.get(row["reason"], row["reason"]).format(min=min_tasks, rows=rows, rated=min_rated)
 
 
 def latest_zh(value) -> str:
     """A not-reported unit's latest month with rows: 2021年5月, or 从未报送."""
     return fmt.month(value) if isinstance(value, dt.date) else "从未报送"
+
+
+def satisfaction(b: Bulletin) -> dict:
+    """群众满意度 for the template: both sources apart, with their counts and change,
+    and the units with 不满意 tasks (ledger) or ratings (residents), most first."""
+    def source(rate: str, rated: str, dissatisfied: str) -> dict:
+        k = b.kpis
+        return {"rated": _int(k[rated].value) or 0, "dissatisfied": _int(k[dissatisfied].value) or 0,
+                "rate": fmt.rate(k[rate].value), "value": k[rate].value,
+                "change": change_words(rate, k[rate].delta)}
+
+    rows = pd.concat([b.units.reported, b.units.unranked], ignore_index=True)
+    units = []
+    if len(rows) and "dissatisfied" in rows:
+        rows = rows.assign(ledger=rows["dissatisfied"].fillna(0).astype("int64"),
+                           residents=rows["resident_dissatisfied"].fillna(0).astype("int64"))
+        rows = rows[(rows["ledger"] > 0) | (rows["residents"] > 0)]
+        rows = rows.assign(total=rows["ledger"] + rows["residents"]).sort_values(
+            ["total", "ledger", "region", "unit"], ascending=[False, False, True, True], na_position="last")
+        units = [{"unit": _name(r["unit"]), "region": _name(r["region"]), "ledger": int(r["ledger"]),
+                  "residents": int(r["residents"])} for r in _rows(rows)]
+    return {"ledger": source("satisfaction_rate", "rated", "dissatisfied"),
+            "residents": source("resident_satisfaction_rate", "resident_rated", "resident_dissatisfied"),
+            "units": units, "min_rated": b.units.min_rated}
 
 
 def _rows(frame: pd.DataFrame) -> list[dict]:
@@ -182,7 +210,7 @@ def context(b: Bulletin, today: dt.date | None = None) -> dict:
         "red": [_ranked_row(r, measure) for r in _rows(b.units.red)],
         "black": [_ranked_row(r, measure) for r in _rows(b.units.black)],
         "unranked": [{"unit": _name(r["unit"]), "region": _name(r["region"]), "tasks": int(r["tasks"]),
-                      "reason": reason(r, b.min_tasks)}
+                      "reason": reason(r, b.min_tasks, b.units.min_rated)}
                      for r in _rows(b.units.unranked)],
         # units whose upload left rows out: listed apart, never ranked
         "partial": [{"unit": _name(r["unit"]), "region": _name(r["region"]), "rows": int(r["rows_not_loaded"])}
@@ -196,6 +224,9 @@ def context(b: Bulletin, today: dt.date | None = None) -> dict:
         "movers_up": moves[0], "movers_down": moves[1],
         "overdue": {"count": len(items), "rows": items, "by_unit": by_unit},
         "investment": investment,
+        # 群众满意度: "ledger" (单位自评) and "residents" (群众评价), each with rated,
+        # dissatisfied, rate ("—" when nothing rated), change; "units" with 不满意
+        "satisfaction": satisfaction(b),
     }
 
 

@@ -77,7 +77,9 @@ def write(b: Bulletin) -> bytes:
     KINDS = {"rank": "count", "previous_rank": "count", "tasks": "count", "completed": "count", "overdue": "count",
              "days_overdue": "count", "source_row": "count", "value": "score" if measure == "composite" else "rate",
              "completion_rate": "rate", "on_time_rate": "rate", "start_rate": "rate",
-             "investment_completion": "rate", "planned_investment": "money", "actual_investment": "money"}
+             "investment_completion": "rate", "planned_investment": "money", "actual_investment": "money",
+             "satisfaction_rate": "rate", "rated": "count", "dissatisfied": "count",
+             "resident_satisfaction_rate": "rate", "resident_rated": "count", "resident_dissatisfied": "count"}
 
     def named(frame) -> list[dict]:
         rows = frame.to_dict("records") if len(frame) else []
@@ -90,7 +92,12 @@ def write(b: Bulletin) -> bytes:
     league = [("rank", "名次", 7), ("change", "较上月", 8), ("unit", "单位", 28), ("region", "县区", 14),
               ("value", MEASURE_NAMES[measure], 11), ("previous_rank", "上月名次", 9), ("tasks", "任务数", 8),
               ("completed", "已完成", 8), ("completion_rate", "完成率", 9), ("on_time_rate", "按期完成率", 11),
-              ("investment_completion", "投资完成率", 11), ("overdue", "逾期", 7)]
+              ("investment_completion", "投资完成率", 11), ("overdue", "逾期", 7),
+              # 群众满意度 from both sources, each with its counts
+              ("satisfaction_rate", "群众满意率（单位自评）", 12), ("rated", "已评价任务（单位自评）", 12),
+              ("dissatisfied", "不满意（单位自评）", 11),
+              ("resident_satisfaction_rate", "群众满意率（群众评价）", 12), ("resident_rated", "群众评价条数", 10),
+              ("resident_dissatisfied", "不满意（群众评价）", 11)]
     table("单位排名", league, named(b.units.table))
     if b.regions is not None:
         table("县区排名", [c if c[0] != "unit" else ("region", "县区", 14) for c in league if c[0] != "region"],
@@ -107,7 +114,7 @@ def write(b: Bulletin) -> bytes:
                    ("source_row", "来源行", 8)], overdue)
     unranked = named(b.units.unranked)
     for row in unranked:
-        row["reason"] = reason(row, b.min_tasks)
+        row["reason"] = reason(row, b.min_tasks, b.units.min_rated)
         row["latest"] = ""
     if not b.units.not_reported_last:  # ranked last otherwise, in 单位排名
         unranked += [{**row, "tasks": None, "reason": reason({"reason": "not_reported"}, b.min_tasks),
@@ -123,7 +130,10 @@ def write(b: Bulletin) -> bytes:
             ("规则", f"并列名次相同（如 1、2、2、4）；任务不足 {b.min_tasks} 项或数据不完整（有行未导入）的单位"
                      f"不参与排名；本月未报送的单位"
                      f"{'排在末位，名次并列' if b.units.not_reported_last else '不参与排名'}；"
-                     f"红榜、黑榜各 {b.list_size} 名（并列时一并列入）。"))):
+                     f"红榜、黑榜各 {b.list_size} 名（并列时一并列入）。"),
+            ("群众满意率", f"（满意 + 基本满意）÷ 已评价，单位自评来自台账“群众满意度”一栏，群众评价来自公示栏二维码；"
+                          f"没有评价的显示为空，不是 0%；已评价不足 {b.units.min_rated} 项的不按满意率排名，"
+                          f"也不计入综合得分。"))):
         notes.write_string(r, 0, label)
         text(notes, r, 1, value)
     book.close()

@@ -1,7 +1,7 @@
 """The database schema. `tasks` and `uploads` are the public surface (CONTRACT.md)."""
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Rows currently in force: at most one upload holds a (unit, report_month).
 # Rows replaced by a later upload move to superseded_rows so that a rollback can
@@ -119,7 +119,12 @@ DDL = [
         actual_investment DOUBLE NOT NULL,
         planned_base DOUBLE,
         actual_on_planned DOUBLE NOT NULL,
-        beneficiaries BIGINT NOT NULL
+        beneficiaries BIGINT NOT NULL,
+        -- the ledger's 群众满意度 (单位自评): tasks rated, and per level
+        rated BIGINT NOT NULL,
+        satisfied BIGINT NOT NULL,
+        basically_satisfied BIGINT NOT NULL,
+        dissatisfied BIGINT NOT NULL
     )""",
     # What clerks told the loader once (loaders/mapping.py): per unit and header
     # shape, or for every unit (unit and header_shape NULL: status words only).
@@ -151,7 +156,19 @@ DDL = [
         rated_at TIMESTAMP NOT NULL,
         hidden BOOLEAN NOT NULL DEFAULT false,
         hidden_by VARCHAR,
-        hidden_at TIMESTAMP
+        hidden_at TIMESTAMP,
+        -- the comment alone hidden by an admin (the rating still counts); NULL is false
+        comment_hidden BOOLEAN
+    )""",
+    # Version 4: stores made with the table before comment_hidden get it.
+    "ALTER TABLE resident_ratings ADD COLUMN IF NOT EXISTS comment_hidden BOOLEAN",
+    # Every accepted rating on /feedback (a change too), counted for the
+    # per-browser and per-address rate limit so that it holds across processes
+    # (taizhang/ratings.py); rows older than a few minutes are pruned.
+    """CREATE TABLE IF NOT EXISTS rating_attempts (
+        client_id VARCHAR NOT NULL,
+        client_ip VARCHAR,
+        attempted_at TIMESTAMP NOT NULL
     )""",
     # The link printed on a unit's notice: an unguessable token that names the
     # unit, so the URL lets nobody rate another unit's tasks.
@@ -183,6 +200,16 @@ FILL_KNOWN_REGIONS = """
     WHERE task_rows.unit = known.unit AND task_rows.region IS NULL AND known.region IS NOT NULL
 """
 
+# Columns task_summary gained with the 群众满意度 counts: a store without them
+# is upgraded like an older version, whatever its schema_version says (added,
+# then refilled by the derived refresh).
+ADDED_SUMMARY_COLUMNS = (("rated", "BIGINT"), ("satisfied", "BIGINT"), ("basically_satisfied", "BIGINT"),
+                         ("dissatisfied", "BIGINT"))
+CURRENT_QUERY = """
+    SELECT (SELECT value FROM schema_info WHERE key = 'schema_version'),
+           (SELECT count(*) FROM duckdb_columns()
+            WHERE table_name = 'task_summary' AND column_name = 'dissatisfied')"""
+
 ADDED_TASK_COLUMNS = (("progress_note", "VARCHAR"), ("progress_pct", "DOUBLE"), ("status_rule", "VARCHAR"),
                       ("satisfaction", "VARCHAR"), ("satisfaction_score", "DOUBLE"))
 
@@ -192,12 +219,18 @@ def ensure_schema(con) -> None:
     on DuckLake every DDL statement would be a commit that can conflict with
     another process's load."""
     try:
-        current = con.execute("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()
+        current = con.execute(CURRENT_QUERY).fetchone()
     except Exception:  # no schema_info yet (the error type differs between DuckDB and DuckLake)
         current = None
-    if current is not None and current[0] == str(SCHEMA_VERSION):
+    if current is not None and current[0] == str(SCHEMA_VERSION) and current[1]:
         return
     for statement in DDL:
+        if "CREATE TABLE IF NOT EXISTS task_summary" in statement:
+            con.execute(statement)
+            # an older task_summary gets the satisfaction counts; refresh() below refills it
+            for column, kind in ADDED_SUMMARY_COLUMNS:
+                con.execute(f"ALTER TABLE task_summary ADD COLUMN IF NOT EXISTS {column} {kind}")
+            continue
         if "CREATE OR REPLACE VIEW tasks" in statement:
             # Columns added since version 2 first: the view names them. Writers
             # insert BY NAME, so their place after superseded_by does not matter.

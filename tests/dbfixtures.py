@@ -17,7 +17,7 @@ from metrics import derived
 
 TASK_FIELDS = ("report_month", "region", "unit", "title", "category", "status", "deadline",
                "planned_investment", "actual_investment", "beneficiaries", "responsible_person",
-               "upload_id", "source_sheet", "source_row")
+               "upload_id", "source_sheet", "source_row", "satisfaction")
 
 
 def month(text: str | dt.date) -> dt.date:
@@ -37,13 +37,16 @@ def day(text: str | dt.date | None) -> dt.date | None:
 def task(report_month: str, unit: str, title: str, status: str = "in_progress", *,
          region: str | None = "东湖县", category: str | None = "解民忧暖民心",
          deadline: str | None = None, planned: float | None = None, actual: float | None = None,
-         beneficiaries: int | None = None, source_row: int | None = None) -> dict[str, Any]:
+         beneficiaries: int | None = None, source_row: int | None = None,
+         satisfaction: str | None = None) -> dict[str, Any]:
     m = month(report_month)
     return {
         "report_month": m, "region": region, "unit": unit, "title": title, "category": category,
         "status": status, "deadline": day(deadline), "planned_investment": planned,
         "actual_investment": actual, "beneficiaries": beneficiaries, "responsible_person": None,
         "upload_id": _upload_id(m, region, unit), "source_sheet": "Sheet1", "source_row": source_row,
+        # 群众满意度 as the ledger gives it (单位自评): satisfied / basically_satisfied / dissatisfied
+        "satisfaction": satisfaction,
     }
 
 

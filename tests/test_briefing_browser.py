@@ -20,7 +20,7 @@ from ui import briefing
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
-HEADERS = ["总体进展", "县区对比", "红榜", "黑榜", "进位与退位", "投资情况", "逾期事项"]
+HEADERS = ["总体进展", "县区对比", "红榜", "黑榜", "进位与退位", "投资情况", "逾期事项", "群众满意度"]
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 
 

@@ -9,9 +9,9 @@ from streamlit.testing.v1 import AppTest
 from ui import briefing
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADERS = {"zh": ["总体进展", "县区对比", "红榜", "黑榜", "进位与退位", "投资情况", "逾期事项"],
+HEADERS = {"zh": ["总体进展", "县区对比", "红榜", "黑榜", "进位与退位", "投资情况", "逾期事项", "群众满意度"],
            "en": ["Headline figures", "Regions compared", "Red list", "Black list", "Biggest movers", "Investment",
-                  "Overdue items"]}
+                  "Overdue items", "People's satisfaction"]}
 
 
 def open_briefing(lang: str = "zh", **params) -> AppTest:

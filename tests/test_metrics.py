@@ -460,13 +460,20 @@ SELECT report_month,
        coalesce(sum(actual_investment), 0) AS actual_investment,
        coalesce(sum(CASE WHEN planned_investment > 0 THEN actual_investment END), 0)
          / sum(CASE WHEN planned_investment > 0 THEN planned_investment END) AS investment_completion,
-       coalesce(sum(beneficiaries), 0) AS beneficiaries
+       coalesce(sum(beneficiaries), 0) AS beneficiaries,
+       count(satisfaction) AS rated,
+       count(*) FILTER (WHERE satisfaction = 'satisfied') AS satisfied,
+       count(*) FILTER (WHERE satisfaction = 'basically_satisfied') AS basically_satisfied,
+       count(*) FILTER (WHERE satisfaction = 'dissatisfied') AS dissatisfied,
+       count(*) FILTER (WHERE satisfaction IN ('satisfied', 'basically_satisfied'))
+         / nullif(count(satisfaction), 0) AS satisfaction_rate
 FROM tz_task_facts($month_from, $month_to, $region, $category, NULL, true)
 GROUP BY ALL
 """
 _SUMMED = """
 SELECT report_month, region, unit, category, tasks, completed, started, overdue, on_time,
-       planned_investment, actual_investment, investment_completion, beneficiaries
+       planned_investment, actual_investment, investment_completion, beneficiaries,
+       rated, satisfied, basically_satisfied, dissatisfied, satisfaction_rate
 FROM tz_measures($month_from, $month_to, $region, $category, NULL, $level, true)
 WHERE NOT is_total
 """
@@ -480,6 +487,7 @@ _ROWS = st.lists(st.tuples(
     st.sampled_from([None, 0.0, 12.5, 100.0]),
     st.sampled_from([None, 3.25, 50.0]),
     st.sampled_from(["政策惠民", "解民忧暖民心", None]),
+    st.sampled_from([None, "satisfied", "basically_satisfied", "dissatisfied"]),   # 群众满意度 (单位自评)
 ), max_size=25)
 
 
@@ -494,12 +502,12 @@ def test_summed_measures_equal_measures_from_the_rows(tmp_path_factory, rows, le
     from metrics.queries import prepare
 
     seen, tasks_ = set(), []
-    for month, (reg, unit), title, status, deadline, planned, actual, cat in rows:
+    for month, (reg, unit), title, status, deadline, planned, actual, cat, satisfaction in rows:
         if (month, reg, unit, title) in seen:
             continue  # one row per task and month, as a loaded ledger has
         seen.add((month, reg, unit, title))
         tasks_.append(task(month, unit, title, status, region=reg, category=cat, deadline=deadline,
-                           planned=planned, actual=actual, beneficiaries=7))
+                           planned=planned, actual=actual, beneficiaries=7, satisfaction=satisfaction))
     path = build(tmp_path_factory.mktemp("sum") / "s.duckdb", tasks_)
     params = {"month_from": dt.date(2021, 4, 1), "month_to": JUNE, "region": region, "category": category,
               "level": level}

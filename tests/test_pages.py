@@ -79,7 +79,7 @@ def test_overview_kpis_and_deltas(sample_env, lang, label, value):
     assert tile.delta == ("▲16.1个百分点" if lang == "zh" else "▲16.1 pp")
     assert metric(at, "计划投资" if lang == "zh" else "Planned investment").value == (
         "2.25亿元" if lang == "zh" else "¥225.0 m")
-    assert len(at.metric) == 10
+    assert len(at.metric) == 12  # ten KPI tiles and the two satisfaction rates (单位自评, 群众评价)
 
 
 def test_overview_with_region_shows_its_units(sample_env):

@@ -40,7 +40,7 @@ def test_app_connections_refuse_file_access_and_config_changes(db, sql, mode):
 
 
 def _html_calls():
-    """Every call that puts raw HTML on a page: st.html, components.html, unsafe_allow_html=True."""
+    """Every call that puts raw HTML on a page: st.html, components.html, st.iframe, unsafe_allow_html=True."""
     root = Path(__file__).resolve().parent.parent
     for path in sorted([root / "dashboard.py", *(root / "app_pages").glob("*.py"), *(root / "ui").glob("*.py")]):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -57,7 +57,7 @@ def _html_calls():
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             unsafe = any(k.arg == "unsafe_allow_html" and getattr(k.value, "value", False) is True for k in node.keywords)
-            if name == "html" or unsafe:
+            if name in ("html", "iframe") or unsafe:
                 yield f"{path.name}:{node.lineno}", node.args[0] if node.args else None, constants
 
 
@@ -68,16 +68,31 @@ def test_raw_html_is_only_ever_a_constant_never_data():
     for place, arg, constants in calls:
         literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
         constant = isinstance(arg, ast.Name) and arg.id in constants
-        # An f-string may carry configured numbers only (the upload limit), never text.
+        # An f-string may carry configured numbers only (the upload limit), the module's own
+        # string constants, and the feedback page's browser id (checked to be [A-Za-z0-9_-]), never text.
         numbers = isinstance(arg, ast.JoinedStr) and all(
-            isinstance(part, ast.Constant) or (isinstance(part.value, ast.Name) and part.value.id in NUMERIC_NAMES)
+            isinstance(part, ast.Constant) or (isinstance(part.value, ast.Name)
+                                               and (part.value.id in NUMERIC_NAMES or part.value.id in constants))
             for part in arg.values
         )
         assert literal or constant or numbers, f"{place} passes a computed value to raw HTML"
 
 
-# Names allowed inside raw-HTML f-strings: each is an int from the settings.
-NUMERIC_NAMES = {"limit"}
+# Names allowed inside raw-HTML f-strings: an int from the settings; the browser id
+# that app_pages/feedback.py writes into its cookie, only after
+# taizhang.ratings.valid_client_id accepted it (test_the_cookie_script_carries_only_a_checked_id).
+NUMERIC_NAMES = {"limit", "made"}
+
+
+def test_the_cookie_script_carries_only_a_checked_id():
+    source = (Path(__file__).resolve().parent.parent / "app_pages" / "feedback.py").read_text(encoding="utf-8")
+    body = source[source.index("def remember("):]
+    body = body[:body.index("\n\n\n")]
+    assert "if ratings.valid_client_id(made):" in body and body.index("valid_client_id") < body.index("st.iframe")
+    from taizhang.ratings import valid_client_id
+
+    for hostile in ("x'; alert(1); '", "</script><script>alert(1)</script>", "a" * 65, "abc", "ab cd efgh", None):
+        assert not valid_client_id(hostile)
 
 
 def test_streamlit_production_settings():

@@ -30,6 +30,7 @@ from ui.i18n import lang, t
 SESSION = "tz_auth"            # {"user": User, "signed_in_at", "last_seen", "via"}
 _EXPIRED = "tz_auth_expired"   # set when a session ended by itself, to say so once
 OPEN_PAGES = ("upload", "admin")  # pages that show their own sign-in form
+PUBLIC_PAGES = ("feedback",)      # open to anyone, even when viewing needs a sign-in (the token decides)
 
 
 def session_role() -> str | None:
@@ -212,7 +213,7 @@ def view_locked() -> bool:
 def may_view(url_path: str, locked: bool) -> bool:
     """Whether this page may run: always for upload and admin (they ask themselves), else
     when viewing is open (`locked` False) or someone is signed in."""
-    return url_path in OPEN_PAGES or not locked or current_user() is not None
+    return url_path in OPEN_PAGES or url_path in PUBLIC_PAGES or not locked or current_user() is not None
 
 
 def sign_in_page() -> None:

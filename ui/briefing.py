@@ -23,6 +23,7 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
+from metrics.measures import SATISFACTION
 from metrics.settings import Settings
 from reports import bulletin as bulletin_data
 from reports import document, figures, images, pdf, word, workbook
@@ -34,7 +35,7 @@ from ui import format as fmt
 from ui.i18n import t
 
 READ_WAIT_SECONDS = 10.0
-SLIDES = ("headline", "regions", "red", "black", "movers", "investment", "overdue")
+SLIDES = ("headline", "regions", "red", "black", "movers", "investment", "overdue", "satisfaction")
 CHART_SLIDES = ("regions", "movers", "investment", "overdue")
 TABLE_ROWS = 10
 KEY_SLIDE, KEY_PRESENT, KEY_AUTO, KEY_SECONDS, KEY_LOOP, KEY_STEPPED = (
@@ -54,8 +55,10 @@ def _template_stamp() -> tuple[str, float]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _bulletin(target: str, version: tuple, month: dt.date, region: str | None, category: str | None,
-              measure: str, min_tasks: int, size: int, weights: tuple, not_reported: str = "apart") -> Bulletin:
-    settings = Settings(min_tasks=min_tasks, red_black_size=size, weights=dict(weights), not_reported=not_reported)
+              measure: str, min_tasks: int, size: int, weights: tuple, not_reported: str = "apart",
+              min_rated: int = 5) -> Bulletin:
+    settings = Settings(min_tasks=min_tasks, red_black_size=size, weights=dict(weights), not_reported=not_reported,
+                        min_rated=min_rated)
     with reading(target, wait=READ_WAIT_SECONDS) as con:
         return bulletin_data.assemble(con, month, region=region, category=category, measure=measure,
                                       settings=settings)
@@ -64,7 +67,7 @@ def _bulletin(target: str, version: tuple, month: dt.date, region: str | None, c
 def _key(month, region, category, measure, settings: Settings) -> tuple:
     target = db_target()
     return (target, data_version(target), month, region, category, measure, settings.min_tasks,
-            settings.red_black_size, tuple(sorted(settings.weights.items())), settings.not_reported)
+            settings.red_black_size, tuple(sorted(settings.weights.items())), settings.not_reported, settings.min_rated)
 
 
 def bulletin(month: dt.date, region: str | None, category: str | None, measure: str,
@@ -417,6 +420,29 @@ def _overdue(b: Bulletin, lang: str, presenting_: bool) -> None:
         _chart("overdue", b, lang, presenting_)
 
 
+def _satisfaction(b: Bulletin, lang: str) -> None:
+    """群众满意率 from both sources, each with its counts, and the units with 不满意."""
+    from ui.frame import satisfaction_counts
+
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        for key, (rated, _, _, dissatisfied) in SATISFACTION.items():
+            kpi = b.kpis[key]
+            st.metric(t(f"m.{key}"), fmt.measure(key, kpi.value, lang), delta=fmt.delta(key, kpi.delta, lang),
+                      delta_color=fmt.delta_color(key, kpi.delta), delta_arrow="off", border=True)
+            st.caption(satisfaction_counts(key, b.kpis[rated].value, b.kpis[dissatisfied].value))
+    with right:
+        units = document.satisfaction(b)["units"]
+        st.subheader(t("slide.dissatisfied_units"), anchor=False)
+        if not units:
+            st.info(t("slide.no_dissatisfied"))
+            return
+        _table([{t("col.unit"): _name(u["unit"]), t("col.region"): _name(u["region"]),
+                 t("m.dissatisfied"): fmt.count(u["ledger"]), t("m.resident_dissatisfied"): fmt.count(u["residents"])}
+                for u in units[:8]],
+               t("slide.more_rows", count=len(units) - 8) if len(units) > 8 else "")
+
+
 def slide(key: str, b: Bulletin, lang: str, presenting_: bool) -> None:
     if key == "headline":
         _headline(b, lang)
@@ -430,6 +456,8 @@ def slide(key: str, b: Bulletin, lang: str, presenting_: bool) -> None:
         _investment(b, lang, presenting_)
     elif key == "overdue":
         _overdue(b, lang, presenting_)
+    elif key == "satisfaction":
+        _satisfaction(b, lang)
 
 
 def header(key: str, b: Bulletin, lang: str, number: int) -> None:

@@ -250,8 +250,9 @@ def units_of_region(month: dt.date, region: str | None, category: str | None,
 @st.cache_data(**CACHE)
 def _ranking(target: str, version: tuple, month: dt.date, level: str, measure: str, region: str | None,
              category: str | None, min_tasks: int, size: int, weights: tuple, not_reported: str,
-             _s: Session) -> metrics.Ranking:
-    settings_ = Settings(min_tasks=min_tasks, red_black_size=size, weights=dict(weights), not_reported=not_reported)
+             min_rated: int, _s: Session) -> metrics.Ranking:
+    settings_ = Settings(min_tasks=min_tasks, red_black_size=size, weights=dict(weights), not_reported=not_reported,
+                         min_rated=min_rated)
     return metrics.ranking(_s.con(), month, level=level, measure=measure, region=region, category=category,
                            settings=settings_)
 
@@ -261,7 +262,8 @@ def ranking(month: dt.date, level: str, measure: str, region: str | None, catego
     s, own = _use(session)
     try:
         return _ranking(s.target, s.version, month, level, measure, region, category, settings_.min_tasks,
-                        settings_.red_black_size, tuple(sorted(settings_.weights.items())), settings_.not_reported, s)
+                        settings_.red_black_size, tuple(sorted(settings_.weights.items())), settings_.not_reported,
+                        settings_.min_rated, s)
     finally:
         if own:
             s.close()
@@ -334,6 +336,8 @@ def units(session: Session | None = None) -> pd.DataFrame:
 class UnitData:
     tasks: pd.DataFrame
     history: pd.DataFrame
+    # 群众评价 rated dissatisfied this month, with comments (plain text only)
+    dissatisfied_ratings: pd.DataFrame
 
 
 @st.cache_data(**CACHE)
@@ -341,7 +345,8 @@ def _unit(target: str, version: tuple, month: dt.date, region: str | None, unit:
           category: str | None, _s: Session) -> UnitData:
     con = _s.con()
     return UnitData(metrics.unit_tasks(con, month, region, unit, category),
-                    metrics.unit_history(con, month, region, unit, category))
+                    metrics.unit_history(con, month, region, unit, category),
+                    metrics.resident_dissatisfied(con, month, region, unit, category))
 
 
 def unit(month: dt.date, region: str | None, unit_name: str, category: str | None,

@@ -19,7 +19,9 @@ from ui import format as fmt
 from ui.i18n import text
 
 OTHER_MEASURES = ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "start_rate",
-                  "investment_completion", "planned_investment", "actual_investment")
+                  "investment_completion", "planned_investment", "actual_investment",
+                  "satisfaction_rate", "rated", "dissatisfied",
+                  "resident_satisfaction_rate", "resident_rated", "resident_dissatisfied")
 
 
 def _number(value) -> float | None:
@@ -142,7 +144,7 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
             elif key == "reason":
                 rows = record.get("rows_not_loaded")
                 apart.write_string(row_number, col, tr(f"rankings.reason.{value}", min=ranking.min_tasks,
-                                                       rows=int(_number(rows) or 0)))
+                                                       rows=int(_number(rows) or 0), rated=ranking.min_rated))
             elif key in ("unit", "region"):
                 apart.write_string(row_number, col, value if isinstance(value, str) else tr("unknown_region"))
             else:
@@ -168,6 +170,8 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
         ("", tr("rankings.rules", month=fmt.month(ranking.month, lang), measure=measure_header(ranking.measure),
                 min=ranking.min_tasks, entity=tr(f"rankings.level.{ranking.level}"),
                 entity_cap=tr(f"rankings.level.{ranking.level}"))),
+        *([("", tr("rankings.rules.rated", rated=ranking.min_rated))]
+          if ranking.measure in ("satisfaction_rate", "resident_satisfaction_rate") else []),
         ("", tr("rankings.rules.partial")),
         ("", tr("rankings.rules.last" if ranking.not_reported_last else "rankings.rules.apart")),
         ("", tr(f"help.{ranking.measure}", weights="")),

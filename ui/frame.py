@@ -8,6 +8,7 @@ import duckdb
 import streamlit as st
 
 from metrics import Kpi
+from metrics.measures import SATISFACTION
 from taizhang.database import StoreBusy
 from ui import data
 from ui import format as fmt
@@ -95,6 +96,28 @@ def kpi_tiles(kpis: dict[str, Kpi], keys: Iterable[str], lang: str) -> None:
                 delta=change, delta_color=fmt.delta_color(key, kpi.delta), delta_arrow="off",
                 help=t(f"help.{key}"), border=True, width=160,
             )
+
+
+def satisfaction_counts(key: str, rated, dissatisfied) -> str:
+    """What stands beside a satisfaction rate: its counts, or why there is no rate."""
+    resident = key == "resident_satisfaction_rate"
+    if rated is None or rated != rated or not int(rated):
+        return t("sat.none_resident" if resident else "sat.none")
+    return t("sat.resident_counts" if resident else "sat.counts", rated=fmt.count(rated),
+             dissatisfied=fmt.count(dissatisfied or 0))
+
+
+def satisfaction_tiles(kpis: dict[str, Kpi], lang: str) -> None:
+    """群众满意率 from both sources side by side, 单位自评 and 群众评价, each with its
+    change against last month and its counts (or why there is none) under it."""
+    with st.container(horizontal=True, gap="small"):
+        for key, (rated_key, _, _, dissatisfied_key) in SATISFACTION.items():
+            kpi = kpis[key]
+            with st.container(border=True, width=260, gap="small"):
+                st.metric(t(f"m.{key}"), fmt.measure(key, kpi.value, lang),
+                          delta=fmt.delta(key, kpi.delta, lang), delta_color=fmt.delta_color(key, kpi.delta),
+                          delta_arrow="off", help=t(f"help.{key}"))
+                st.caption(satisfaction_counts(key, kpis[rated_key].value, kpis[dissatisfied_key].value))
 
 
 def status_label(status: str) -> str:

@@ -227,6 +227,20 @@ def t(key: str, **values) -> str:
     return text(key, lang(), **values)
 
 
+def _merge(more: dict[str, tuple[str, str]], source: str) -> None:
+    """Add a module's strings. A key already defined with other words is an error at
+    import (tests import this module), never a silent overwrite; the same words twice are harmless."""
+    clashes = sorted(k for k, v in more.items() if k in STRINGS and STRINGS[k] != v)
+    if clashes:
+        raise ValueError(f"{source} redefines UI strings: {', '.join(clashes)}")
+    STRINGS.update(more)
+
+
 from ui.strings_upload import STRINGS as _UPLOAD  # noqa: E402  sign-in, upload, submissions and admin
-STRINGS.update(_UPLOAD)
-from ui.strings_briefing import STRINGS as _BRIEFING; STRINGS.update(_BRIEFING)
+_merge(_UPLOAD, "ui/strings_upload.py")
+from ui.strings_briefing import STRINGS as _BRIEFING  # noqa: E402
+_merge(_BRIEFING, "ui/strings_briefing.py")
+from ui.strings_feedback import STRINGS as _FEEDBACK  # noqa: E402  /feedback, the notice PDF, ratings on /admin
+_merge(_FEEDBACK, "ui/strings_feedback.py")
+from ui.strings_satisfaction import STRINGS as _SATISFACTION  # noqa: E402  群众满意率 (overview, units, rankings)
+_merge(_SATISFACTION, "ui/strings_satisfaction.py")

@@ -42,6 +42,18 @@
 --   investment_completion  sum(actual) / sum(planned), both over tasks with
 --                          planned_investment > 0; NULL when there are none
 --   beneficiaries          sum of people served (0 when none)
+--   rated, satisfied, basically_satisfied, dissatisfied
+--                          单位自评: tasks whose ledger 群众满意度 column
+--                          (tasks.satisfaction) is filled, and per level
+--   satisfaction_rate      (satisfied + basically_satisfied) / rated (群众满意率);
+--                          NULL when nothing is rated: missing is not 0%
+--   resident_rated, resident_satisfied, resident_basically_satisfied,
+--   resident_dissatisfied, resident_satisfaction_rate
+--                          群众评价: the same from resident_ratings (residents
+--                          rating finished tasks from the notice-board QR
+--                          code), counting ratings that are not hidden, of the
+--                          report month they were given for, of tasks the
+--                          ledgers report completed (tz_resident below)
 --
 -- Grouping levels of tz_measures (always also by report_month; every level
 -- also returns one is_total row per month for the whole filtered scope):
@@ -56,7 +68,7 @@ CREATE OR REPLACE TEMP MACRO tz_task_facts(month_from, month_to, region_filter, 
 WITH scope AS NOT MATERIALIZED (
     SELECT report_month, region, unit, title, category, status, deadline,
            planned_investment, actual_investment, beneficiaries,
-           upload_id, source_sheet, source_row,
+           upload_id, source_sheet, source_row, satisfaction,
            status = 'completed' AS is_completed,
            status IN ('in_progress', 'completed') AS is_started,
            coalesce(status <> 'completed' AND deadline < last_day(report_month), false) AS is_overdue,
@@ -108,4 +120,46 @@ FROM (SELECT DISTINCT report_month, region, unit, upload_id
       WHERE report_month BETWEEN month_from AND month_to) AS t
 JOIN uploads AS up ON up.upload_id = t.upload_id
 WHERE up.state = 'active' AND up.rows_rejected > 0
+GROUP BY ALL;
+
+-- tz_resident: resident ratings (群众评价) counted per group of `level`, as
+-- tz_measures groups task_summary. A rating counts when it is not hidden, its
+-- report_month (the month whose completed tasks the resident was shown) is in
+-- range and its task is one the ledgers report completed (task_completions:
+-- residents rate finished tasks; a small table, no scan of task_rows). One
+-- rating per client per task is kept by the writer (taizhang/ratings.py).
+-- Its category is its task's in that month's ledger, read only when a
+-- category is asked for (the filter, or the category levels); a rating whose
+-- task has left that month's ledger then has none.
+CREATE OR REPLACE TEMP MACRO tz_resident(month_from, month_to, region_filter, category_filter, unit_filter, level) AS TABLE
+WITH ratings AS (
+    SELECT report_month, region, unit, title, rating
+    FROM resident_ratings
+    WHERE NOT hidden
+      AND report_month BETWEEN month_from AND month_to
+      AND (region_filter IS NULL OR region = region_filter)
+      AND (unit_filter IS NULL OR unit = unit_filter)
+      AND task_key IN (SELECT task_key FROM task_completions)
+),
+ledger AS (
+    SELECT report_month, region, unit, title, any_value(category) AS category
+    FROM tasks
+    WHERE (category_filter IS NOT NULL OR level IN ('category', 'region_category'))
+      AND report_month BETWEEN month_from AND month_to
+      AND unit IN (SELECT unit FROM ratings)
+    GROUP BY ALL
+)
+SELECT r.report_month,
+       CASE WHEN level IN ('region', 'unit', 'region_category') THEN r.region END AS region,
+       CASE WHEN level = 'unit' THEN r.unit END AS unit,
+       CASE WHEN level IN ('category', 'region_category') THEN l.category END AS category,
+       count(*)::BIGINT AS resident_rated,
+       count(*) FILTER (WHERE r.rating = 'satisfied')::BIGINT AS resident_satisfied,
+       count(*) FILTER (WHERE r.rating = 'basically_satisfied')::BIGINT AS resident_basically_satisfied,
+       count(*) FILTER (WHERE r.rating = 'dissatisfied')::BIGINT AS resident_dissatisfied
+FROM ratings AS r
+LEFT JOIN ledger AS l
+  ON l.report_month = r.report_month AND l.region IS NOT DISTINCT FROM r.region
+ AND l.unit = r.unit AND l.title = r.title
+WHERE category_filter IS NULL OR l.category = category_filter
 GROUP BY ALL;

@@ -14,7 +14,8 @@ WITH keyed AS (
            CASE WHEN level = 'unit' THEN unit END AS group_unit,
            CASE WHEN level IN ('category', 'region_category') THEN category END AS group_category,
            tasks, completed, started, overdue, on_time, on_time_base,
-           planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries
+           planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries,
+           rated, satisfied, basically_satisfied, dissatisfied
     FROM task_summary
     WHERE report_month BETWEEN month_from AND month_to
       AND (region_filter IS NULL OR region = region_filter)
@@ -34,22 +35,46 @@ grouped AS (
            sum(actual_investment) AS actual_investment,
            sum(planned_base) AS planned_base,
            sum(actual_on_planned) AS actual_on_planned,
-           sum(beneficiaries) AS beneficiaries
+           sum(beneficiaries) AS beneficiaries,
+           sum(rated) AS rated,
+           sum(satisfied) AS satisfied,
+           sum(basically_satisfied) AS basically_satisfied,
+           sum(dissatisfied) AS dissatisfied
     FROM keyed
     GROUP BY ALL
+),
+-- 群众评价 (resident ratings) of the same groups; a group with ratings always
+-- has tasks (tz_resident counts ratings of tasks in the ledger)
+with_residents AS (
+    SELECT g.*,
+           coalesce(r.resident_rated, 0) AS resident_rated,
+           coalesce(r.resident_satisfied, 0) AS resident_satisfied,
+           coalesce(r.resident_basically_satisfied, 0) AS resident_basically_satisfied,
+           coalesce(r.resident_dissatisfied, 0) AS resident_dissatisfied
+    FROM grouped AS g
+    LEFT JOIN tz_resident(month_from, month_to, region_filter, category_filter, unit_filter, level) AS r
+      ON r.report_month = g.report_month
+     AND r.region IS NOT DISTINCT FROM g.region
+     AND r.unit IS NOT DISTINCT FROM g.unit
+     AND r.category IS NOT DISTINCT FROM g.category
 ),
 -- Every level also returns one is_total row per month (the whole filtered
 -- scope), summed from the groups; at level 'total' only those rows.
 combined AS (
-    SELECT *, false AS is_total FROM grouped WHERE level <> 'total'
+    SELECT *, false AS is_total FROM with_residents WHERE level <> 'total'
     UNION ALL BY NAME
     SELECT report_month, true AS is_total,
            sum(tasks) AS tasks, sum(completed) AS completed, sum(started) AS started,
            sum(overdue) AS overdue, sum(on_time) AS on_time, sum(on_time_base) AS on_time_base,
            sum(planned_investment) AS planned_investment, sum(actual_investment) AS actual_investment,
            sum(planned_base) AS planned_base, sum(actual_on_planned) AS actual_on_planned,
-           sum(beneficiaries) AS beneficiaries
-    FROM grouped
+           sum(beneficiaries) AS beneficiaries,
+           sum(rated) AS rated, sum(satisfied) AS satisfied,
+           sum(basically_satisfied) AS basically_satisfied, sum(dissatisfied) AS dissatisfied,
+           sum(resident_rated) AS resident_rated, sum(resident_satisfied) AS resident_satisfied,
+           sum(resident_basically_satisfied) AS resident_basically_satisfied,
+           sum(resident_dissatisfied) AS resident_dissatisfied
+    FROM with_residents
     GROUP BY report_month
 )
 SELECT report_month, region, unit, category, is_total,
@@ -60,5 +85,12 @@ SELECT report_month, region, unit, category, is_total,
        on_time / nullif(on_time_base, 0) AS on_time_rate,
        planned_investment, actual_investment,
        actual_on_planned / planned_base AS investment_completion,
-       beneficiaries::BIGINT AS beneficiaries
+       beneficiaries::BIGINT AS beneficiaries,
+       rated::BIGINT AS rated, satisfied::BIGINT AS satisfied,
+       basically_satisfied::BIGINT AS basically_satisfied, dissatisfied::BIGINT AS dissatisfied,
+       (satisfied + basically_satisfied) / nullif(rated, 0) AS satisfaction_rate,
+       resident_rated::BIGINT AS resident_rated, resident_satisfied::BIGINT AS resident_satisfied,
+       resident_basically_satisfied::BIGINT AS resident_basically_satisfied,
+       resident_dissatisfied::BIGINT AS resident_dissatisfied,
+       (resident_satisfied + resident_basically_satisfied) / nullif(resident_rated, 0) AS resident_satisfaction_rate
 FROM combined;

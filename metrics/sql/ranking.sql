@@ -3,7 +3,12 @@
 -- $previous_month under the same rules.
 --
 -- value      the ranked measure: completion_rate, start_rate, on_time_rate,
---            investment_completion or composite
+--            investment_completion, satisfaction_rate (单位自评, the ledger's
+--            群众满意度), resident_satisfaction_rate (群众评价) or composite
+-- satisfaction parts  a satisfaction rate counts (ranked by, or in the
+--            composite) only with at least $min_rated rated tasks (ratings);
+--            with fewer it is NULL here, so the entity is listed apart for it
+--            and its composite is made of the parts it has
 -- composite  weighted mean of the rates an entity has (weights $w_*, from
 --            config/taizhang.toml); a rate that is NULL for the entity (e.g. no
 --            planned investment) drops out and the other weights are rescaled;
@@ -24,19 +29,29 @@
 -- previous_rank     rank in $previous_month; NULL when not ranked then
 -- previous_ranked_count  how many were ranked in $previous_month (0: no
 --                   comparison, so no rank change is shown)
-WITH measured AS (
+WITH sampled AS (
+    SELECT *,
+           CASE WHEN rated >= $min_rated THEN satisfaction_rate END AS satisfaction_counted,
+           CASE WHEN resident_rated >= $min_rated THEN resident_satisfaction_rate END AS resident_counted
+    FROM tz_measures($previous_month, $month, $region, $category, NULL, $level, true)
+    WHERE NOT is_total
+),
+measured AS (
     SELECT *,
            (coalesce($w_completion_rate * completion_rate, 0)
             + coalesce($w_start_rate * start_rate, 0)
             + coalesce($w_on_time_rate * on_time_rate, 0)
-            + coalesce($w_investment_completion * CASE WHEN investment_completion > 1 THEN 1 ELSE investment_completion END, 0))
+            + coalesce($w_investment_completion * CASE WHEN investment_completion > 1 THEN 1 ELSE investment_completion END, 0)
+            + coalesce($w_satisfaction_rate * satisfaction_counted, 0)
+            + coalesce($w_resident_satisfaction_rate * resident_counted, 0))
            / nullif(CASE WHEN completion_rate IS NULL THEN 0 ELSE $w_completion_rate END
                     + CASE WHEN start_rate IS NULL THEN 0 ELSE $w_start_rate END
                     + CASE WHEN on_time_rate IS NULL THEN 0 ELSE $w_on_time_rate END
-                    + CASE WHEN investment_completion IS NULL THEN 0 ELSE $w_investment_completion END, 0)
+                    + CASE WHEN investment_completion IS NULL THEN 0 ELSE $w_investment_completion END
+                    + CASE WHEN satisfaction_counted IS NULL THEN 0 ELSE $w_satisfaction_rate END
+                    + CASE WHEN resident_counted IS NULL THEN 0 ELSE $w_resident_satisfaction_rate END, 0)
            AS composite
-    FROM tz_measures($previous_month, $month, $region, $category, NULL, $level, true)
-    WHERE NOT is_total
+    FROM sampled
 ),
 valued AS (
     SELECT *,
@@ -45,6 +60,8 @@ valued AS (
                WHEN 'start_rate' THEN start_rate
                WHEN 'on_time_rate' THEN on_time_rate
                WHEN 'investment_completion' THEN investment_completion
+               WHEN 'satisfaction_rate' THEN satisfaction_counted
+               WHEN 'resident_satisfaction_rate' THEN resident_counted
                WHEN 'composite' THEN composite
            END AS value
     FROM measured
@@ -81,7 +98,10 @@ SELECT cur.region, cur.unit, cur.value, cur.score, cur.is_ranked,
        cur.rows_not_loaded, cur.tasks, cur.completed, cur.started, cur.overdue,
        cur.completion_rate, cur.start_rate, cur.on_time_rate,
        cur.investment_completion, cur.composite,
-       cur.planned_investment, cur.actual_investment, cur.beneficiaries
+       cur.planned_investment, cur.actual_investment, cur.beneficiaries,
+       cur.rated, cur.satisfied, cur.basically_satisfied, cur.dissatisfied, cur.satisfaction_rate,
+       cur.resident_rated, cur.resident_satisfied, cur.resident_basically_satisfied,
+       cur.resident_dissatisfied, cur.resident_satisfaction_rate
 FROM ranked AS cur
 CROSS JOIN previous
 LEFT JOIN ranked AS prev
