@@ -116,6 +116,8 @@ def _labels() -> dict[str, str]:
         "region": t("col.region"), "title": t("col.title"), "category": t("col.category"),
         "status": t("col.status"), "deadline": t("col.deadline"), "planned_investment": t("col.planned_wan"),
         "actual_investment": t("col.actual_wan"), "beneficiaries": t("col.beneficiaries"),
+        "progress_pct": t("up.field.progress_pct"), "progress_note": t("up.field.progress"),
+        "satisfaction": t("up.field.satisfaction"),
     }
 
 
@@ -339,8 +341,9 @@ def _mapping_step(upload, layout, problems: list[Problem], applied: Mapping | No
         with st.form(form_key, border=False, enter_to_submit=False):
             st.markdown(f"**{t('up.map.columns', sheet=fmt.md(layout.sheet), row=layout.header_row_excel())}**")
             chosen: dict[int, str] = {}
-            grid = st.columns(3)
             for i, cell in enumerate(cells):
+                if i % 3 == 0:  # a row of three at a time, so a phone stacks them in sheet order
+                    grid = st.columns(3)
                 options = up.field_options(cell.found)
                 chosen[cell.col] = grid[i % 3].selectbox(
                     t("up.map.column_label", letter=cell.letter, header=fmt.md(cell.text)), options,
@@ -349,8 +352,9 @@ def _mapping_step(upload, layout, problems: list[Problem], applied: Mapping | No
             picked: dict[str, str | None] = {}
             if words:
                 st.markdown(f"**{t('up.map.words')}**")
-                grid = st.columns(3)
                 for i, word in enumerate(words):
+                    if i % 3 == 0:
+                        grid = st.columns(3)
                     preset = known.get(word)
                     picked[word] = grid[i % 3].selectbox(
                         t("up.map.word_label", word=fmt.md(word)), WORD_CHOICES,

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from loaders import clean
 from loaders.locate import Layout, RowBand, filled_column, unit_from_sheet_name
 from loaders.problems import Problem
+from taizhang.names import canonical_unit
 
 STATUS_CODES = ("not_started", "in_progress", "completed")
 
@@ -147,12 +148,12 @@ def normalise(
     region = _text(_column(layout, "region", rows), n)
     unit_field = next((f for f in ("unit", "township", "region") if f in layout.fields), None)
     if unit_field is not None:
-        unit = _text(_column(layout, unit_field, rows), n)
+        unit = _canonical_units(_text(_column(layout, unit_field, rows), n))
         if unit_override:
             unit = pc.fill_null(unit, unit_override)
         out.add("blank_unit", np.nonzero(~np.asarray(unit.is_valid(), dtype=bool))[0], unit_field)
     else:
-        name = unit_override or layout.filer or unit_from_sheet_name(layout.sheet)
+        name = unit_override or canonical_unit(layout.filer) or unit_from_sheet_name(layout.sheet)
         unit = pa.array([name] * n, type=pa.string())
     if region_override:
         region = pc.fill_null(region, region_override)
@@ -229,6 +230,13 @@ def normalise(
     out.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     return Normalised(table=table, problems=out.problems, bad_rows=np.nonzero(out.bad)[0], units=units,
                       status_sources=sources)
+
+
+def _canonical_units(units: pa.Array) -> pa.Array:
+    """clean.canonical_unit once per distinct name (a column holds a few dozen units)."""
+    encoded = pc.dictionary_encode(units)
+    names = [canonical_unit(u) for u in encoded.dictionary.to_pylist()]
+    return pc.take(pa.array(names, type=pa.string()), encoded.indices)
 
 
 # --- status --------------------------------------------------------------------

@@ -18,6 +18,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from taizhang import database
+from taizhang.names import canonical_unit
 
 ROLES = ("viewer", "uploader", "admin")
 FAILURE_WINDOW = dt.timedelta(minutes=15)
@@ -57,7 +58,8 @@ class User:
         """Units in `units` this account may not load."""
         if self.role == "admin":
             return []
-        return sorted({u for u in units if u not in self.units})
+        allowed = set(self.units) | {canonical_unit(u) for u in self.units}
+        return sorted({u for u in units if u not in allowed})
 
 
 def _now() -> dt.datetime:

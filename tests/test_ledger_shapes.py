@@ -89,10 +89,11 @@ def test_every_town_sheet_of_a_workbook_loads_as_its_own_unit(db):
     assert report.sheets == list(TOWNS)  # the 汇总 sheet is not a ledger
     assert report.warnings == []  # the summary agrees with the sheets
     counts = dict(query(db, "SELECT unit, count(*) FROM tasks GROUP BY unit"))
-    assert counts == {f"{town}人民政府": len(statuses) for town, statuses in TOWNS.items()}
-    assert per_unit_status(db)[("龙泉乡人民政府", "in_progress")] == 2
+    # "填报单位：城关镇人民政府" names the town: one unit, however a sheet names it
+    assert counts == {town: len(statuses) for town, statuses in TOWNS.items()}
+    assert per_unit_status(db)[("龙泉乡", "in_progress")] == 2
     assert query(db, "SELECT DISTINCT region, report_month FROM tasks") == [("青山县", D(2021, 5, 1))]
-    assert query(db, "SELECT sum(planned_investment) FROM tasks WHERE unit = '城关镇人民政府'") == [(60.0,)]
+    assert query(db, "SELECT sum(planned_investment) FROM tasks WHERE unit = '城关镇'") == [(60.0,)]
     # the 合计 rows are formulas without saved values (openpyxl writes none): never read, never refused
     assert query(db, "SELECT count(*) FROM tasks WHERE title LIKE '合计%'") == [(0,)]
 
@@ -103,8 +104,8 @@ def test_a_summary_that_disagrees_is_a_warning_beside_the_result_not_a_refusal(d
     assert report.rows_loaded == sum(map(len, TOWNS.values()))
     got = [(w.code, w.sheet, w.row, w.params["unit"], w.params["stated"], w.params["loaded"]) for w in report.warnings]
     assert got == [
-        ("summary_mismatch", "汇总", 4, "河口乡人民政府", 3, 2),
-        ("summary_mismatch", "汇总", 7, "白沙镇人民政府", 1, 0),
+        ("summary_mismatch", "汇总", 4, "河口乡", 3, 2),
+        ("summary_mismatch", "汇总", 7, "白沙镇", 1, 0),
     ]
     assert "河口乡" in report.warnings[0].message("zh") and "3" in report.warnings[0].message("zh")
     assert report.to_json()["warnings"][0]["code"] == "summary_mismatch"
@@ -319,7 +320,7 @@ def test_the_command_line_prints_warnings_and_json_carries_the_new_fields(db, tm
     assert [w["code"] for w in out["warnings"]] == ["summary_mismatch"]
     assert out["status_sources"] == {"word": sum(map(len, TOWNS.values()))}
     counts = collections.Counter(u for (u,) in query(db, "SELECT unit FROM tasks"))
-    assert counts["河口乡人民政府"] == 2
+    assert counts["河口乡"] == 2
 
 
 README_RULE_EXAMPLES = [  # the examples README's status table gives, each decided by its rule
@@ -386,3 +387,20 @@ def test_a_status_column_beside_free_progress_text_keeps_both(db):
     assert table["status"] == ["in_progress", "completed", "in_progress", None]
     assert table["progress_note"] == ["已开工，完成主体工程60%", "已完成并通过验收", "正在协调资金，计划下月开工", None]
     assert table["status_rule"] == [None, None, "other_text", None]
+
+
+def test_a_town_is_one_unit_whether_its_sheet_says_town_or_town_government(db):
+    """May's workbook is filed by "城关镇人民政府", June's sheet has a 乡镇 column "城关镇":
+    one unit, and June keeps the county May gave it."""
+    loaded(ingest(township_workbook(), "青山县乡镇台账（2021年5月）.xlsx", db))
+    june = [["乡镇", "项目名称", "进展情况"], ["城关镇", "修路", "已完成"]]
+    loaded(ingest(wb.xlsx({"台账": june}), "乡镇台账（2021年6月）.xlsx", db))
+    assert query(db, "SELECT DISTINCT unit, region FROM tasks WHERE unit LIKE '城关镇%'") == [("城关镇", "青山县")]
+
+
+def test_an_uploader_bound_to_the_government_name_may_load_the_towns_sheet():
+    from taizhang.accounts import User
+
+    clerk = User("clerk", "uploader", ["城关镇人民政府"])
+    assert clerk.foreign_units(["城关镇"]) == []
+    assert clerk.foreign_units(["河口乡"]) == ["河口乡"]

@@ -187,7 +187,9 @@ def test_filters_go_into_the_link(sample_env):
 def test_missing_database(tmp_path, monkeypatch, name, lang):
     monkeypatch.setenv("TAIZHANG_DB", str(tmp_path / "nothing-here.duckdb"))
     at = open_page(name, lang)
-    assert ("make run" in texts(at)) and ("python -m loaders ingest" in texts(at))
+    shown = texts(at)
+    assert ("“上传台账”" if lang == "zh" else "'Upload'") in shown  # where a clerk goes next
+    assert "python -m" not in shown  # the browser never sends a clerk to a command line
     assert not (tmp_path / "nothing-here.duckdb").exists()
 
 
@@ -195,7 +197,7 @@ def test_missing_database(tmp_path, monkeypatch, name, lang):
 def test_empty_database(tmp_path, monkeypatch, name):
     monkeypatch.setenv("TAIZHANG_DB", str(build(tmp_path / "empty.duckdb", [])))
     at = open_page(name)
-    assert "数据库中还没有任何台账" in texts(at)
+    assert "还没有任何台账。请在左侧菜单“上传台账”中登录并上传" in texts(at)
 
 
 def test_not_a_database(tmp_path, monkeypatch):

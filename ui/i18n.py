@@ -60,11 +60,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "delta.vs_previous": ("较上月", "vs last month"),
     # Common messages
     "msg.no_database": (
-        "还没有数据库（{target}）。在项目目录运行 `make run` 会生成演示数据；导入真实台账请运行 `python -m loaders ingest 文件.xlsx`。",
-        "There is no database yet ({target}). Run `make run` in the project folder to build the demo data, or load real ledgers with `python -m loaders ingest FILE.xlsx`."),
+        "还没有任何台账（{target}）。请在左侧菜单“上传台账”中登录并上传本单位的台账；管理员也可以在服务器上导入（见 README）。",
+        "There are no ledgers yet ({target}). Sign in under 'Upload' in the menu on the left and upload a unit's ledger; "
+        "an administrator can also load files on the server (see README)."),
     "msg.empty_database": (
-        "数据库中还没有任何台账。请运行 `python -m loaders ingest 文件.xlsx` 导入，或运行 `python -m loaders demo` 生成演示数据。",
-        "The database holds no ledgers yet. Load one with `python -m loaders ingest FILE.xlsx`, or build the demo with `python -m loaders demo`."),
+        "还没有任何台账。请在左侧菜单“上传台账”中登录并上传本单位的台账；管理员也可以在服务器上导入（见 README）。",
+        "There are no ledgers yet. Sign in under 'Upload' in the menu on the left and upload a unit's ledger; "
+        "an administrator can also load files on the server (see README)."),
     "msg.busy": ("数据正在更新，请稍后刷新页面。", "Data is being updated; refresh the page in a moment."),
     "msg.unreadable": ("无法读取数据库 {target}：{error}", "The database {target} cannot be read: {error}"),
     "msg.config_error": ("配置文件有误，已使用默认设置：{error}", "The settings file has an error; defaults are used: {error}"),

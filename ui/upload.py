@@ -75,9 +75,9 @@ def may_see_upload(user: User, upload_units) -> bool:
 
 # --- the mapping step ------------------------------------------------------------
 
-# What a column may be mapped to, in the order offered. "progress" is left out:
-# nothing reads a column mapped to it, so the clerk's column would vanish unseen.
-MAPPING_FIELDS: tuple[str, ...] = tuple(f for f in ASSIGNABLE if f != "progress")
+# What a column may be mapped to, in the order offered ("progress" is the free
+# 进展情况 text beside a status column: kept as the note, and read by the rules).
+MAPPING_FIELDS: tuple[str, ...] = ASSIGNABLE
 
 
 @dataclasses.dataclass(frozen=True)
@@ -223,8 +223,10 @@ def problem_frame(problems: list[Problem], lang: str, labels: dict[str, str]) ->
     })
 
 
-PREVIEW_COLUMNS = ("source_row", "unit", "region", "title", "category", "status", "deadline",
-                   "planned_investment", "actual_investment", "beneficiaries")
+PREVIEW_COLUMNS = ("source_row", "unit", "region", "title", "category", "status", "progress_pct", "progress_note",
+                   "deadline", "planned_investment", "actual_investment", "beneficiaries", "satisfaction")
+# Shown only when the file has them: most ledgers have no percentage, note or satisfaction column.
+OPTIONAL_PREVIEW = ("progress_pct", "progress_note", "satisfaction")
 
 
 def problem_fields(prepared: Prepared) -> list[str]:
@@ -250,10 +252,19 @@ def preview_frame(prepared: Prepared, labels: dict[str, str], status_names: dict
     head = prepared.table.slice(0, rows)
     first = problem_fields(prepared)
     columns = ["source_row", *first, *(c for c in PREVIEW_COLUMNS[1:] if c not in first)]
-    frame = pd.DataFrame({labels[c]: head.column(c).to_pylist() for c in columns if c in head.column_names})
+    columns = [c for c in columns if c in head.column_names and c in labels
+               and (c not in OPTIONAL_PREVIEW or prepared.table.column(c).null_count < prepared.table.num_rows)]
+    frame = pd.DataFrame({labels[c]: head.column(c).to_pylist() for c in columns})
+    pct_label = labels.get("progress_pct")
+    if pct_label in frame:
+        frame[pct_label] = [None if p is None else f"{p:.0%}" if p * 100 == int(p * 100) else f"{p:.1%}"
+                            for p in frame[pct_label]]
     status_label = labels["status"]
     if status_label in frame:
         frame[status_label] = [status_names.get(s, s) if s else "" for s in frame[status_label]]
+    satisfaction_label = labels.get("satisfaction")
+    if satisfaction_label in frame:
+        frame[satisfaction_label] = [t(f"rating.{v}") if v else None for v in frame[satisfaction_label]]
     return frame
 
 
