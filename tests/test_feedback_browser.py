@@ -145,6 +145,15 @@ def rate(page, number: int, label: str) -> None:
     idle(page)
 
 
+def resident_tile(page, url: str) -> str:
+    """The value of /units' 群众满意率（群众评价） tile."""
+    page.goto(url, wait_until="domcontentloaded")
+    idle(page)
+    tile = page.locator('[data-testid="stMetric"]', has_text="群众满意率（群众评价）").first
+    tile.wait_for(state="visible")
+    return tile.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
 def test_notice_qr_opens_the_page_a_resident_rates_changes_and_is_throttled(app, browser, tmp_path):
     base, db = app
     pdf = download_notice(browser, base, tmp_path)
@@ -157,6 +166,11 @@ def test_notice_qr_opens_the_page_a_resident_rates_changes_and_is_throttled(app,
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     try:
+        units_url = f"{base}/units?unit={UNIT}&month=2021-06"
+        leader = context.new_page()  # a leader's tab beside the resident's
+        leader.set_default_timeout(60_000)
+        assert resident_tile(leader, units_url) == "—"  # nothing rated yet: no figure, never 0%
+
         page.goto(link, wait_until="domcontentloaded")
         see(page, "社区食堂开业")
         idle(page)
@@ -179,6 +193,10 @@ def test_notice_qr_opens_the_page_a_resident_rates_changes_and_is_throttled(app,
             ("老旧小区加装电梯", "satisfied", HOSTILE), ("背街小巷路灯修缮", "satisfied", None),
             ("社区食堂开业", "dissatisfied", None)])
         assert len({client for *_, client in stored}) == 1
+        # the unit's 群众评价 figures moved: 2 of 3 ratings 满意 or 基本满意, 1 不满意
+        assert resident_tile(leader, units_url) == "66.7%"
+        see(leader, "群众评价 3 条")
+        leader.screenshot(path="/tmp/units-residents-phone-zh.png", full_page=True)
         cookie = {c["name"]: c["value"] for c in context.cookies()}.get("tz_rater")
         assert cookie == stored[0][3]  # the page wrote its id into the browser's cookie
 
