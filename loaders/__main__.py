@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from loaders.problems import describe_sources
-from taizhang.config import db_target
+from taizhang.config import cli_lang, db_target
 
 MESSAGES = {
     "loaded": ("已导入", "loaded"),
@@ -60,14 +60,7 @@ PROBLEMS_SHOWN = 20
 
 
 def _lang(explicit: str | None) -> str:
-    value = explicit or os.environ.get("TAIZHANG_LANG")
-    if value:
-        return "en" if value.lower().startswith("en") else "zh"
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        locale = os.environ.get(var, "")
-        if locale and locale not in ("C", "POSIX") and not locale.startswith("C."):
-            return "zh" if locale.lower().startswith("zh") else "en"
-    return "zh"  # Chinese first
+    return cli_lang(explicit)
 
 
 def _m(key: str, lang: str, **kw) -> str:

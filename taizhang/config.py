@@ -24,3 +24,15 @@ def uploads_dir(db: str) -> Path:
         data_path = os.environ.get("TAIZHANG_DATA_PATH")
         return Path(data_path) / "uploads" if data_path else PROJECT_ROOT / "data" / "uploads"
     return Path(db).resolve().parent / "uploads"
+
+
+def cli_lang(explicit: str | None = None) -> str:
+    """The command line's language: --lang, else $TAIZHANG_LANG, else the locale; Chinese first."""
+    value = explicit or os.environ.get("TAIZHANG_LANG")
+    if value:
+        return "en" if value.lower().startswith("en") else "zh"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        locale = os.environ.get(var, "")
+        if locale and locale not in ("C", "POSIX") and not locale.startswith("C."):
+            return "zh" if locale.lower().startswith("zh") else "en"
+    return "zh"

@@ -26,7 +26,7 @@ import streamlit.components.v1 as components
 from metrics.measures import SATISFACTION
 from metrics.settings import Settings
 from reports import bulletin as bulletin_data
-from reports import document, figures, images, pdf, word, workbook
+from reports import document, exports, figures, images
 from reports.bulletin import Bulletin
 from taizhang.config import db_target
 from taizhang.database import data_version, reading
@@ -36,7 +36,7 @@ from ui.i18n import t
 
 READ_WAIT_SECONDS = 10.0
 SLIDES = ("headline", "regions", "red", "black", "movers", "investment", "overdue", "satisfaction")
-CHART_SLIDES = ("regions", "movers", "investment", "overdue")
+CHART_SLIDES = exports.CHART_SLIDES
 TABLE_ROWS = 10
 KEY_SLIDE, KEY_PRESENT, KEY_AUTO, KEY_SECONDS, KEY_LOOP, KEY_STEPPED = (
     "briefing_slide", "briefing_present", "briefing_auto", "briefing_seconds", "briefing_loop", "briefing_stepped_at")
@@ -77,12 +77,7 @@ def bulletin(month: dt.date, region: str | None, category: str | None, measure: 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _export(kind: str, key: tuple, template: tuple, today: dt.date) -> bytes:
-    b = _bulletin(*key)
-    if kind == "xlsx":
-        return workbook.write(b)
-    parts = document.blocks(document.render(b, template=template[0], today=today))
-    writer = pdf.write if kind == "pdf" else word.write
-    return writer(parts, title=document.title(parts))
+    return exports.make(kind, _bulletin(*key), template=template[0], today=today)
 
 
 def export(kind: str, month, region, category, measure, settings: Settings) -> bytes:
@@ -102,25 +97,8 @@ def file_stem(month: dt.date, region: str | None) -> str:
 
 
 def chart(key: str, b: Bulletin, lang: str, titled: bool = True):
-    """The figure of a chart slide, or None when it has nothing to draw. Titled for a PNG;
-    on the slide its header says what it is."""
-    unknown = t("unknown_region")
-
-    def title(text: str) -> str:
-        return f"{text}（{fmt.month(b.month, lang)}）" if titled and lang == "zh" else (
-            f"{text} ({fmt.month(b.month, lang)})" if titled else "")
-
-    if key == "regions" and (len(b.regions.table) if b.regions is not None else len(b.units.table)):
-        return figures.comparison(b, lang, title=title(slide_title("regions", b)), unknown=unknown)
-    if key == "movers" and (len(b.movers_up) or len(b.movers_down)):
-        return figures.movers(b, lang, title=title(t("slide.movers")), unknown=unknown,
-                              up_word=t("slide.up_word"), down_word=t("slide.down_word"))
-    if key == "investment" and figures.has_investment(b):
-        return figures.investment(b, lang, title=title(t("slide.investment")), unknown=unknown,
-                                  planned_name=t("slide.planned"), actual_name=t("slide.actual"))
-    if key == "overdue" and len(b.overdue_by_unit):
-        return figures.overdue(b, lang, title=title(t("slide.overdue_units")), unknown=unknown)
-    return None
+    """The figure of a chart slide, or None (reports.exports.chart, in the page's words)."""
+    return exports.chart(key, b, lang, t, titled=titled)
 
 
 def png(key: str, b: Bulletin, lang: str) -> bytes:
@@ -128,9 +106,7 @@ def png(key: str, b: Bulletin, lang: str) -> bytes:
 
 
 def png_zip(b: Bulletin, lang: str) -> bytes:
-    named = {f"{n}-{key}": fig for n, key in enumerate(CHART_SLIDES, start=1)
-             if (fig := chart(key, b, lang)) is not None}
-    return images.zip_pngs(named)
+    return exports.png_zip(b, lang, t)
 
 
 # --- presenter state ----------------------------------------------------------------
@@ -285,9 +261,7 @@ def _name(value) -> str:
 
 
 def slide_title(key: str, b: Bulletin) -> str:
-    if key == "regions" and b.region:
-        return t("slide.units_of", region=b.region)
-    return t(f"slide.{key}")
+    return exports.slide_title(key, b, t)
 
 
 def _table(rows: list[dict], note: str = "") -> None:
