@@ -112,17 +112,18 @@ def main() -> None:
 
     @st.fragment(run_every=seconds if auto else None)
     def deck() -> None:
+        slides = briefing.pages(b)
         if auto:
-            briefing.auto_step(f.region, catalog.regions)
-        number = briefing.current_slide()
-        key = briefing.SLIDES[number]
+            briefing.auto_step(f.region, catalog.regions, slides)
+        number = briefing.position(slides)
+        key, part = slides[number]
         with st.container(key="briefing_deck", border=not presenting):
-            briefing.header(key, b, f.lang, number + 1)
+            briefing.header(key, b, f.lang, number + 1, len(slides), part)
             try:
-                briefing.slide(key, b, f.lang, presenting)
+                briefing.slide(key, b, f.lang, presenting, part)
             except ChromiumMissing as error:
                 st.error(t("briefing.chart_error", error=error))
-        briefing.navigation(presenting, briefing.stop_presenting)
+        briefing.navigation(presenting, briefing.stop_presenting, slides)
 
     deck()
 

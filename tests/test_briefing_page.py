@@ -138,3 +138,40 @@ def test_empty_database_says_so(tmp_path, monkeypatch):
     at = open_briefing()
     assert at.title[0].value == "通报"
     assert at.info
+
+
+def test_table_rows_over_slides():
+    chunks = briefing._chunks
+    assert chunks(0, 7, 8) == [(0, 0)]
+    assert chunks(7, 7, 8) == [(0, 7)]
+    assert chunks(14, 7, 7) == [(0, 7), (7, 14)]
+    assert chunks(16, 7, 8) == [(0, 7), (7, 15), (15, 16)]
+    assert chunks(100, 7, 8) == [(0, 7), (7, 15), (15, 23), (23, 31)][:briefing.MAX_PARTS]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_long_table_continues_on_the_next_slide(tmp_path, monkeypatch, lang):
+    from tests.dbfixtures import build
+    from tests.test_slides_fit import REGIONS, city_rows
+
+    monkeypatch.setenv("TAIZHANG_DB", str(build(tmp_path / "city.duckdb", city_rows())))
+    at = open_briefing(lang)
+    regions, cont = ("县区对比", "（续）") if lang == "zh" else ("Regions compared", " (cont.)")
+    region_col = "县区" if lang == "zh" else "Region"
+    seen, shown = [header(at)], []
+    for _ in range(40):
+        button(at, "briefing_next").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        title = header(at)
+        if title.startswith(regions):
+            shown += list(at.table[0].value[region_col])
+        if title == seen[0]:
+            break
+        seen.append(title)
+    parts = -(-len(REGIONS) // briefing.SIDE_ROWS)
+    assert seen[1:1 + parts] == [regions] + [regions + cont] * (parts - 1)
+    assert sorted(shown) == sorted(REGIONS)                 # every region once, none cut off
+    overdue = "逾期事项" if lang == "zh" else "Overdue items"
+    assert seen[seen.index(overdue) + 1] == overdue + cont
+    assert f"1 / {len(seen)}" in captions(at)                # the counter counts the continuations
+    assert len(seen) > len(briefing.SLIDES)

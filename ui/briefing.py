@@ -7,10 +7,13 @@ cached too; the template's modification time is part of their key, so an
 edited template shows at the next download.
 
 Presenter mode hides Streamlit's chrome with constant CSS (no user data is
-ever put into HTML), enlarges the type for a 1920x1080 projector and moves
-through the slides with buttons bound to the arrow keys (Streamlit's own
-`shortcut=`), optionally advancing every N seconds (st.fragment(run_every))
-and stepping the region filter through the regions.
+ever put into HTML), sizes type and charts by the screen's height (every slide
+fits from 1024x768 to 2560x1440 without scrolling; tests/test_slides_fit.py),
+and moves through the slides with buttons bound to the arrow keys (Streamlit's
+own `shortcut=`), optionally advancing every N seconds (st.fragment(run_every))
+and stepping the region filter through the regions. A table longer than a
+slide holds continues on the next slide, headed "（续）": the deck is
+pages(b), (slide, part) pairs.
 """
 from __future__ import annotations
 
@@ -37,9 +40,18 @@ from ui.i18n import t
 READ_WAIT_SECONDS = 10.0
 SLIDES = ("headline", "regions", "red", "black", "movers", "investment", "overdue", "satisfaction")
 CHART_SLIDES = exports.CHART_SLIDES
-TABLE_ROWS = 10
-KEY_SLIDE, KEY_PRESENT, KEY_AUTO, KEY_SECONDS, KEY_LOOP, KEY_STEPPED = (
-    "briefing_slide", "briefing_present", "briefing_auto", "briefing_seconds", "briefing_loop", "briefing_stepped_at")
+# Table rows on one slide: what fits at 1024x768 with the presenter's vh-sized type (a
+# longer table continues on the next slide, headed "（续）"); a side table shares the
+# slide with a chart or figures, a full one has the slide to itself.
+TABLE_ROWS = 8
+SIDE_ROWS = 7
+OVERDUE_UNITS = 4      # the overdue slide's units beside its items
+# The presenter's chart heights in px of a 1080-high screen (PRESENTER_CSS zooms them to the real one)
+CHART_HEIGHT = {"regions": 760, "investment": 540}
+MAX_PARTS = 4          # a table longer than this many slides ends with "N more in the bulletin"
+KEY_SLIDE, KEY_PART, KEY_PRESENT, KEY_AUTO, KEY_SECONDS, KEY_LOOP, KEY_STEPPED = (
+    "briefing_slide", "briefing_part", "briefing_present", "briefing_auto", "briefing_seconds", "briefing_loop",
+    "briefing_stepped_at")
 REGION_WIDGET = "tz_region"   # the shared sidebar's region selectbox (ui/sidebar.py)
 
 # --- data and exports ---------------------------------------------------------------
@@ -135,12 +147,35 @@ def stop_presenting() -> None:
 
 
 def current_slide() -> int:
+    """The slide shown, an index into SLIDES (its part, a continuation, is current_part())."""
     value = st.session_state.get(KEY_SLIDE, 0)
     return value if isinstance(value, int) and 0 <= value < len(SLIDES) else 0
 
 
-def go(step: int) -> None:
-    st.session_state[KEY_SLIDE] = (current_slide() + step) % len(SLIDES)
+def current_part() -> int:
+    value = st.session_state.get(KEY_PART, 0)
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+def position(deck: Sequence[tuple[str, int]]) -> int:
+    """Where in the deck (pages(b)) the current slide and part are; a part beyond the
+    slide's last (the data changed) is its last."""
+    key, part = SLIDES[current_slide()], current_part()
+    parts = [i for i, (k, _) in enumerate(deck) if k == key]
+    if not parts:
+        return 0
+    return parts[min(part, len(parts) - 1)]
+
+
+def _show(deck: Sequence[tuple[str, int]], index: int) -> None:
+    key, part = deck[index]
+    st.session_state[KEY_SLIDE] = SLIDES.index(key)
+    st.session_state[KEY_PART] = part
+
+
+def go(step: int, deck: Sequence[tuple[str, int]] | None = None) -> None:
+    deck = deck or [(key, 0) for key in SLIDES]
+    _show(deck, (position(deck) + step) % len(deck))
     _mark_stepped()
 
 
@@ -157,8 +192,9 @@ def next_view(slide: int, region: str | None, regions: Sequence[str], loop: bool
     return 0, order[(index + 1) % len(order)]
 
 
-def auto_step(region: str | None, regions: Sequence[str]) -> None:
+def auto_step(region: str | None, regions: Sequence[str], deck: Sequence[tuple[str, int]] | None = None) -> None:
     """Called by the deck on each timed run: advance when the interval has passed."""
+    deck = deck or [(key, 0) for key in SLIDES]
     seconds = st.session_state.get(KEY_SECONDS, 20)
     last = st.session_state.get(KEY_STEPPED)
     now = time.monotonic()
@@ -167,8 +203,9 @@ def auto_step(region: str | None, regions: Sequence[str]) -> None:
         return
     if now - last < seconds - 0.5:
         return
-    slide, next_region = next_view(current_slide(), region, regions, bool(st.session_state.get(KEY_LOOP)))
-    st.session_state[KEY_SLIDE] = slide
+    slide, next_region = next_view(position(deck), region, regions, bool(st.session_state.get(KEY_LOOP)),
+                                   count=len(deck))
+    _show(deck, slide)
     st.session_state[KEY_STEPPED] = now
     if next_region != region:
         # the sidebar takes the region from the URL when its widget state is gone (ui/sidebar.py)
@@ -189,24 +226,69 @@ PRESENTER_CSS = """
 section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stSidebarNav"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
 [data-testid="stStatusWidget"], footer { display: none !important; }
+/* --u: one hundredth of the screen's height (of 4:3 of its width when narrower), so a slide
+   laid out in u fits every screen from 1024x768 to 2560x1440 the same way. */
+.stApp { --u: min(1vh, .75vw); }
 [data-testid="stMainBlockContainer"], .block-container {
-  max-width: 100% !important; padding: 1.4rem 3.2rem 4.5rem 3.2rem !important; }
-.st-key-briefing_deck h2 { font-size: 3.4rem !important; line-height: 1.2; padding: 0 0 .4rem 0; }
-.st-key-briefing_deck h3 { font-size: 2.3rem !important; padding: .6rem 0 .4rem 0; }
-.st-key-briefing_deck [data-testid="stCaptionContainer"] p { font-size: 1.7rem !important; }
-.st-key-briefing_deck [data-testid="stMarkdownContainer"] p { font-size: 1.7rem; }
-.st-key-briefing_deck [data-testid="stMetric"] { min-height: 24vh; padding: 1.6rem 2rem !important;
-  display: flex; align-items: center; }
-.st-key-briefing_deck [data-testid="stMetricLabel"] p { font-size: 2.1rem !important; }
-.st-key-briefing_deck [data-testid="stMetricValue"] p { font-size: 4.3rem !important; font-weight: 600;
-  line-height: 1.2 !important; }
-.st-key-briefing_deck [data-testid="stMetricDelta"] p { font-size: 1.9rem !important; }
-.st-key-briefing_deck [data-testid="stTable"] table { font-size: 1.8rem !important; }
-.st-key-briefing_deck [data-testid="stTable"] th { font-size: 1.6rem !important; }
+  max-width: 100% !important; padding: calc(2.2 * var(--u)) calc(3.2 * var(--u)) calc(8 * var(--u)) !important; }
+.st-key-briefing_deck, .st-key-briefing_deck [data-testid="stVerticalBlock"] { gap: calc(1.4 * var(--u)) !important; }
+.st-key-briefing_deck [data-testid="stHorizontalBlock"] { gap: calc(2.4 * var(--u)) !important; }
+.st-key-briefing_deck h2 { font-size: calc(5 * var(--u)) !important; line-height: 1.2 !important;
+  padding: 0 0 calc(.6 * var(--u)) 0 !important; }
+.st-key-briefing_deck h3 { font-size: calc(3.3 * var(--u)) !important; line-height: 1.25 !important;
+  padding: calc(.8 * var(--u)) 0 calc(.2 * var(--u)) 0 !important; }
+.st-key-briefing_deck [data-testid="stCaptionContainer"] p { font-size: calc(2.4 * var(--u)) !important;
+  line-height: 1.35 !important; margin: 0 !important; }
+.st-key-briefing_deck [data-testid="stMarkdownContainer"] p { font-size: calc(2.6 * var(--u)); }
+.st-key-briefing_deck [data-testid="stMetric"] { min-height: calc(20 * var(--u));
+  padding: calc(1.6 * var(--u)) calc(2 * var(--u)) !important; display: flex; align-items: center; }
+.st-key-briefing_deck [data-testid="stMetricLabel"] { height: auto !important; }
+.st-key-briefing_deck [data-testid="stMetricLabel"] p { font-size: calc(2.9 * var(--u)) !important;
+  line-height: 1.3 !important; }
+.st-key-briefing_deck [data-testid="stMetricValue"] { height: auto !important; }
+.st-key-briefing_slide_headline [data-testid="stMetric"] { min-height: calc(26 * var(--u)); }
+/* a figure is never cut: bounded by the width of a quarter of the screen, and wrapped if need be */
+.st-key-briefing_deck [data-testid="stMetricValue"] > div, .st-key-briefing_deck [data-testid="stMetricValue"] p {
+  font-size: min(calc(6.2 * var(--u)), 3.3vw) !important; font-weight: 600; line-height: 1.2 !important;
+  white-space: normal !important; overflow: visible !important; overflow-wrap: anywhere; }
+.st-key-briefing_deck [data-testid="stMetricDelta"] p, .st-key-briefing_deck [data-testid="stMetricDelta"] div {
+  font-size: calc(2.5 * var(--u)) !important; }
+.st-key-briefing_deck [data-testid="stTable"] table { font-size: calc(2.8 * var(--u)) !important; }
 .st-key-briefing_deck [data-testid="stTable"] td, .st-key-briefing_deck [data-testid="stTable"] th {
-  padding: .5rem 1rem !important; }
-.st-key-briefing_deck [data-testid="stAlert"] p { font-size: 1.9rem !important; }
-.st-key-briefing_nav { position: fixed; left: 3.2rem; bottom: .8rem; z-index: 100; opacity: .45; }
+  font-size: calc(2.8 * var(--u)) !important; line-height: 1.3 !important;
+  padding: calc(.75 * var(--u)) calc(1.2 * var(--u)) !important; }
+.st-key-briefing_deck [data-testid="stTable"] td { white-space: normal !important; overflow-wrap: break-word; }
+.st-key-briefing_deck [data-testid="stTable"] th { font-size: calc(2.5 * var(--u)) !important;
+  white-space: nowrap !important; }
+.st-key-briefing_deck [data-testid="stTable"] :is(th, td) :is(div, p) { font-size: inherit !important;
+  line-height: inherit !important; white-space: inherit !important; margin: 0 !important; max-width: none !important; }
+.st-key-briefing_deck [data-testid="stAlert"] p { font-size: calc(2.7 * var(--u)) !important; }
+/* Charts are drawn for a 1080-high screen (CHART_HEIGHT) and zoomed to this one, type and all.
+   Streamlit sizes a chart to its box's width as seen on screen, so the box is made 1/zoom as
+   wide (the chart then fills its column exactly) and what sticks out of the column is clipped.
+   Browsers without typed calc() take the stepped values. */
+.st-key-briefing_deck [data-testid="stLayoutWrapper"]:has(> [class*="st-key-briefing_chartbox_"]) { overflow: clip; }
+.st-key-briefing_chartbox_regions { --h: 760px; }
+.st-key-briefing_chartbox_investment { --h: 540px; }
+.st-key-briefing_deck [class*="st-key-briefing_chartbox_"] [data-testid="stElementContainer"] {
+  overflow-x: visible; overflow-y: clip; }
+.st-key-briefing_deck [class*="st-key-briefing_chartbox_"] .js-plotly-plot { overflow: visible !important; }
+.st-key-briefing_deck [class*="st-key-briefing_chartbox_"] { zoom: .711; width: 140.6% !important;
+  max-width: none !important; flex: 0 0 auto !important; --z: .711; }
+@media (min-height: 800px) { .st-key-briefing_deck [class*="st-key-briefing_chartbox_"] { zoom: .833; --z: .833;
+  width: 120% !important; } }
+@media (min-height: 1000px) { .st-key-briefing_deck [class*="st-key-briefing_chartbox_"] { zoom: 1; --z: 1;
+  width: 100% !important; } }
+@media (min-height: 1300px) { .st-key-briefing_deck [class*="st-key-briefing_chartbox_"] { zoom: 1.333; --z: 1.333;
+  width: 75% !important; } }
+.st-key-briefing_deck [class*="st-key-briefing_chartbox_"] { --z: calc(min(100vh, 75vw) / 1080px); zoom: var(--z);
+  width: calc(100% / var(--z)) !important; }
+/* likewise its height: Streamlit draws the chart as high as its frame is seen, so the frame is
+   1/zoom as high as the chart and clipped by its container, which is the chart's height */
+.st-key-briefing_deck [class*="st-key-briefing_chartbox_"] [data-testid="stPlotlyChart"] {
+  height: calc(var(--h) / var(--z)) !important; }
+.st-key-briefing_nav { position: fixed; left: calc(3.2 * var(--u)); bottom: calc(1.2 * var(--u)); z-index: 100;
+  opacity: .45; zoom: calc(max(1, min(100vh, 75vw) / 1080px)); }
 .st-key-briefing_nav:hover { opacity: 1; }
 </style>
 """
@@ -264,6 +346,47 @@ def slide_title(key: str, b: Bulletin) -> str:
     return exports.slide_title(key, b, t)
 
 
+def _chunks(total: int, first: int, rest: int) -> list[tuple[int, int]]:
+    """Row ranges of a table over slides: `first` rows on the slide itself, `rest` on each
+    continuation, at most MAX_PARTS slides (what is left is named on the last)."""
+    spans, start, size = [], 0, first
+    while start < total and len(spans) < MAX_PARTS:
+        spans.append((start, min(total, start + size)))
+        start, size = start + size, rest
+    return spans or [(0, 0)]
+
+
+def _region_rows(b: Bulletin) -> pd.DataFrame:
+    return b.regions.table if b.regions is not None else b.units.reported
+
+
+def _spans(key: str, b: Bulletin) -> list[tuple[int, int]]:
+    """The row ranges of the slide's long table, one per slide it takes."""
+    if key == "regions":
+        return _chunks(len(_region_rows(b)), SIDE_ROWS, SIDE_ROWS)
+    if key in ("red", "black"):
+        return _chunks(len(b.units.red if key == "red" else b.units.black), TABLE_ROWS, TABLE_ROWS)
+    if key == "movers" and b.units.has_previous:
+        return _chunks(max(len(b.movers_up), len(b.movers_down)), TABLE_ROWS, TABLE_ROWS)
+    if key == "overdue" and b.kpis["overdue"].value:
+        return _chunks(len(b.overdue), SIDE_ROWS, TABLE_ROWS)
+    if key == "satisfaction":
+        return _chunks(len(document.satisfaction(b)["units"]), SIDE_ROWS, TABLE_ROWS)
+    return [(0, 0)]
+
+
+def pages(b: Bulletin) -> list[tuple[str, int]]:
+    """The deck: (slide, part) in order; part 1, 2… continue the slide's table ("续")."""
+    return [(key, part) for key in SLIDES for part in range(len(_spans(key, b)))]
+
+
+def _left_over(total: int, spans: list[tuple[int, int]], part: int, words: str = "slide.more_rows") -> str:
+    """On a table's last slide, how many rows no slide shows (see the bulletin)."""
+    if part != len(spans) - 1 or spans[-1][1] >= total:
+        return ""
+    return t(words, count=total - spans[-1][1])
+
+
 def _table(rows: list[dict], note: str = "") -> None:
     if rows:
         frame = pd.DataFrame(rows)
@@ -272,10 +395,10 @@ def _table(rows: list[dict], note: str = "") -> None:
         st.caption(note)
 
 
-def _ranked_rows(frame: pd.DataFrame, b: Bulletin, lang: str, limit: int = TABLE_ROWS) -> list[dict]:
+def _ranked_rows(frame: pd.DataFrame, b: Bulletin, lang: str) -> list[dict]:
     rows = []
     measure_label = t(f"m.{b.measure}")
-    for r in frame.head(limit).to_dict("records"):
+    for r in frame.to_dict("records"):
         row = {t("col.rank"): str(int(r["rank"])), t("col.change"): r["change"] or "—",
                t("col.unit"): _name(r["unit"])}
         if not b.region:
@@ -288,15 +411,18 @@ def _ranked_rows(frame: pd.DataFrame, b: Bulletin, lang: str, limit: int = TABLE
     return rows
 
 
+def _metric(key: str, b: Bulletin, lang: str, where=st) -> None:
+    kpi = b.kpis[key]
+    where.metric(t(f"m.{key}"), fmt.measure(key, kpi.value, lang), delta=fmt.delta(key, kpi.delta, lang),
+                 delta_color=fmt.delta_color(key, kpi.delta), delta_arrow="off", border=True)
+
+
 def _headline(b: Bulletin, lang: str) -> None:
     keys = ("tasks", "completed", "completion_rate", "start_rate",
             "on_time_rate", "overdue", "investment_completion", "beneficiaries")
     for start in (0, 4):
         for column, key in zip(st.columns(4, gap="medium"), keys[start:start + 4]):
-            kpi = b.kpis[key]
-            column.metric(t(f"m.{key}"), fmt.measure(key, kpi.value, lang),
-                          delta=fmt.delta(key, kpi.delta, lang), delta_color=fmt.delta_color(key, kpi.delta),
-                          delta_arrow="off", border=True)
+            _metric(key, b, lang, column)
 
 
 def _chart(key: str, b: Bulletin, lang: str, presenting_: bool) -> None:
@@ -304,58 +430,69 @@ def _chart(key: str, b: Bulletin, lang: str, presenting_: bool) -> None:
     if fig is None:
         return
     fig.update_layout(margin=dict(t=24))
-    if not presenting_:
-        fig.update_layout(height=min(fig.layout.height or 600, 620))
+    if presenting_:
+        # Drawn for a 1080-high screen and zoomed with it (PRESENTER_CSS), fonts and all: the
+        # slide's chart area is CHART_HEIGHT px of 1080 whatever the screen.
+        # a bar's label too small to read on the wall is left out (the axis still tells)
+        fig.update_layout(height=CHART_HEIGHT.get(key, 600), uniformtext=dict(minsize=16, mode="hide"))
+        with st.container(key=f"briefing_chartbox_{key}"):
+            st.plotly_chart(fig, config=charts.PLOTLY_CONFIG, key=f"briefing_chart_{key}", theme=None)
+        return
+    fig.update_layout(height=min(fig.layout.height or 600, 620))
     # theme=None: Streamlit's chart theme would shrink the projector-sized fonts
     st.plotly_chart(fig, config=charts.PLOTLY_CONFIG, key=f"briefing_chart_{key}", theme=None)
-    if not presenting_:
-        st.download_button(t("briefing.png"), data=lambda: png(key, b, lang),
-                           file_name=f"{file_stem(b.month, b.region)}-{key}.png", mime="image/png",
-                           icon=":material/image:", key=f"briefing_png_{key}", on_click="ignore")
+    st.download_button(t("briefing.png"), data=lambda: png(key, b, lang),
+                       file_name=f"{file_stem(b.month, b.region)}-{key}.png", mime="image/png",
+                       icon=":material/image:", key=f"briefing_png_{key}", on_click="ignore")
 
 
-def _regions(b: Bulletin, lang: str, presenting_: bool) -> None:
-    table = b.regions.table if b.regions is not None else b.units.reported
+def _regions(b: Bulletin, lang: str, presenting_: bool, part: int) -> None:
+    table = _region_rows(b)
     if table.empty:
         st.info(t("slide.nothing_ranked"))
         return
+    spans = _spans("regions", b)
+    start, stop = spans[min(part, len(spans) - 1)]
     left, right = st.columns([3, 2], gap="large")
     with left:
         _chart("regions", b, lang, presenting_)
     with right:
         rows = []
-        for r in table.head(15).to_dict("records"):
+        for r in table.iloc[start:stop].to_dict("records"):
             rows.append({t("col.rank"): str(int(r["rank"])), t("col.change"): r["change"] or "—",
                          t("col.region" if b.regions is not None else "col.unit"):
                              _name(r["region"] if b.regions is not None else r["unit"]),
                          t(f"m.{b.measure}"): fmt.measure(b.measure, r["value"], lang)})
-        _table(rows, t("slide.more_rows", count=len(table) - 15) if len(table) > 15 else "")
+        _table(rows, _left_over(len(table), spans, part))
 
 
-def _list(which: str, b: Bulletin, lang: str) -> None:
+def _list(which: str, b: Bulletin, lang: str, part: int) -> None:
     frame = b.units.red if which == "red" else b.units.black
     st.caption(t(f"slide.{which}_sub", n=b.list_size, measure=t(f"m.{b.measure}")))
     if frame.empty:
         st.info(t("slide.no_black") if which == "black" and not b.units.table.empty else t("slide.nothing_ranked"))
         return
-    more = len(frame) - TABLE_ROWS
-    _table(_ranked_rows(frame, b, lang), t("slide.more_tied", count=more) if more > 0 else "")
+    spans = _spans(which, b)
+    start, stop = spans[min(part, len(spans) - 1)]
+    _table(_ranked_rows(frame.iloc[start:stop], b, lang), _left_over(len(frame), spans, part, "slide.more_tied"))
 
 
-def _movers(b: Bulletin, lang: str, presenting_: bool) -> None:
+def _movers(b: Bulletin, lang: str, presenting_: bool, part: int) -> None:
     if not b.units.has_previous:
         st.info(t("slide.no_previous"))
         return
     if b.movers_up.empty and b.movers_down.empty:
         st.info(t("slide.no_moves"))
         return
+    spans = _spans("movers", b)
+    start, stop = spans[min(part, len(spans) - 1)]
     for column, frame, word, title in zip(st.columns(2, gap="large"), (b.movers_up, b.movers_down),
                                            ("slide.places_up", "slide.places_down"), ("slide.up", "slide.down")):
         with column:
             st.subheader(t(title), anchor=False)
             rows = [{t("col.unit"): _name(r["unit"]), t("col.region"): _name(r["region"]),
                      t("col.rank"): str(int(r["rank"])), t("slide.move"): t(word, n=abs(int(r["moved"])))}
-                    for r in frame.to_dict("records")]
+                    for r in frame.iloc[start:stop].to_dict("records")]
             _table(rows)
     if not presenting_:
         _chart("movers", b, lang, presenting_)
@@ -367,90 +504,114 @@ def _investment(b: Bulletin, lang: str, presenting_: bool) -> None:
         return
     for column, key in zip(st.columns(3, gap="medium"),
                            ("planned_investment", "actual_investment", "investment_completion")):
-        kpi = b.kpis[key]
-        column.metric(t(f"m.{key}"), fmt.measure(key, kpi.value, lang), delta=fmt.delta(key, kpi.delta, lang),
-                      delta_color=fmt.delta_color(key, kpi.delta), delta_arrow="off", border=True)
+        _metric(key, b, lang, column)
     _chart("investment", b, lang, presenting_)
 
 
-def _overdue(b: Bulletin, lang: str, presenting_: bool) -> None:
+def _overdue_items(b: Bulletin, start: int, stop: int, note: str) -> None:
+    _table([{t("col.unit"): _name(r["unit"]), t("col.region"): _name(r["region"]),
+             t("col.title"): r["title"], t("col.deadline"): r["deadline"].isoformat() if r["deadline"] else "—",
+             t("slide.days"): fmt.count(r["days_overdue"])} for r in b.overdue.iloc[start:stop].to_dict("records")],
+           note)
+
+
+def _overdue(b: Bulletin, lang: str, presenting_: bool, part: int) -> None:
     kpi = b.kpis["overdue"]
     if not kpi.value:
         st.success(t("slide.no_overdue"))
         return
+    spans = _spans("overdue", b)
+    part = min(part, len(spans) - 1)
+    start, stop = spans[part]
+    note = _left_over(len(b.overdue), spans, part)
+    if part:
+        st.subheader(t("slide.overdue_items"), anchor=False)
+        _overdue_items(b, start, stop, note)
+        return
     left, right = st.columns([2, 3], gap="large")
     with left:
-        st.metric(t("m.overdue"), fmt.measure("overdue", kpi.value, lang), delta=fmt.delta("overdue", kpi.delta, lang),
-                  delta_color=fmt.delta_color("overdue", kpi.delta), delta_arrow="off", border=True)
+        _metric("overdue", b, lang)
         st.subheader(t("slide.overdue_units"), anchor=False)
+        units = b.overdue_by_unit
         _table([{t("col.unit"): _name(r["unit"]), t("col.region"): _name(r["region"]),
-                 t("slide.count"): fmt.count(r["overdue"])} for r in b.overdue_by_unit.head(6).to_dict("records")])
+                 t("slide.count"): fmt.count(r["overdue"])} for r in units.head(OVERDUE_UNITS).to_dict("records")],
+               t("slide.more_rows", count=len(units) - OVERDUE_UNITS) if len(units) > OVERDUE_UNITS else "")
     with right:
         st.subheader(t("slide.overdue_items"), anchor=False)
         _table([{t("col.unit"): _name(r["unit"]), t("col.title"): r["title"],
                  t("col.deadline"): r["deadline"].isoformat() if r["deadline"] else "—",
-                 t("slide.days"): fmt.count(r["days_overdue"])} for r in b.overdue.head(8).to_dict("records")])
+                 t("slide.days"): fmt.count(r["days_overdue"])} for r in b.overdue.iloc[start:stop].to_dict("records")],
+               note)
     if not presenting_:
         _chart("overdue", b, lang, presenting_)
 
 
-def _satisfaction(b: Bulletin, lang: str) -> None:
+def _satisfaction(b: Bulletin, lang: str, part: int) -> None:
     """群众满意率 from both sources, each with its counts, and the units with 不满意."""
     from ui.frame import satisfaction_counts
 
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        for key, (rated, _, _, dissatisfied) in SATISFACTION.items():
-            kpi = b.kpis[key]
-            st.metric(t(f"m.{key}"), fmt.measure(key, kpi.value, lang), delta=fmt.delta(key, kpi.delta, lang),
-                      delta_color=fmt.delta_color(key, kpi.delta), delta_arrow="off", border=True)
-            st.caption(satisfaction_counts(key, b.kpis[rated].value, b.kpis[dissatisfied].value))
-    with right:
-        units = document.satisfaction(b)["units"]
+    units = document.satisfaction(b)["units"]
+    spans = _spans("satisfaction", b)
+    part = min(part, len(spans) - 1)
+    start, stop = spans[part]
+
+    def dissatisfied() -> None:
         st.subheader(t("slide.dissatisfied_units"), anchor=False)
         if not units:
             st.info(t("slide.no_dissatisfied"))
             return
         _table([{t("col.unit"): _name(u["unit"]), t("col.region"): _name(u["region"]),
                  t("m.dissatisfied"): fmt.count(u["ledger"]), t("m.resident_dissatisfied"): fmt.count(u["residents"])}
-                for u in units[:8]],
-               t("slide.more_rows", count=len(units) - 8) if len(units) > 8 else "")
+                for u in units[start:stop]], _left_over(len(units), spans, part))
+
+    if part:
+        dissatisfied()
+        return
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        for key, (rated, _, _, dissatisfied_key) in SATISFACTION.items():
+            _metric(key, b, lang)
+            st.caption(satisfaction_counts(key, b.kpis[rated].value, b.kpis[dissatisfied_key].value))
+    with right:
+        dissatisfied()
 
 
-def slide(key: str, b: Bulletin, lang: str, presenting_: bool) -> None:
-    if key == "headline":
-        _headline(b, lang)
-    elif key == "regions":
-        _regions(b, lang, presenting_)
-    elif key in ("red", "black"):
-        _list(key, b, lang)
-    elif key == "movers":
-        _movers(b, lang, presenting_)
-    elif key == "investment":
-        _investment(b, lang, presenting_)
-    elif key == "overdue":
-        _overdue(b, lang, presenting_)
-    elif key == "satisfaction":
-        _satisfaction(b, lang)
+def slide(key: str, b: Bulletin, lang: str, presenting_: bool, part: int = 0) -> None:
+    with st.container(key=f"briefing_slide_{key}"):
+        if key == "headline":
+            _headline(b, lang)
+        elif key == "regions":
+            _regions(b, lang, presenting_, part)
+        elif key in ("red", "black"):
+            _list(key, b, lang, part)
+        elif key == "movers":
+            _movers(b, lang, presenting_, part)
+        elif key == "investment":
+            _investment(b, lang, presenting_)
+        elif key == "overdue":
+            _overdue(b, lang, presenting_, part)
+        elif key == "satisfaction":
+            _satisfaction(b, lang, part)
 
 
-def header(key: str, b: Bulletin, lang: str, number: int) -> None:
+def header(key: str, b: Bulletin, lang: str, number: int, total: int | None = None, part: int = 0) -> None:
     title_col, meta_col = st.columns([3, 2], vertical_alignment="bottom")
-    title = md(slide_title(key, b))
+    title = md(slide_title(key, b)) + (t("slide.continued") if part else "")
     title_col.header(f":red[{title}]" if key == "red" else title, anchor=False)
     scope = "，".join(p for p in (b.region, b.category) if p) or t("briefing.scope_all")
     with meta_col.container(key="briefing_meta"):
-        st.caption(md(f"{fmt.month(b.month, lang)} · {scope} · {t('briefing.counter', n=number, total=len(SLIDES))}"))
+        st.caption(md(f"{fmt.month(b.month, lang)} · {scope} · "
+                      f"{t('briefing.counter', n=number, total=total or len(SLIDES))}"))
 
 
-def navigation(presenting_: bool, on_exit: Callable[[], None]) -> None:
+def navigation(presenting_: bool, on_exit: Callable[[], None], deck: Sequence[tuple[str, int]] | None = None) -> None:
     with st.container(horizontal=True, key="briefing_nav", gap="small", vertical_alignment="center"):
         st.button(t("briefing.previous"), key="briefing_prev", icon=":material/chevron_left:", shortcut="Left",
-                  on_click=go, args=(-1,))
+                  on_click=go, args=(-1, deck))
         st.button(t("briefing.next"), key="briefing_next", icon=":material/chevron_right:", shortcut="Right",
-                  on_click=go, args=(1,), type="primary" if not presenting_ else "secondary")
-        st.button("PgUp", key="briefing_pgup", shortcut="PageUp", on_click=go, args=(-1,))
-        st.button("PgDn", key="briefing_pgdn", shortcut="PageDown", on_click=go, args=(1,))
+                  on_click=go, args=(1, deck), type="primary" if not presenting_ else "secondary")
+        st.button("PgUp", key="briefing_pgup", shortcut="PageUp", on_click=go, args=(-1, deck))
+        st.button("PgDn", key="briefing_pgdn", shortcut="PageDown", on_click=go, args=(1, deck))
         if presenting_:
             # the deck is a fragment: leaving must rerun the whole page to bring its chrome back
             if st.button(t("briefing.exit"), key="briefing_exit", icon=":material/close:", type="tertiary",

@@ -44,6 +44,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "slide.overdue": ("逾期事项", "Overdue items"),
     "slide.red_sub": ("{measure}前 {n} 名", "Top {n} by {measure}"),
     "slide.black_sub": ("{measure}后 {n} 名", "Bottom {n} by {measure}"),
+    "slide.continued": ("（续）", " (cont.)"),
     "slide.more_tied": ("另有 {count} 个单位并列，见通报附件。", "{count} more tied; see the bulletin's annex."),
     "slide.more_rows": ("另有 {count} 个，见通报。", "{count} more in the bulletin."),
     "slide.no_black": ("参与排名的单位都在红榜中，本期不设黑榜。", "Every ranked unit is on the red list; no black list this month."),
