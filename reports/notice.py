@@ -14,12 +14,11 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import WrapMode
 
-from reports import fonts
+from reports.pdf import TEXT, new_document
 from taizhang import ratings
 from ui import format as fmt
 from ui.i18n import text
 
-TEXT = (31, 41, 51)
 RED = (178, 34, 34)
 GREY = (100, 110, 120)
 QR_MM = 78
@@ -34,19 +33,7 @@ def qr_png(url: str, scale: int = 12) -> bytes:
 
 
 def _setup(title: str) -> FPDF:
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_margins(22, 18, 22)
-    pdf.set_auto_page_break(True, margin=18)
-    for role, family, style in (("serif", "serif", ""), ("serif_bold", "serif", "B"),
-                                ("sans", "sans", ""), ("sans_bold", "sans", "B")):
-        face = fonts.face(role)
-        pdf.add_font(family, style, str(face.path), collection_font_number=face.index)
-    pdf.set_title(title)
-    pdf.set_lang("zh-CN")
-    pdf.set_creator("Taizhang 台账看板")
-    pdf.set_text_color(*TEXT)
-    pdf.add_page()
-    return pdf
+    return new_document(title, margins=(22, 18, 22), bottom=18)
 
 
 def notice_pdf(unit: str, month: dt.date | None, titles: list[str], url: str, lang: str = "zh",

@@ -33,10 +33,13 @@ class _Document(FPDF):
         self.cell(0, 8, f"— {self.page_no()} —", align="C")
 
 
-def _setup(title: str) -> FPDF:
-    pdf = _Document(format="A4", unit="mm")
-    pdf.set_margins(24, 22, 24)
-    pdf.set_auto_page_break(True, margin=22)
+def new_document(title: str, *, margins: tuple[float, float, float] = (24, 22, 24), bottom: float = 22,
+                 document: type[FPDF] = FPDF) -> FPDF:
+    """An A4 page with the embedded CJK faces (serif, sans; regular and bold) and the
+    document's title, language and creator set: every PDF of Taizhang starts here."""
+    pdf = document(format="A4", unit="mm")
+    pdf.set_margins(*margins)
+    pdf.set_auto_page_break(True, margin=bottom)
     for role, family, style in (("serif", "serif", ""), ("serif_bold", "serif", "B"),
                                 ("sans", "sans", ""), ("sans_bold", "sans", "B")):
         face = fonts.face(role)
@@ -47,6 +50,10 @@ def _setup(title: str) -> FPDF:
     pdf.set_text_color(*TEXT)
     pdf.add_page()
     return pdf
+
+
+def _setup(title: str) -> FPDF:
+    return new_document(title, document=_Document)
 
 
 def _keep_with_next(pdf: FPDF, space_mm: float) -> None:
