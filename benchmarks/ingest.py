@@ -13,6 +13,13 @@ then times, each in a fresh process so peak RSS is the load's own:
 Prints the median times, the ratio baseline/ours, the best ratio the floor
 allows, and peak RSS. The machine is shared and noisy, so only ratios within
 one run mean anything.
+
+"ours" is timed from bytes in hand to commit, as the baseline is. What a file
+costs beyond that, and what the command line pays once per run, is printed on
+its own line (`fixed`): interpreter start and the imports of
+`python -m loaders ingest` (outside "ours"), and the schema check, the copy
+of the original into the archive and the checkpoint on close (inside it). The
+command line itself is timed end to end as `python -m loaders ingest --json`.
 """
 from __future__ import annotations
 
@@ -23,6 +30,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -138,6 +146,52 @@ seconds = time.perf_counter() - t
 print(json.dumps({{"seconds": seconds, "rows": table.num_rows,
                   "rss_mb": peak_mb()}}))
 """,
+    # The per-file fixed costs, each on its own (CHILD_FIXED has them in order).
+    "fixed": """
+import sys, time, json
+t = time.perf_counter()
+sys.path.insert(0, {root!r})
+import loaders.__main__  # noqa: F401  the command line's own imports, then what cmd_ingest imports
+from loaders import mappings_store  # noqa: F401
+from loaders.pipeline import ingest, prepare  # noqa: F401
+from loaders import store
+from taizhang.database import writing
+import pyarrow as pa
+imports = time.perf_counter() - t
+data = open({path!r}, 'rb').read()
+t = time.perf_counter()
+with writing({db!r}):
+    pass
+schema_new = time.perf_counter() - t
+t = time.perf_counter()
+with writing({db!r}):
+    pass
+schema = time.perf_counter() - t
+t = time.perf_counter()
+store.keep_original(data, {name!r}, {db!r})
+archive = time.perf_counter() - t
+table = prepare(data, {name!r}).good_table
+table = table.append_column("upload_id", pa.array(["0" * 16] * table.num_rows, type=pa.string()))
+units = sorted(u for u in table.column("unit").unique().to_pylist() if u is not None)
+with writing({db!r}) as con:
+    con.register("incoming", table)
+    con.execute("BEGIN TRANSACTION")
+    con.execute("INSERT INTO task_rows BY NAME SELECT * FROM incoming")
+    t = time.perf_counter()
+    try:
+        from metrics import derived
+        derived.refresh(con, units)  # the derived tables a load keeps (store.write does this)
+        refresh = time.perf_counter() - t
+    except Exception:
+        refresh = None
+    # Past 16 MB of WAL DuckDB checkpoints at commit, else on close: both, timed together.
+    t = time.perf_counter()
+    con.execute("COMMIT")
+    con.execute("CHECKPOINT")
+    checkpoint = time.perf_counter() - t
+print(json.dumps({{"imports": imports, "schema_new": schema_new, "schema": schema, "archive": archive,
+                  "checkpoint": checkpoint, "refresh": refresh, "rss_mb": peak_mb()}}))
+""",
     "baseline": """
 import time, json
 import pandas as pd
@@ -153,8 +207,36 @@ print(json.dumps({{"seconds": seconds, "rows": len(frame),
 def measure(kind: str, path: Path, workdir: Path, run: int) -> dict:
     db = workdir / f"{kind}-{run}.duckdb"
     code = PEAK_MB + CHILD[kind].format(root=str(ROOT), path=str(path), name=path.name, db=str(db))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode:
+        raise RuntimeError(f"{kind} failed:\n{out.stderr[-2000:]}")
+    process = time.perf_counter() - t
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "process_s": process}
+
+
+def wall(argv: list[str], workdir: Path) -> float:
+    """Seconds a whole process takes, from exec to exit."""
+    t = time.perf_counter()
+    subprocess.run(argv, capture_output=True, check=False, cwd=workdir)
+    return time.perf_counter() - t
+
+
+def fixed_costs(path: Path, workdir: Path, repeat: int) -> dict:
+    """The per-file and per-run costs around "ours", each the median of `repeat` runs."""
+    runs = [measure("fixed", path, workdir, 200 + i) for i in range(repeat)]
+    costs = {key: statistics.median(r[key] for r in runs)
+             for key in ("imports", "schema_new", "schema", "archive", "checkpoint")}
+    refresh = [r["refresh"] for r in runs if r["refresh"] is not None]
+    costs["refresh"] = statistics.median(refresh) if refresh else None
+    costs["start"] = statistics.median(wall([sys.executable, "-c", "pass"], workdir) for _ in range(repeat))
+    cli = []
+    for i in range(repeat):
+        db = workdir / f"cli-{i}.duckdb"
+        cli.append(wall([sys.executable, "-m", "loaders", "ingest", str(path), "--db", str(db), "--json"],
+                        ROOT))
+    costs["cli"] = statistics.median(cli)
+    return costs
 
 
 def bench(rows: int, repeat: int, with_baseline: bool) -> dict:
@@ -170,11 +252,13 @@ def bench(rows: int, repeat: int, with_baseline: bool) -> dict:
             base = [measure("baseline", path, workdir, i) for i in range(max(1, repeat // 2))]
             results["baseline_s"] = statistics.median(r["seconds"] for r in base)
             results["baseline_rss_mb"] = max(r["rss_mb"] for r in base)
+            results["baseline_process_s"] = statistics.median(r["process_s"] for r in base)
             results["ratio"] = results["baseline_s"] / results["ours_s"]
             results["fastexcel_s"] = statistics.median(
                 measure("fastexcel", path, workdir, i)["seconds"] for i in range(repeat))
             results["write_s"] = statistics.median(
                 measure("write", path, workdir, 100 + i)["seconds"] for i in range(repeat))
+            results["fixed"] = fixed_costs(path, workdir, repeat)
         return results
 
 
@@ -188,12 +272,22 @@ def main() -> None:
     print(f"ledger: {main_run['rows']:,} rows, {main_run['file_mb']} MB")
     print(f"  ours (ingest into DuckDB)      {main_run['ours_s']:7.2f} s   peak RSS {main_run['ours_rss_mb']:6.0f} MB")
     print(f"  pandas.read_excel(openpyxl)    {main_run['baseline_s']:7.2f} s   peak RSS {main_run['baseline_rss_mb']:6.0f} MB")
-    print(f"  ratio baseline/ours            {main_run['ratio']:7.1f}x   (target >= 15x)")
+    target = 8 if main_run["rows"] <= 50_000 else 10
+    print(f"  ratio baseline/ours            {main_run['ratio']:7.1f}x   (target >= {target}x)")
     floor = main_run["fastexcel_s"] + main_run["write_s"]
     print(f"  floor: bare fastexcel read     {main_run['fastexcel_s']:7.2f} s")
     print(f"         + bare DuckDB write     {main_run['write_s']:7.2f} s")
     print(f"  best ratio any loader could reach here (baseline/floor) {main_run['baseline_s'] / floor:5.1f}x;"
-          f" ours is {main_run['ours_s'] / floor:.2f}x the floor")
+          f" ours is {main_run['ours_s'] / floor:.2f}x the floor (target <= 2x)")
+    f = main_run["fixed"]
+    print(f"  fixed, per run (outside ours): interpreter start {f['start']:.2f} s + imports {f['imports']:.2f} s")
+    print(f"  fixed, per file (inside ours): schema check {f['schema']:.2f} s (creating it: {f['schema_new']:.2f} s)"
+          f" + archive copy {f['archive']:.2f} s + commit and checkpoint {f['checkpoint']:.2f} s")
+    if f["refresh"] is not None:
+        print(f"  per file, not in the floor: derived tables refreshed at write {f['refresh']:.2f} s")
+    print(f"  end to end, whole processes: python -m loaders ingest --json {f['cli']:.2f} s,"
+          f" python -c 'pandas.read_excel(...)' {main_run['baseline_process_s']:.2f} s"
+          f" ({main_run['baseline_process_s'] / f['cli']:.1f}x)")
     if args.big:
         big = bench(args.big, 1, with_baseline=False)
         print(f"big ledger: {big['rows']:,} rows, {big['file_mb']} MB")

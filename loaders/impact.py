@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders.problems import Problem
 from taizhang import database
@@ -84,28 +85,31 @@ def known_regions(con, units: list[str]) -> dict[str, str]:
 
 
 def resolve_regions(table: pa.Table, known: dict[str, str], file_name: str) -> tuple[pa.Table, list[Problem]]:
-    """One region per unit: the known one, else the sheet's. Notes where they differ."""
-    units = table.column("unit").to_pylist()
-    regions = table.column("region").to_pylist()
-    sheets = table.column("source_sheet").to_pylist()
-    rows = table.column("source_row").to_pylist()
-    from_sheet: dict[str, str] = {}
-    for unit, region in zip(units, regions):
-        if region is not None:
-            from_sheet.setdefault(unit, region)
+    """One region per unit: the known one, else the one the sheet gives it most often.
+    One note per unit whose sheet names another region (not one per row: a sheet that
+    puts a unit in the wrong county says it on every row)."""
+    pairs = table.select(["unit", "region"]).group_by(["unit", "region"]).aggregate([("unit", "count")]).to_pylist()
+    from_sheet: dict[str, tuple[int, str]] = {}
+    for pair in pairs:
+        if pair["region"] is not None and pair["unit"] is not None:
+            best = from_sheet.get(pair["unit"])
+            candidate = (pair["unit_count"], pair["region"])
+            if best is None or (candidate[0], best[1]) > (best[0], candidate[1]):  # most rows, then by name
+                from_sheet[pair["unit"]] = candidate
+    chosen = {unit: known.get(unit) or (from_sheet[unit][1] if unit in from_sheet else None)
+              for unit in {p["unit"] for p in pairs}}
     notes: list[Problem] = []
-    noted: set[tuple[str, str]] = set()
-    chosen = {}
-    for unit in dict.fromkeys(units):
-        chosen[unit] = known.get(unit) or from_sheet.get(unit)
-    for i, (unit, region) in enumerate(zip(units, regions)):
-        if region is not None and chosen[unit] is not None and region != chosen[unit] and (unit, region) not in noted:
-            noted.add((unit, region))
-            notes.append(Problem("region_differs", file=file_name, sheet=sheets[i], row=rows[i],
-                                 params={"unit": unit, "region": region, "known": chosen[unit]}))
-    if all(chosen.get(u) == r for u, r in zip(units, regions)):
+    for unit in sorted(u for u in chosen if u is not None):
+        other = sorted({p["region"] for p in pairs if p["unit"] == unit and p["region"] not in (None, chosen[unit])})
+        if other and chosen[unit] is not None:
+            notes.append(Problem("region_differs", file=file_name,
+                                 params={"unit": unit, "region": "、".join(other), "known": chosen[unit]}))
+    if all(p["region"] == chosen[p["unit"]] for p in pairs):
         return table, notes
-    column = pa.array([chosen[u] for u in units], type=pa.string())
+    encoded = pc.dictionary_encode(table.column("unit")).combine_chunks() \
+        if isinstance(table.column("unit"), pa.ChunkedArray) else pc.dictionary_encode(table.column("unit"))
+    regions = pa.array([chosen.get(u) for u in encoded.dictionary.to_pylist()], type=pa.string())
+    column = pc.take(regions, encoded.indices)
     return table.set_column(table.schema.get_field_index("region"), "region", column), notes
 
 

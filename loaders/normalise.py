@@ -2,12 +2,14 @@
 
 Each distinct cell text is parsed once (a status column of 500k rows holds a
 dozen distinct words), so the pure parsers of clean.py stay simple while the
-whole step stays vectorised. A cell that cannot be parsed becomes a Problem with
-its place; nothing is guessed and nothing raises per row.
+whole step stays vectorised; amounts and counts that are plain numbers are
+parsed as a column (parse_amounts, parse_counts). A cell that cannot be parsed
+becomes a Problem with its place; nothing is guessed and nothing raises per row.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +50,73 @@ def _parse_distinct(values: pa.Array, parse, out_type: pa.DataType):
             parsed.append(None)
     result = pc.take(pa.array(parsed, type=out_type), encoded.indices)
     return result, errors, np.asarray(encoded.indices.fill_null(-1))
+
+
+# Cells clean.parse_amount takes by its common case (_SIMPLE_NUMBER after
+# normalise_text, which leaves plain ASCII digits as they are): parsed here as a
+# column by Arrow's cast, which rounds correctly like float(Decimal(text)).
+# At most 28 characters, so that Decimal's product by the unit (28 significant
+# digits) is exact and the one rounding is the cast's. The unit becomes an
+# exponent on the text ("80000e-4"): still one correctly rounded conversion of
+# the exact value. Everything else (blanks, "1,234.5", "80000元", negatives,
+# words) goes to clean.parse_amount, once per distinct cell.
+_PLAIN_AMOUNT = r"^[0-9]+(?:\.[0-9]+)?$"
+_PLAIN_AMOUNT_MAX = 28
+_UNIT_EXPONENT = {"万元": "", "元": "e-4", "亿元": "e4"}
+# clean.parse_count's common case (ASCII digits); ten digits stay under MAX_COUNT.
+_PLAIN_COUNT = r"^[0-9]{1,10}$"
+
+
+def _is_text(values: pa.Array) -> bool:
+    return pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+
+
+def _plain_cells(values: pa.Array, pattern: str, max_length: int | None = None) -> pa.Array:
+    """Which cells match `pattern` (False for blanks), as a boolean array without nulls."""
+    mask = pc.match_substring_regex(values, pattern)
+    if max_length is not None:
+        mask = pc.and_(mask, pc.less_equal(pc.utf8_length(values), max_length))
+    return pc.fill_null(mask, False)
+
+
+def _parse_rest(values: pa.Array, plain: pa.Array, parsed: pa.Array, parse, out_type: pa.DataType):
+    """`parsed` where `plain`, else `parse` once per distinct remaining cell
+    (_parse_distinct's result, errors and indices; plain cells index -1)."""
+    if not pc.all(plain).as_py():
+        rest = pc.if_else(plain, pa.nulls(len(values), values.type), values)
+        result, errors, idx = _parse_distinct(rest, parse, out_type)
+        return pc.if_else(plain, parsed, result), errors, idx
+    return parsed, {}, np.full(len(values), -1, dtype=np.int64)
+
+
+def parse_amounts(values: pa.Array, default_unit: str | None = "万元"):
+    """clean.parse_amount over a column of cell texts, in 万元: the plain numbers as a
+    column, the other cells one distinct value at a time. Returns (float64 array,
+    {dictionary index: CellError}, dictionary index per row), as _parse_distinct."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    default_unit = default_unit or "万元"
+    parse = functools.partial(clean.parse_amount, default_unit=default_unit)
+    if not _is_text(values):  # cells not as text (no reader gives that): all through the parser
+        return _parse_distinct(values, parse, pa.float64())
+    plain = _plain_cells(values, _PLAIN_AMOUNT, _PLAIN_AMOUNT_MAX)
+    text = pc.if_else(plain, values, pa.nulls(len(values), values.type))
+    exponent = _UNIT_EXPONENT[default_unit]
+    if exponent:
+        text = pc.binary_join_element_wise(text, pa.scalar(exponent, values.type), pa.scalar("", values.type))
+    number = pc.cast(text, pa.float64())
+    return _parse_rest(values, plain, number, parse, pa.float64())
+
+
+def parse_counts(values: pa.Array):
+    """clean.parse_count over a column, the plain digit cells as a column (see parse_amounts)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not _is_text(values):
+        return _parse_distinct(values, clean.parse_count, pa.int64())
+    plain = _plain_cells(values, _PLAIN_COUNT)
+    number = pc.cast(pc.if_else(plain, values, pa.nulls(len(values), values.type)), pa.int64())
+    return _parse_rest(values, plain, number, clean.parse_count, pa.int64())
 
 
 class _Collector:
@@ -97,12 +166,20 @@ def _text(values: pa.Array | None, n: int, nfkc: bool = True) -> pa.Array:
         return pa.nulls(n, pa.string())
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
+    if n > 4 * _SAMPLE:
+        # Titles and notes are nearly all distinct: hashing every cell to learn that
+        # costs more than the cleaning it would save. A spread sample tells.
+        sample = pc.take(values, pa.array(np.arange(0, n, n // _SAMPLE, dtype=np.int64)))
+        if len(pc.unique(sample)) * 4 >= len(sample):
+            return _clean_text(values, nfkc)
     encoded = pc.dictionary_encode(values)
     if len(encoded.dictionary) * 4 < max(n, 1):
         # Few distinct values (units, regions, categories): clean each once.
         return pc.take(_clean_text(encoded.dictionary, nfkc), encoded.indices)
     return _clean_text(values, nfkc)
 
+
+_SAMPLE = 2048  # cells looked at to tell a column of few distinct texts from one of many
 
 # Python's \s, which clean.normalise_text collapses: wider than RE2's \s
 # ([\t\n\f\r ]), it also takes the vertical tab, \x1c-\x1f, NEL, U+2028/2029
@@ -172,9 +249,7 @@ def normalise(
         if values is None:
             return pa.nulls(n, pa.float64())
         default_unit = layout.units.get(name) or "万元"
-        result, errors, idx = _parse_distinct(
-            values, lambda v: clean.parse_amount(v, default_unit=default_unit), pa.float64()
-        )
+        result, errors, idx = parse_amounts(values, default_unit)
         out.add_errors(errors, idx, name)
         return result
 
@@ -184,7 +259,7 @@ def normalise(
     beneficiaries = pa.nulls(n, pa.int64())
     values = _column(layout, "beneficiaries", rows)
     if values is not None:
-        beneficiaries, errors, idx = _parse_distinct(values, clean.parse_count, pa.int64())
+        beneficiaries, errors, idx = parse_counts(values)
         out.add_errors(errors, idx, "beneficiaries")
 
     deadline = pa.nulls(n, pa.date32())

@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
-import pandas  # noqa: F401  pyarrow imports it on its first conversion of Python objects: pay that at start-up
+# pyarrow 26 imports pandas on its first pa.array()/pa.scalar() of Python or NumPy
+# values and on its first Arrow -> NumPy conversion that copies (np.asarray of a
+# boolean array), whichever comes first: through pyarrow's pandas shim, which
+# tries `import pandas` to learn whether a value is a Series. Every step of the
+# loader does one of those (and metrics/, which store.py imports, imports pandas
+# itself), so the import is paid here, at start-up, not inside the first read.
+import pandas  # noqa: F401
 import pyarrow as pa
 
 from loaders import store

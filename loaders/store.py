@@ -187,11 +187,13 @@ def _write_once(
 
 def _months_and_units(table: pa.Table) -> dict[dt.date, tuple[list[str], list[str]]]:
     """report month -> (its units, its sheets), months in order."""
-    pairs = table.group_by(["report_month", "unit", "source_sheet"]).aggregate([]).to_pylist()
+    month_column = table.column("report_month")
+    months = sorted(pc.unique(month_column).to_pylist())
     result: dict[dt.date, tuple[list[str], list[str]]] = {}
-    for month in sorted({p["report_month"] for p in pairs}):
-        units = sorted({p["unit"] for p in pairs if p["report_month"] == month})
-        sheets = list(dict.fromkeys(p["source_sheet"] for p in pairs if p["report_month"] == month))
+    for month in months:
+        part = table if len(months) == 1 else table.filter(pc.equal(month_column, pa.scalar(month, pa.date32())))
+        units = sorted(set(pc.unique(part.column("unit")).to_pylist()))
+        sheets = pc.unique(part.column("source_sheet")).to_pylist()  # in the order they first appear
         result[month] = (units, sheets)
     return result
 
