@@ -36,16 +36,20 @@ def main() -> None:
     if view.level == "unit":
         st.subheader(t("overview.by_unit", region=fmt.md(f.region)))
         labels, top = parts["unit"].tolist(), 30
+        targets, go = parts["unit"].tolist(), frame.drill_unit
     else:
         st.subheader(t("overview.by_region"))
         labels, top = [r if isinstance(r, str) else t("unknown_region") for r in parts["region"]], None
+        targets, go = [r if isinstance(r, str) else None for r in parts["region"]], frame.drill_region
     if top and len(labels) > top:
         st.caption(t("regions.top_n", n=top))
-        parts, labels = parts.head(top), labels[:top]
+        parts, labels, targets = parts.head(top), labels[:top], targets[:top]
+    st.caption(t("drill.hint"))
     st.plotly_chart(
         charts.ranked_bars(labels, parts["completion_rate"].tolist(), "completion_rate", f.lang,
                            reference=view.kpis["completion_rate"].value, reference_label=t("overview.average")),
-        config=PLOTLY_CONFIG, key="overview_bars")
+        config=PLOTLY_CONFIG, key="overview_bars", selection_mode="points",
+        on_select=frame.on_pick("overview_bars", targets, go))
 
     st.subheader(t("overview.trend", months=settings.trend_months))
     keys = ["completion_rate", "start_rate", "on_time_rate"]

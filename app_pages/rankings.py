@@ -34,15 +34,19 @@ def league_frame(table: pd.DataFrame, measure: str, level: str, *, compact: bool
     """The ranked rows as shown: rank, change, name (and region), the measure, then context."""
     label_measure = t(f"m.{measure}")
     out = pd.DataFrame({t("col.rank"): table["rank"].astype("Int64")})
-    config = {t("col.rank"): st.column_config.NumberColumn(t("col.rank"), format="%d", width="small")}
+    # rank, name and the ranked figure pinned (kept first and in view): a phone shows them without scrolling
+    config = {t("col.rank"): st.column_config.NumberColumn(t("col.rank"), format="%d", width=52, pinned=True)}
     if not compact:
         out[t("col.change")] = table["change"].tolist()
         config[t("col.change")] = st.column_config.TextColumn(t("col.change"), width="small")
     name_col = "unit" if level == "unit" else "region"
     out[t(f"col.{name_col}")] = [v if isinstance(v, str) else t("unknown_region") for v in table[name_col]]
+    config[t(f"col.{name_col}")] = st.column_config.TextColumn(t(f"col.{name_col}"), width=120, pinned=True)
     # the ranked figure next to the name, so it stays in view on a phone
     out[label_measure] = table["score"].astype("float64").to_numpy() * 100
     config[label_measure] = column_config(measure, label_measure)
+    config[label_measure]["width"] = 72
+    config[label_measure]["pinned"] = True
     if level == "unit" and not compact:
         out[t("col.region")] = [v if isinstance(v, str) else t("unknown_region") for v in table["region"]]
     if measure in SATISFACTION:
@@ -65,6 +69,14 @@ def league_frame(table: pd.DataFrame, measure: str, level: str, *, compact: bool
             out[label] = series * 100 if fmt.MEASURES[key].kind == "rate" else series
             config[label] = column_config(key, label)
     return out, config
+
+
+def drill(level: str, table: pd.DataFrame, key: str):
+    """on_select for a league table: the chosen row opens that unit (/units?unit=) or
+    region (/regions?region=)."""
+    if level == "unit":
+        return frame.on_pick(key, table["unit"].tolist(), frame.drill_unit)
+    return frame.on_pick(key, [r if isinstance(r, str) else None for r in table["region"]], frame.drill_region)
 
 
 def latest(value) -> str:
@@ -146,7 +158,8 @@ def main() -> None:
             if len(result.red) > size:
                 st.caption(t("rankings.tied", count=len(result.red)))
             shown, config = league_frame(result.red, measure, level, compact=True)
-            st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_red", width="stretch")
+            st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_red", width="stretch",
+                         on_select=drill(level, result.red, "rankings_red"), selection_mode="single-row")
         with black_col:
             st.markdown(f"**{t('rankings.black', n=size)}**")
             shown, config = league_frame(result.black, measure, level, compact=True)
@@ -156,12 +169,15 @@ def main() -> None:
                 st.caption(t("rankings.black_empty", n=size, entity=entity))
             else:
                 st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_black",
-                             width="stretch")
+                             width="stretch", on_select=drill(level, result.black, "rankings_black"),
+                             selection_mode="single-row")
 
         st.subheader(t("rankings.table"))
+        st.caption(t("rankings.click_hint", entity=entity))
         shown, config = league_frame(result.table, measure, level)
         st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_table", width="stretch",
-                     height=min(36 * (len(shown) + 1) + 3, 720))
+                     height=min(36 * (len(shown) + 1) + 3, 720), on_select=drill(level, result.table, "rankings_table"),
+                     selection_mode="single-row")
 
     missing = result.not_reported
     if len(missing) and result.not_reported_last:

@@ -9,11 +9,12 @@ from ui import charts, data, frame
 from ui import format as fmt
 from ui.charts import PLOTLY_CONFIG
 from ui.i18n import labels, t
+from ui.sidebar import choose_region
 from ui.tables import measure_table
 
 TOP_UNITS = 30
 PICK_KEY = "regions_pick"
-CLICK_KEY = "regions_last_click"
+SEEN_KEY = "regions_seen_region"
 MEASURE_KEY = "regions_measure"
 
 
@@ -31,10 +32,31 @@ def hover(rows, names: list[str], key: str) -> list[str] | None:
 
 
 def picked_region(options: list[str], default: str | None) -> str:
-    """The region whose units are shown: kept in the session, first the sidebar's region."""
+    """The region whose units are shown: kept in the session; the sidebar's region
+    (?region=) when it changes, so a shared link opens at its region."""
+    if f_changed(default) and default in options:
+        st.session_state[PICK_KEY] = default
     if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in options:
         st.session_state[PICK_KEY] = default if default in options else options[0]
     return st.session_state[PICK_KEY]
+
+
+def f_changed(region: str | None) -> bool:
+    """Whether the sidebar's region differs from the one this page last saw."""
+    changed = st.session_state.get(SEEN_KEY, "") != (region or "")
+    st.session_state[SEEN_KEY] = region or ""
+    return changed
+
+
+def pick_region(region: str) -> None:
+    """A bar clicked or a region picked below: it becomes the sidebar's region (the URL's ?region=)."""
+    st.session_state[PICK_KEY] = region
+    st.session_state[SEEN_KEY] = region
+    choose_region(region or None)
+
+
+def _on_pick() -> None:
+    pick_region(st.session_state.get(PICK_KEY) or "")
 
 
 @frame.guarded
@@ -68,27 +90,20 @@ def main() -> None:
     if key in SATISFACTION:
         st.caption(t("sat.blank_note"))
     bar_names = [region_label(r) for r in rows["region"]]
-    event = st.plotly_chart(
+    bars_key = f"regions_bars_{options.index(pick)}"
+    st.plotly_chart(
         charts.ranked_bars(bar_names, rows[key].tolist(), key, f.lang, hover=hover(rows, bar_names, key),
                            highlight=region_label(pick or None),
                            reference=total.iloc[0][key] if len(total) and is_rate else None,
                            reference_label=t("overview.average")),
-        config=PLOTLY_CONFIG, key="regions_bars", on_select="rerun", selection_mode="points")
+        # keyed by the region shown, so a new pick starts the chart with no bar selected
+        # (else clicking the same bar again after picking below would not register)
+        config=PLOTLY_CONFIG, key=bars_key, on_select=frame.on_pick(bars_key, options, pick_region),
+        selection_mode="points")
     if key in SATISFACTION:
         # the rate never stands alone: each region's counts beside it
         rated, _, _, dissatisfied = SATISFACTION[key]
         measure_table(rows, ["region"], f.lang, key="regions_satisfaction_table", measures=(key, rated, dissatisfied))
-    points = event.get("selection", {}).get("points", []) if event else []
-    if not points:
-        st.session_state.pop(CLICK_KEY, None)
-    else:
-        clicked = points[0].get("customdata")
-        if isinstance(clicked, list):
-            clicked = clicked[0] if clicked else None
-        if clicked is not None and st.session_state.get(CLICK_KEY) != clicked and 0 <= int(clicked) < len(options):
-            st.session_state[CLICK_KEY] = clicked
-            st.session_state[PICK_KEY] = options[int(clicked)]
-            st.rerun()
 
     if settings.geojson is not None:
         try:
@@ -105,7 +120,7 @@ def main() -> None:
                     config=PLOTLY_CONFIG, key="regions_heat")
 
     names = {r: region_label(r or None) for r in options}
-    st.selectbox(t("regions.pick"), options, key=PICK_KEY, format_func=names.get)
+    st.selectbox(t("regions.pick"), options, key=PICK_KEY, format_func=names.get, on_change=_on_pick)
     st.subheader(t("regions.units_of", region=fmt.md(region_label(pick or None)), measure=t(f"m.{key}")))
     if units.empty:
         frame.no_rows(replace(f, region=pick or None))
@@ -115,11 +130,13 @@ def main() -> None:
         st.caption(t("regions.top_n", n=TOP_UNITS))
     region_row = rows[rows["region"].fillna("") == pick]
     shown = units.head(TOP_UNITS)
+    st.caption(t("drill.hint"))
     st.plotly_chart(
         charts.ranked_bars(shown["unit"].tolist(), shown[key].tolist(), key, f.lang,
                            hover=hover(shown, shown["unit"].tolist(), key), reference=region_row.iloc[0][key] if len(region_row) and is_rate else None,
                            reference_label=region_label(pick or None)),
-        config=PLOTLY_CONFIG, key="regions_units")
+        config=PLOTLY_CONFIG, key="regions_units", selection_mode="points",
+        on_select=frame.on_pick("regions_units", shown["unit"].tolist(), frame.drill_unit))
     measure_table(units, ["unit"], f.lang, key="regions_units_table")
 
 

@@ -67,11 +67,11 @@ def main() -> None:
         return
 
     counts = {s: int((table["status"] == s).sum()) for s in STATUSES}
-    with st.container(horizontal=True, gap="small"):
-        st.metric(t("sub.expected"), len(table), border=True, width=150)
-        st.metric(t("sub.status.on_time"), counts["on_time"], border=True, width=150)
-        st.metric(t("sub.status.late"), counts["late"], border=True, width=150)
-        st.metric(t("sub.status.missing"), counts["missing"], border=True, width=150)
+    with frame.tile_row("submissions", 4, [str(len(table))]):
+        st.metric(t("sub.expected"), len(table), border=True, width="stretch")
+        st.metric(t("sub.status.on_time"), counts["on_time"], border=True, width="stretch")
+        st.metric(t("sub.status.late"), counts["late"], border=True, width="stretch")
+        st.metric(t("sub.status.missing"), counts["missing"], border=True, width="stretch")
 
     st.subheader(t("sub.reminder"), anchor=False)
     reminder = result.reminder(current) if not f.region else _region_reminder(result, f.region, current)
@@ -79,14 +79,17 @@ def main() -> None:
     st.caption(t("sub.reminder_help"))
 
     st.subheader(t("sub.table"), anchor=False)
+    # unit and status first and pinned: on a phone they stay in view without scrolling sideways
     shown = pd.DataFrame({
         t("col.unit"): table["unit"],
-        t("col.region"): [r if isinstance(r, str) else t("unknown_region") for r in table["region"]],
         t("sub.col.status"): [t(f"sub.status.{s}") for s in table["status"]],
+        t("col.region"): [r if isinstance(r, str) else t("unknown_region") for r in table["region"]],
         t("sub.col.first"): table["first_submitted"],
         t("sub.col.uploads"): table["uploads"],
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="submissions_table", placeholder="—", column_config={
+        t("col.unit"): st.column_config.TextColumn(t("col.unit"), pinned=True, width=140),
+        t("sub.col.status"): st.column_config.TextColumn(t("sub.col.status"), pinned=True, width=80),
         t("sub.col.first"): st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
     })
 

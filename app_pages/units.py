@@ -3,15 +3,19 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from ui import charts, data, frame
+from ui import auth, charts, data, drill, frame
 from ui import format as fmt
+from ui import upload as uploads
 from ui.charts import PLOTLY_CONFIG
 from ui.i18n import t
-from ui.tables import display_frame
+from ui.tables import column_config, display_frame
 
-UNIT_KPIS = ("tasks", "completed", "completion_rate", "on_time_rate", "overdue")
+UNIT_KPIS = ("tasks", "completed", "completion_rate", "start_rate", "on_time_rate", "overdue")  # as the overview
 PICK_KEY = "units_pick"
 SEPARATOR = "\u241f"  # joins region and unit in an option value; never typed by a clerk
+TABLE_KEY = "units_table"
+TABLE_ROWS = "units_table_rows"   # the option value of each row of the table, in the order given
+URL_SEEN = "units_url_seen"       # the ?unit= this page last saw or wrote
 
 
 def option_value(region, unit: str) -> str:
@@ -23,7 +27,8 @@ def split_option(value: str) -> tuple[str | None, str]:
     return region or None, unit
 
 
-def task_table(tasks: pd.DataFrame, key: str) -> None:
+def task_table(tasks: pd.DataFrame, key: str, *, selectable: bool = False):
+    """A unit's tasks; with `selectable`, choosing a row returns its position in `tasks`."""
     shown = pd.DataFrame({
         t("col.title"): tasks["title"].tolist(),
         t("col.category"): [c if isinstance(c, str) else "" for c in tasks["category"]],
@@ -34,12 +39,44 @@ def task_table(tasks: pd.DataFrame, key: str) -> None:
         t("col.beneficiaries"): tasks["beneficiaries"].astype("Int64"),
         t("col.source"): [f"{sheet} · {row}" for sheet, row in zip(tasks["source_sheet"], tasks["source_row"])],
     })
-    st.dataframe(shown, hide_index=True, placeholder="—", key=key, width="stretch", column_config={
+    config = {
+        t("col.title"): st.column_config.TextColumn(t("col.title"), pinned=True),
         t("col.deadline"): st.column_config.DateColumn(t("col.deadline"), format="YYYY-MM-DD"),
         t("col.planned_wan"): st.column_config.NumberColumn(t("col.planned_wan"), format="%,.1f"),
         t("col.actual_wan"): st.column_config.NumberColumn(t("col.actual_wan"), format="%,.1f"),
         t("col.beneficiaries"): st.column_config.NumberColumn(t("col.beneficiaries"), format="%,d"),
-    })
+    }
+    if not selectable:
+        st.dataframe(shown, hide_index=True, placeholder="—", key=key, width="stretch", column_config=config)
+        return None
+    event = st.dataframe(shown, hide_index=True, placeholder="—", key=key, width="stretch", column_config=config,
+                         on_select="rerun", selection_mode="single-row")
+    rows = event.selection.rows if event else []
+    return rows[0] if rows and 0 <= rows[0] < len(tasks) else None
+
+
+def may_download(user, unit: str) -> bool:
+    """The kept original of a unit's upload: for an admin, or an uploader of that unit."""
+    return user is not None and (user.is_admin() or (user.can_upload() and user.may_report_for(unit)))
+
+
+def task_source(task: pd.Series, unit: str, lang: str) -> None:
+    """Where a task came from: the file, its sheet and row; the file itself for those allowed."""
+    files = drill.uploads([task.get("upload_id")])
+    found = files[files["upload_id"] == task.get("upload_id")] if len(files) else files
+    name = found.iloc[0]["file_name"] if len(found) else "—"
+    path = found.iloc[0]["stored_path"] if len(found) else None
+    row = task.get("source_row")
+    st.caption(t("units.source", file=fmt.md(name), sheet=fmt.md(task.get("source_sheet")),
+                 row=int(row) if row == row and row is not None else "—"))
+    if not may_download(auth.current_user(), unit):
+        st.caption(t("units.original_locked"))
+        return
+    if not uploads.original_exists(path):
+        st.caption(t("units.source_gone"))
+        return
+    st.download_button(t("units.download_original"), data=lambda: uploads.original(path) or b"",
+                       file_name=str(name), icon=":material/download:", key="units_original", on_click="ignore")
 
 
 def dissatisfied_table(tasks: pd.DataFrame, ratings: pd.DataFrame, lang: str) -> None:
@@ -81,16 +118,76 @@ def main() -> None:
         show(f, s)
 
 
+def _on_table() -> None:
+    """A row chosen in the table of all units opens that unit (before the page runs,
+    so the find box shows it)."""
+    event = st.session_state.get(TABLE_KEY)
+    rows = event.selection.rows if event is not None else []
+    options = st.session_state.get(TABLE_ROWS, [])
+    if rows and 0 <= rows[0] < len(options):
+        st.session_state[PICK_KEY] = options[rows[0]]
+
+
+def _back() -> None:
+    st.session_state[PICK_KEY] = None
+
+
+def all_units(f, s: data.Session) -> None:
+    """The month's units, sortable, filtered by the sidebar; choosing a row opens the unit."""
+    settings, _ = data.settings()
+    rows = drill.units_month(f.month, f.region, f.category, settings, session=s)
+    if rows.empty:
+        frame.no_rows(f)
+        return
+    st.subheader(t("units.all", month=fmt.month(f.month, f.lang), count=len(rows)))
+    st.caption(t("units.all_hint"))
+    shown, config = unit_frame(rows)
+    st.session_state[TABLE_ROWS] = [option_value(r, u) for r, u in zip(rows["region"], rows["unit"])]
+    st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key=TABLE_KEY, width="stretch",
+                 height=min(35 * (len(shown) + 1) + 3, 640), on_select=_on_table, selection_mode="single-row")
+
+
+def unit_frame(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Key columns first (unit, completion, rank: what a phone shows without scrolling), then the rest."""
+    unit, done, rank, change = t("col.unit"), t("m.completion_rate"), t("col.rank"), t("col.change")
+    region, tasks, on_time, overdue = t("col.region"), t("m.tasks"), t("m.on_time_rate"), t("m.overdue")
+    shown = pd.DataFrame({
+        unit: rows["unit"].tolist(),
+        done: rows["completion_rate"].astype("float64").to_numpy() * 100,
+        rank: rows["rank"].astype("Int64"),
+        change: rows["change"].tolist(),
+        region: [r if isinstance(r, str) else t("unknown_region") for r in rows["region"]],
+        tasks: rows["tasks"].astype("Int64"),
+        on_time: rows["on_time_rate"].astype("float64").to_numpy() * 100,
+        overdue: rows["overdue"].astype("Int64"),
+    })
+    measure = t(f"m.{drill.RANK_MEASURE}")
+    config = {
+        unit: st.column_config.TextColumn(unit, pinned=True, width=130),
+        done: st.column_config.NumberColumn(done, format="%.1f%%", width=78, help=t("help.completion_rate")),
+        rank: st.column_config.NumberColumn(rank, format="%d", width=56, help=t("units.rank_help", measure=measure)),
+        change: st.column_config.TextColumn(change, width=64),
+        region: st.column_config.TextColumn(region),
+        tasks: column_config("tasks", tasks),
+        on_time: column_config("on_time_rate", on_time),
+        overdue: column_config("overdue", overdue),
+    }
+    return shown, config
+
+
 def show(f, s: data.Session) -> None:
     every = data.units(session=s)
     if f.region:
         every = every[every["region"] == f.region]
     options = [option_value(r, u) for r, u in zip(every["region"], every["unit"])]
     latest = {option_value(r, u): m for r, u, m in zip(every["region"], every["unit"], every["latest_month"])}
+    wanted = st.query_params.get("unit")
+    matches = [o for o in options if split_option(o)[1] == wanted]
     if PICK_KEY not in st.session_state:
-        wanted = st.query_params.get("unit")
-        matches = [o for o in options if split_option(o)[1] == wanted]
         st.session_state[PICK_KEY] = matches[0] if matches else None
+    elif wanted != st.session_state.get(URL_SEEN) and matches:
+        # the URL changed from outside (a bookmark, a click on another page): it wins
+        st.session_state[PICK_KEY] = matches[0]
     elif st.session_state[PICK_KEY] not in options:
         st.session_state[PICK_KEY] = None
 
@@ -102,11 +199,14 @@ def show(f, s: data.Session) -> None:
     if picked is None:
         if "unit" in st.query_params:
             del st.query_params["unit"]
-        st.info(t("units.choose"), icon=":material/search:")
+        st.session_state[URL_SEEN] = None
+        all_units(f, s)
         return
     region, unit = split_option(picked)
     if st.query_params.get("unit") != unit:
         st.query_params["unit"] = unit
+    st.session_state[URL_SEEN] = unit
+    st.button(t("units.back"), icon=":material/arrow_back:", on_click=_back, key="units_back", type="tertiary")
 
     view = data.unit(f.month, region, unit, f.category, session=s)
     s.close()  # everything below draws
@@ -128,7 +228,10 @@ def show(f, s: data.Session) -> None:
         else:
             task_table(overdue, "units_overdue")
         st.subheader(t("units.tasks", count=len(view.tasks)))
-        task_table(view.tasks, "units_tasks")
+        st.caption(t("units.task_hint"))
+        chosen = task_table(view.tasks, "units_tasks", selectable=True)
+        if chosen is not None:
+            task_source(view.tasks.iloc[chosen], unit, f.lang)
 
     if len(view.history):
         st.subheader(t("units.history"))

@@ -142,7 +142,7 @@ def test_investment_page(sample_env):
 
 def test_units_page_finds_a_unit(sample_env):
     at = open_page("units")
-    assert "请选择一个单位" in texts(at)
+    assert "2021年6月各单位（9）" in texts(at)  # it opens on the month's table of all units
     at.selectbox(key="units_pick").set_value("西山县\u241f西山乡").run()
     assert not at.exception
     assert metric(at, "完成率").value == "33.3%"

@@ -48,6 +48,27 @@ def count(value) -> str:
     return DASH if _missing(value) else f"{int(value):,}"
 
 
+def compact(value, lang: str = "zh") -> str:
+    """A count short enough for a tile: 9,687 / 968.7万 / 1.23亿 (en: 9,687 / 968.7k / 9.69 m / 1.23 bn)."""
+    if _missing(value):
+        return DASH
+    value = int(value)
+    size = abs(value)
+    if lang == "zh":
+        if size >= 100_000_000:
+            return f"{value / 100_000_000:,.2f}亿"
+        if size >= 10_000:
+            return f"{value / 10_000:,.1f}万"
+        return f"{value:,}"
+    if size >= 1_000_000_000:
+        return f"{value / 1_000_000_000:,.2f} bn"
+    if size >= 1_000_000:
+        return f"{value / 1_000_000:,.2f} m"
+    if size >= 100_000:
+        return f"{value / 1_000:,.1f}k"
+    return f"{value:,}"
+
+
 def money(value, lang: str = "zh") -> str:
     """An amount in 万元."""
     if _missing(value):

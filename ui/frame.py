@@ -13,11 +13,78 @@ from taizhang.database import StoreBusy
 from ui import data
 from ui import format as fmt
 from ui.i18n import t
-from ui.sidebar import Filters, filters
+from ui.sidebar import Filters, choose_region, filters
+
+DRILL = "tz_drill"          # a click's destination, followed at the start of the next run
+UNITS_PAGE, REGIONS_PAGE = "app_pages/units.py", "app_pages/regions.py"
+KEPT_PARAMS = ("month", "region", "category", "lang")
+
+
+def picked(event) -> int | None:
+    """The row (st.dataframe) or bar (st.plotly_chart: its customdata, else its index)
+    a selection event names, or None."""
+    # both selection states are dicts (with attribute access)
+    selection = event.get("selection") if isinstance(event, dict) else getattr(event, "selection", None)
+    if not isinstance(selection, dict):
+        return None
+    rows = selection.get("rows")
+    if rows:
+        return int(rows[0])
+    points = selection.get("points")
+    if points:
+        point = points[0]
+        found = point.get("customdata")
+        if isinstance(found, (list, tuple)):
+            found = found[0] if found else None
+        if found is None:
+            found = point.get("point_index")
+        try:
+            return int(found)
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def on_pick(key: str, targets: list, go: Callable) -> Callable[[], None]:
+    """A widget callback: the chosen row or bar of widget `key` is targets[i]; call go(target)."""
+    def callback() -> None:
+        index = picked(st.session_state.get(key))
+        if index is not None and 0 <= index < len(targets):
+            go(targets[index])
+    return callback
+
+
+def drill_region(region: str | None) -> None:
+    """From a callback: open /regions at `region` (the sidebar's region, so ?region= is in the URL)."""
+    choose_region(region)
+    st.session_state["regions_pick"] = region or ""
+    st.session_state[DRILL] = (REGIONS_PAGE, None)
+
+
+def drill_unit(unit: str) -> None:
+    """From a callback: open /units?unit=… ."""
+    st.session_state[DRILL] = (UNITS_PAGE, unit)
+
+
+def follow_drill() -> None:
+    """Go where the last click asked (see drill_region, drill_unit): st.switch_page, so the
+    URL names the region or unit and can be bookmarked."""
+    pending = st.session_state.pop(DRILL, None)
+    if not pending:
+        return
+    page, unit = pending
+    params = {k: st.query_params[k] for k in KEPT_PARAMS if k in st.query_params}
+    if unit is not None:
+        # the units page takes the unit from the URL
+        st.session_state.pop("units_pick", None)
+        st.session_state.pop("units_url_seen", None)
+        params["unit"] = unit
+    st.switch_page(page, query_params=params)
 
 
 def ready() -> tuple[data.Catalog, Filters] | None:
     """The catalog and filters when there is data to show; otherwise say why and return None."""
+    follow_drill()
     catalog = data.catalog()
     f = filters()
     if catalog.status == "missing":
@@ -85,16 +152,92 @@ def title(key: str, f: Filters) -> None:
     st.caption(f"{fmt.month(f.month, f.lang)}{scope(f)}")
 
 
+# Tiles: each at least TILE_MIN px wide, TILE_GAP apart. How many fit a row is decided
+# in the browser (a CSS container query on the tiles' own width, so the sidebar and
+# the phone are accounted for); how they are split into rows is tile_rows().
+TILE_MIN = 150
+TILE_GAP = 8
+
+
+def tile_rows(count: int, fits: int) -> list[int]:
+    """Tiles per row for `count` tiles when at most `fits` fit side by side: as few rows
+    as fit, filled evenly (fuller rows first), never a tile alone on a row of its own
+    unless there is one tile. 6 tiles, 5 fit -> [3, 3]; 12, 5 -> [4, 4, 4]; 5, 2 -> [3, 2]
+    (one tile more than fits rather than an orphan; the values shrink to fit)."""
+    if count <= 0:
+        return []
+    fits = max(1, fits)
+    rows = -(-count // fits)
+    while rows > 1 and count < 2 * rows:
+        rows -= 1
+    base, extra = divmod(count, rows)
+    return [base + 1] * extra + [base] * (rows - extra)
+
+
+def tile_fits(width: float, minimum: int = TILE_MIN, gap: int = TILE_GAP) -> int:
+    """How many tiles of at least `minimum` px fit in `width` px."""
+    return max(1, int((width + gap) // (minimum + gap)))
+
+
+def text_ems(text: str) -> float:
+    """Roughly how many em a figure takes in the tile's font (Source Sans): CJK 1, digits 0.56."""
+    wide = sum(1.0 if ord(ch) > 0x2E80 else 0.3 if ch in ".,: " else 0.85 if ch in "%¥" else 0.58 for ch in text)
+    return max(wide, 1.0)
+
+
+def _tile_css(name: str, count: int, values: Iterable[str] = ()) -> str:
+    """Per width step (a container query), each tile's share of its row; the figures'
+    size so that the longest fits its tile (968.7万人次 is never cut)."""
+    box = f".st-key-{name}"
+    ems = max([text_ems(v) for v in values] or [4.0]) * 1.1
+    rules = [f"{box}{{container-type:inline-size;container-name:{name};display:flex;flex-flow:row wrap;"
+             f"gap:{TILE_GAP}px !important}}",
+             f"{box}>*{{container-type:inline-size;min-width:0 !important;max-width:none !important}}",
+             # 100cqi: the tile's width; 34px: its border and padding
+             f"{box} [data-testid=stMetricValue]{{font-size:clamp(0.95rem,calc((100cqi - 34px) / {ems:.2f}),2.25rem)}}",
+             # a narrow tile wraps its label and change rather than cutting them
+             f"{box} [data-testid=stMetricLabel] *,{box} [data-testid=stMetricDelta] *"
+             f"{{white-space:normal !important;overflow:visible !important;text-overflow:clip !important}}",
+             f"{box} [data-testid=stMetricDelta]{{height:auto !important;max-width:100%}}"]
+    for fits in range(1, count + 1):
+        least = fits * TILE_MIN + (fits - 1) * TILE_GAP
+        shares, index = [], 0
+        for size in tile_rows(count, fits):
+            for _ in range(size):
+                index += 1
+                shares.append(f"{box}>*:nth-child({index}){{flex:0 0 calc((100% - {(size - 1) * TILE_GAP}px)"
+                              f" / {size}) !important;width:calc((100% - {(size - 1) * TILE_GAP}px) / {size})"
+                              f" !important}}")
+        rules.append(f"@container {name} (min-width:{0 if fits == 1 else least}px){{{''.join(shares)}}}")
+    return "".join(rules)
+
+
+def tile_row(name: str, count: int, values: Iterable[str] = ()):
+    """A container for `count` tiles laid out in full rows (see tile_rows), showing `values`."""
+    key = "tz_tiles_" + "".join(ch if ch.isalnum() else "_" for ch in name)
+    st.html(f"<style>{_tile_css(key, count, values)}</style>")
+    return st.container(horizontal=True, gap="small", key=key)
+
+
+def tile_value(key: str, value, lang: str) -> str:
+    """A tile's figure: counts from 10,000 up in 万/亿 (968.7万), so it fits its tile."""
+    if key != "composite" and key in fmt.MEASURES and fmt.MEASURES[key].kind == "count":
+        return fmt.compact(value, lang)
+    return fmt.measure(key, value, lang)
+
+
 def kpi_tiles(kpis: dict[str, Kpi], keys: Iterable[str], lang: str) -> None:
-    """st.metric tiles that wrap: five across on a wide screen, two on a phone."""
-    with st.container(horizontal=True, gap="small"):
-        for key in keys:
+    """st.metric tiles in full rows: as many across as fit, never one alone on a row."""
+    keys = list(keys)
+    values = [tile_value(key, kpis[key].value, lang) for key in keys]
+    with tile_row("kpi_" + "_".join(keys), len(keys), values):
+        for key, value in zip(keys, values):
             kpi = kpis[key]
             change = fmt.delta(key, kpi.delta, lang)
             st.metric(
-                t(f"m.{key}"), fmt.measure(key, kpi.value, lang),
+                t(f"m.{key}"), value,
                 delta=change, delta_color=fmt.delta_color(key, kpi.delta), delta_arrow="off",
-                help=t(f"help.{key}"), border=True, width=160,
+                help=t(f"help.{key}"), border=True, width="stretch",
             )
 
 
@@ -110,10 +253,11 @@ def satisfaction_counts(key: str, rated, dissatisfied) -> str:
 def satisfaction_tiles(kpis: dict[str, Kpi], lang: str) -> None:
     """群众满意率 from both sources side by side, 单位自评 and 群众评价, each with its
     change against last month and its counts (or why there is none) under it."""
-    with st.container(horizontal=True, gap="small"):
+    values = [fmt.measure(key, kpis[key].value, lang) for key in SATISFACTION]
+    with tile_row("satisfaction", len(SATISFACTION), values):
         for key, (rated_key, _, _, dissatisfied_key) in SATISFACTION.items():
             kpi = kpis[key]
-            with st.container(border=True, width=260, gap="small"):
+            with st.container(border=True, width="stretch", gap="small"):
                 st.metric(t(f"m.{key}"), fmt.measure(key, kpi.value, lang),
                           delta=fmt.delta(key, kpi.delta, lang), delta_color=fmt.delta_color(key, kpi.delta),
                           delta_arrow="off", help=t(f"help.{key}"))

@@ -82,6 +82,12 @@ def draw(catalog: Catalog) -> Filters:
     return filters
 
 
+def choose_region(region: str | None) -> None:
+    """Make `region` the sidebar's region (None: all regions). Only from a widget's
+    callback, which runs before the sidebar is drawn; the URL follows (?region=)."""
+    st.session_state[_KEYS["region"]] = region or ALL
+
+
 def filters() -> Filters:
     """The choices the sidebar made in this run."""
     found = st.session_state.get(_FILTERS)
