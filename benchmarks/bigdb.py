@@ -1,8 +1,13 @@
-"""A deterministic 1M-task database for benchmarks, generated in SQL.
+"""A deterministic task database for benchmarks, generated in SQL.
 
-36 report months x 3,000 units x ~9.3 tasks per unit = 1,000,008 rows. Each
-task appears in every month; its status moves from not started to in progress
-to completed at task-specific months, so every measure has work to do.
+    .venv/bin/python benchmarks/bigdb.py [PATH] [--months 36] [--units 3000 | --tasks 1M]
+
+Default: 36 report months x 3,000 units x ~9.3 tasks per unit = 1,000,008 rows.
+`--units 30000` (or `--tasks 10M`: the number of task rows, the units follow at
+~9.3 tasks per unit) is the province scale: 10,000,080 rows. Each task appears
+in every month; its status moves from not started to in progress to completed
+at task-specific months, so every measure has work to do. Rows are inserted
+month by month, as monthly loads add them.
 """
 from __future__ import annotations
 
@@ -54,7 +59,9 @@ def build_database(path: str | Path, months: int = 36, units: int = 3000, tasks:
             )
             SELECT (DATE '2021-01-01' + to_months(m::int))::date AS report_month,
                    $regions[(unit_no % 14 + 1)::bigint] AS region,
-                   '单位' || lpad(unit_no::varchar, 4, '0') AS unit,
+                   -- 单位0001 ... 单位9999, then 单位10000 ...: lpad would cut a fifth digit
+                   '单位' || CASE WHEN unit_no < 10000 THEN lpad(unit_no::varchar, 4, '0')
+                                 ELSE unit_no::varchar END AS unit,
                    '任务' || task_id AS title,
                    $categories[(h % 6 + 1)::bigint] AS category,
                    CASE WHEN m < start_m THEN 'not_started'
@@ -71,7 +78,8 @@ def build_database(path: str | Path, months: int = 36, units: int = 3000, tasks:
                    'bench-' || m AS upload_id,
                    'Sheet1' AS source_sheet,
                    (task_id // $units + 4)::int AS source_row
-            FROM facts, range($months) AS mm(m)
+            FROM range($months) AS mm(m), facts
+            ORDER BY m, task_id  -- month by month, as monthly loads add rows
             """,
             {"months": months, "units": units, "tasks": tasks,
              "regions": REGIONS, "categories": CATEGORIES},
@@ -82,9 +90,40 @@ def build_database(path: str | Path, months: int = 36, units: int = 3000, tasks:
     return path
 
 
+TASKS_PER_UNIT = 27778 / 3000  # distinct tasks per unit (each is a row in every month)
+
+
+def parse_count(text: str) -> int:
+    """10M, 1.5M, 300k, 10000080 -> an int."""
+    text = text.strip().replace(",", "").replace("_", "")
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:].lower(), 1)
+    return round(float(text[:-1] if scale > 1 else text) * scale)
+
+
+def size(months: int = 36, units: int | None = None, task_rows: int | None = None) -> dict:
+    """build_database's arguments for a number of units, or of task rows (months x tasks)."""
+    if units is None:
+        units = 3000 if task_rows is None else max(1, round(task_rows / months / TASKS_PER_UNIT))
+    return {"months": months, "units": units, "tasks": round(units * TASKS_PER_UNIT)}
+
+
+def size_arguments(parser) -> None:
+    parser.add_argument("--months", type=int, default=36)
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--units", type=int, help="units (default 3,000; 30,000 is ~10M task rows)")
+    group.add_argument("--tasks", type=parse_count, help="task rows, e.g. 10M (the units follow)")
+
+
 if __name__ == "__main__":
+    import argparse
     import time
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", default="/tmp/taizhang-bench.duckdb")
+    size_arguments(parser)
+    args = parser.parse_args()
+    chosen = size(args.months, args.units, args.tasks)
     start = time.perf_counter()
-    out = build_database(sys.argv[1] if len(sys.argv) > 1 else "/tmp/taizhang-bench.duckdb")
-    print(f"built {out} in {time.perf_counter() - start:.1f} s")
+    out = build_database(args.path, **chosen)
+    print(f"built {out}: {chosen['months'] * chosen['tasks']:,} task rows ({chosen['units']:,} units) "
+          f"in {time.perf_counter() - start:.1f} s")

@@ -1,9 +1,11 @@
-"""How fast each dashboard page gets its data and runs, on 1M tasks.
+"""How fast each dashboard page gets its data and runs, on 1M tasks (or 10M).
 
     .venv/bin/python benchmarks/pages.py [--repeat 7] [--db PATH]
+    .venv/bin/python benchmarks/pages.py --units 30000      # or --tasks 10M: the province scale
 
 Builds a deterministic 1,000,008-row database (36 months x 3,000 units, in SQL;
-see benchmarks/bigdb.py) in a temp folder, unless --db names one, then reports:
+see benchmarks/bigdb.py; --units / --tasks / --months change the size) in a
+temp folder, unless --db names one, then reports:
 
 - data: median time of each page's data calls through ui/data.py with the
   Streamlit cache cleared before every call (a first view after a load: one
@@ -32,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bigdb import build_database  # noqa: E402
+from benchmarks.bigdb import build_database, size, size_arguments  # noqa: E402
 
 PAGES = {
     "overview": ("app_pages/overview.py", {}),
@@ -101,6 +103,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--db", help="use this database instead of building one")
+    size_arguments(parser)
     args = parser.parse_args()
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
@@ -109,9 +112,11 @@ def main() -> int:
             db = Path(args.db)
         else:
             db = Path(folder) / "bench.duckdb"
+            chosen = size(args.months, args.units, args.tasks)
             start = time.perf_counter()
-            build_database(db)
-            print(f"built {db.name}: 1,000,008 task rows in {time.perf_counter() - start:.1f} s")
+            build_database(db, **chosen)
+            print(f"built {db.name}: {chosen['months'] * chosen['tasks']:,} task rows ({chosen['units']:,} units) "
+                  f"in {time.perf_counter() - start:.1f} s")
         os.environ["TAIZHANG_DB"] = str(db)
         os.environ.pop("TAIZHANG_CONFIG", None)
 

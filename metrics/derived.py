@@ -4,16 +4,33 @@ task_completions  the first report month each task (region, unit, title) was
                   seen completed: the on-time check needs it, and computing it
                   on every page view meant aggregating every month of task_rows.
 task_summary      the additive parts of every measure per (report_month,
-                  region, unit, category), with each row's flags applied as
-                  tz_task_facts (sql/_macros.sql) defines them. Every page's
-                  measures are sums of these (the ledger's 群众满意度
-                  counts too: rated, satisfied, basically_satisfied,
-                  dissatisfied): fewer rows than task_rows and none
-                  of its text columns, so a page view's first query is cheap.
+                  region, unit, category, upload_id), with each row's flags
+                  applied as tz_task_facts (sql/_macros.sql) defines them.
+                  Every page's measures are sums of these (the ledger's
+                  群众满意度 counts too: rated, satisfied, basically_satisfied,
+                  dissatisfied). upload_id is the upload holding the unit-month
+                  (one per unit-month), for tz_partial.
+unit_summary      the same sums per (report_month, region, unit), with the
+                  uploads holding the unit-month (upload_ids): the unit views
+                  without a category filter (rankings, a unit's history) read
+                  its rows as they are, and the unit finder, the partial and
+                  not-reported flags read it.
+unit_catalog      every (region, unit) that ever reported, with its latest
+                  report month: the unit finder, without reading every month.
+region_summary    the same sums per (report_month, region, category): every
+                  view above unit level (overview, regions, trend, investment,
+                  region rankings) and the sidebar's catalog. Months x regions x
+                  categories rows: tiny at any number of units.
 
-Both depend only on the rows of one unit (a task belongs to one unit), so a
+At 30,000 units task_summary has nearly as many rows as a month of tasks has
+across all months; one month's view must not read all months. The tables are
+written in report-month order (a full refresh sorts, an incremental one
+replaces only the rows whose sums changed, which a monthly load appends
+month by month), so DuckDB's zone maps on report_month skip the other months.
+
+All depend only on the rows of one unit (a task belongs to one unit), so a
 write or a rollback refreshes exactly the units it touched: `refresh(con, units)`.
-`refresh(con)` rebuilds both (a schema upgrade, a benchmark database, tests
+`refresh(con)` rebuilds them all (a schema upgrade, a benchmark database, tests
 that insert rows directly).
 """
 from __future__ import annotations
@@ -30,7 +47,7 @@ COMPLETIONS_QUERY = """
 
 # The columns tz_measures sums; NULL planned_base means no task with planned investment.
 SUMMARY_QUERY = """
-    SELECT report_month, region, unit, category,
+    SELECT report_month, region, unit, category, upload_id,
            count(*)::BIGINT AS tasks,
            count_if(is_completed)::BIGINT AS completed,
            count_if(is_started)::BIGINT AS started,
@@ -48,22 +65,97 @@ SUMMARY_QUERY = """
            count(*) FILTER (WHERE satisfaction = 'dissatisfied')::BIGINT AS dissatisfied
     FROM tz_task_facts(DATE '0001-01-01', DATE '9999-12-01', NULL, NULL, NULL, true)
     WHERE {units_filter}
-    GROUP BY report_month, region, unit, category"""
+    GROUP BY report_month, region, unit, category, upload_id"""
+
+# The additive columns of task_summary, summed to a coarser grain.
+SUMS = """sum(tasks)::BIGINT AS tasks, sum(completed)::BIGINT AS completed, sum(started)::BIGINT AS started,
+           sum(overdue)::BIGINT AS overdue, sum(on_time)::BIGINT AS on_time,
+           sum(on_time_base)::BIGINT AS on_time_base,
+           sum(planned_investment) AS planned_investment, sum(actual_investment) AS actual_investment,
+           sum(planned_base) AS planned_base, sum(actual_on_planned) AS actual_on_planned,
+           sum(beneficiaries)::BIGINT AS beneficiaries, sum(rated)::BIGINT AS rated,
+           sum(satisfied)::BIGINT AS satisfied, sum(basically_satisfied)::BIGINT AS basically_satisfied,
+           sum(dissatisfied)::BIGINT AS dissatisfied"""
+UNIT_QUERY = f"""
+    SELECT report_month, region, unit, list(DISTINCT upload_id ORDER BY upload_id) AS upload_ids, {SUMS}
+    FROM task_summary
+    WHERE {{units_filter}}
+    GROUP BY report_month, region, unit"""
+CATALOG_QUERY = """
+    SELECT region, unit, max(report_month) AS latest_month
+    FROM unit_summary
+    WHERE {units_filter}
+    GROUP BY region, unit"""
+REGION_QUERY = f"""
+    SELECT report_month, region, category, {SUMS}
+    FROM task_summary
+    WHERE {{units_filter}}
+    GROUP BY report_month, region, category"""
+
+# task_summary's columns in one order, for the row comparisons of refresh()
+SUMMARY_COLUMNS = ("report_month, region, unit, category, upload_id, tasks, completed, started, overdue, on_time, "
+                   "on_time_base, planned_investment, actual_investment, planned_base, actual_on_planned, "
+                   "beneficiaries, rated, satisfied, basically_satisfied, dissatisfied")
 
 ALL_UNITS = "true"
 CHOSEN_UNITS = "unit IN (SELECT unnest($units))"
 
 
 def refresh(con: duckdb.DuckDBPyConnection, units: list[str] | None = None) -> None:
-    """Recompute both tables for these units (None: all), inside the caller's transaction,
-    after task_rows of those units changed."""
+    """Recompute the derived tables for these units (None: all), inside the caller's
+    transaction, after task_rows of those units changed."""
     from metrics.queries import prepare  # the macros (sql/_macros.sql) on this connection
 
     if units is not None and not units:
         return
     _replace(con, "task_completions", COMPLETIONS_QUERY, units)
     prepare(con)  # tz_task_facts reads task_completions, current from here on
-    _replace(con, "task_summary", SUMMARY_QUERY, units)
+    if units is None:
+        # report-month order: the zone maps a one-month view skips the others by
+        for table, query, order in (("task_summary", SUMMARY_QUERY, "report_month"),
+                                    ("unit_summary", UNIT_QUERY, "report_month"),
+                                    ("region_summary", REGION_QUERY, "report_month"),
+                                    ("unit_catalog", CATALOG_QUERY, "region, unit")):
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} BY NAME {query.format(units_filter=ALL_UNITS)} ORDER BY {order}")
+        return
+    params = {"units": list(units)}
+    try:
+        # The units' summary rows now, and which of the stored ones go and come:
+        # unchanged rows stay where they are (in month order), and only the
+        # unit-months and region-months whose sums changed are summed again.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE tz_fresh AS SELECT {SUMMARY_COLUMNS} FROM ("
+                    + SUMMARY_QUERY.format(units_filter=CHOSEN_UNITS) + ")", params)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE tz_gone AS
+            SELECT {SUMMARY_COLUMNS} FROM task_summary WHERE {CHOSEN_UNITS}
+            EXCEPT SELECT * FROM tz_fresh""", params)
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE tz_new AS
+            SELECT * FROM tz_fresh
+            EXCEPT SELECT {SUMMARY_COLUMNS} FROM task_summary WHERE {CHOSEN_UNITS}""", params)
+        con.execute("""DELETE FROM task_summary AS t WHERE EXISTS (
+            SELECT 1 FROM tz_gone AS g
+            WHERE g.report_month = t.report_month AND g.unit = t.unit AND g.region IS NOT DISTINCT FROM t.region
+              AND g.category IS NOT DISTINCT FROM t.category AND g.upload_id = t.upload_id)""")
+        con.execute("INSERT INTO task_summary BY NAME SELECT * FROM tz_new ORDER BY report_month")
+        con.execute("""CREATE OR REPLACE TEMP TABLE tz_changed AS
+            SELECT DISTINCT report_month, region, unit FROM (
+                SELECT report_month, region, unit FROM tz_gone
+                UNION ALL SELECT report_month, region, unit FROM tz_new)""")
+        con.execute("""DELETE FROM unit_summary AS t WHERE EXISTS (
+            SELECT 1 FROM tz_changed AS c WHERE c.report_month = t.report_month AND c.unit = t.unit)""")
+        con.execute("INSERT INTO unit_summary BY NAME " + UNIT_QUERY.format(units_filter="""(report_month, unit) IN (
+            SELECT (report_month, unit) FROM tz_changed)""") + " ORDER BY report_month")
+        con.execute("""DELETE FROM region_summary AS t WHERE EXISTS (
+            SELECT 1 FROM tz_changed AS c
+            WHERE c.report_month = t.report_month AND c.region IS NOT DISTINCT FROM t.region)""")
+        con.execute("INSERT INTO region_summary BY NAME " + REGION_QUERY.format(units_filter="""EXISTS (
+            SELECT 1 FROM tz_changed AS c
+            WHERE c.report_month = task_summary.report_month AND c.region IS NOT DISTINCT FROM task_summary.region)""")
+            + " ORDER BY report_month")
+        _replace(con, "unit_catalog", CATALOG_QUERY, units)
+    finally:
+        for table in ("tz_fresh", "tz_gone", "tz_new", "tz_changed"):
+            con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: str, query: str, units: list[str] | None) -> None:

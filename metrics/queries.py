@@ -14,8 +14,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from metrics.derived import ALL_UNITS, COMPLETIONS_QUERY, SUMMARY_QUERY
-from taizhang.database import has_table
+from metrics.derived import ALL_UNITS, CATALOG_QUERY, COMPLETIONS_QUERY, REGION_QUERY, SUMMARY_QUERY, UNIT_QUERY
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -49,22 +48,33 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Create the measure macros (TEMP, so allowed on a read-only connection)."""
     if con in _prepared:
         return
-    missing = [table for table in ("task_completions", "task_summary") if not has_table(con, table)]
+    # one catalog query for every table asked about: each costs a few ms, on every page view
+    present = {row[0] for row in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE table_name IN (SELECT unnest($names))",
+        {"names": [*DERIVED, "resident_ratings"]}).fetchall()}
+    missing = [table for table in DERIVED if table not in present]
     if "task_completions" in missing:
         # A database from before schema version 2 that no writer has opened
         # since: the derived tables are computed on every query (slower, still right).
         con.execute("CREATE OR REPLACE TEMP VIEW task_completions AS "
                     + COMPLETIONS_QUERY.format(units_filter=ALL_UNITS))
-    if not has_table(con, "resident_ratings"):
+    if "resident_ratings" not in present:
         # a database from before resident ratings: none to count
         con.execute(EMPTY_RATINGS)
     con.execute(sql("_macros"))
-    if "task_summary" not in missing and not _has_column(con, "task_summary", "dissatisfied"):
-        # a task_summary from before the 群众满意度 counts that no writer has
-        # upgraded yet: computed from the rows instead, like a missing one
-        missing.append("task_summary")
+    if "task_summary" not in missing and not {"upload_id", "dissatisfied"} <= _columns(con, "task_summary"):
+        # a task_summary from before schema version 5 (or the 群众满意度
+        # counts) that no writer has upgraded yet: computed from the rows
+        # instead, like a missing one, and the coarser summaries from it
+        missing += ["task_summary", "unit_summary", "region_summary", "unit_catalog"]
     if "task_summary" in missing:
         con.execute("CREATE OR REPLACE TEMP VIEW task_summary AS " + SUMMARY_QUERY.format(units_filter=ALL_UNITS))
+    if "unit_summary" in missing:
+        con.execute("CREATE OR REPLACE TEMP VIEW unit_summary AS " + UNIT_QUERY.format(units_filter=ALL_UNITS))
+    if "region_summary" in missing:
+        con.execute("CREATE OR REPLACE TEMP VIEW region_summary AS " + REGION_QUERY.format(units_filter=ALL_UNITS))
+    if "unit_catalog" in missing:
+        con.execute("CREATE OR REPLACE TEMP VIEW unit_catalog AS " + CATALOG_QUERY.format(units_filter=ALL_UNITS))
     con.execute(sql("_measures"))
     _prepared.add(con)
 
@@ -77,9 +87,12 @@ EMPTY_RATINGS = """CREATE OR REPLACE TEMP VIEW resident_ratings AS
     WHERE false"""
 
 
-def _has_column(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = ? AND column_name = ?",
-                            [table, column]).fetchone()[0])
+DERIVED = ("task_completions", "task_summary", "unit_summary", "region_summary", "unit_catalog")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    # the table's columns as a query binds them: cheaper than duckdb_columns()
+    return {column[0] for column in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> pa.Table:

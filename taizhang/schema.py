@@ -1,7 +1,7 @@
 """The database schema. `tasks` and `uploads` are the public surface (CONTRACT.md)."""
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Rows currently in force: at most one upload holds a (unit, report_month).
 # Rows replaced by a later upload move to superseded_rows so that a rollback can
@@ -104,10 +104,62 @@ DDL = [
         unit VARCHAR NOT NULL,
         first_completed DATE NOT NULL
     )""",
+    # Version 5: per grain (unit x category, unit, region x category), each
+    # written in report-month order; upload_id says which upload holds a unit-month.
     """CREATE TABLE IF NOT EXISTS task_summary (
         report_month DATE NOT NULL,
         region VARCHAR,
         unit VARCHAR NOT NULL,
+        category VARCHAR,
+        upload_id VARCHAR NOT NULL,
+        tasks BIGINT NOT NULL,
+        completed BIGINT NOT NULL,
+        started BIGINT NOT NULL,
+        overdue BIGINT NOT NULL,
+        on_time BIGINT NOT NULL,
+        on_time_base BIGINT NOT NULL,
+        planned_investment DOUBLE NOT NULL,
+        actual_investment DOUBLE NOT NULL,
+        planned_base DOUBLE,
+        actual_on_planned DOUBLE NOT NULL,
+        beneficiaries BIGINT NOT NULL,
+        -- the ledger's 群众满意度 (单位自评): tasks rated, and per level
+        rated BIGINT NOT NULL,
+        satisfied BIGINT NOT NULL,
+        basically_satisfied BIGINT NOT NULL,
+        dissatisfied BIGINT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS unit_summary (
+        report_month DATE NOT NULL,
+        region VARCHAR,
+        unit VARCHAR NOT NULL,
+        upload_ids VARCHAR[] NOT NULL,
+        tasks BIGINT NOT NULL,
+        completed BIGINT NOT NULL,
+        started BIGINT NOT NULL,
+        overdue BIGINT NOT NULL,
+        on_time BIGINT NOT NULL,
+        on_time_base BIGINT NOT NULL,
+        planned_investment DOUBLE NOT NULL,
+        actual_investment DOUBLE NOT NULL,
+        planned_base DOUBLE,
+        actual_on_planned DOUBLE NOT NULL,
+        beneficiaries BIGINT NOT NULL,
+        -- the ledger's 群众满意度 (单位自评): tasks rated, and per level
+        rated BIGINT NOT NULL,
+        satisfied BIGINT NOT NULL,
+        basically_satisfied BIGINT NOT NULL,
+        dissatisfied BIGINT NOT NULL
+    )""",
+    # every (region, unit) that ever reported and its latest month: the unit finder
+    """CREATE TABLE IF NOT EXISTS unit_catalog (
+        region VARCHAR,
+        unit VARCHAR NOT NULL,
+        latest_month DATE NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS region_summary (
+        report_month DATE NOT NULL,
+        region VARCHAR,
         category VARCHAR,
         tasks BIGINT NOT NULL,
         completed BIGINT NOT NULL,
@@ -200,15 +252,18 @@ FILL_KNOWN_REGIONS = """
     WHERE task_rows.unit = known.unit AND task_rows.region IS NULL AND known.region IS NOT NULL
 """
 
-# Columns task_summary gained with the 群众满意度 counts: a store without them
-# is upgraded like an older version, whatever its schema_version says (added,
-# then refilled by the derived refresh).
-ADDED_SUMMARY_COLUMNS = (("rated", "BIGINT"), ("satisfied", "BIGINT"), ("basically_satisfied", "BIGINT"),
-                         ("dissatisfied", "BIGINT"))
+# The derived tables (metrics/derived.py): dropped and made again, in their
+# current shape, when a store is upgraded; refresh() below refills them. A
+# store whose summaries lack a column (the 群众满意度 counts, upload_id) or a
+# table is upgraded so, whatever its schema_version says.
+DERIVED_SUMMARIES = ("task_summary", "unit_summary", "unit_catalog", "region_summary")
 CURRENT_QUERY = """
     SELECT (SELECT value FROM schema_info WHERE key = 'schema_version'),
-           (SELECT count(*) FROM duckdb_columns()
-            WHERE table_name = 'task_summary' AND column_name = 'dissatisfied')"""
+           (SELECT count(*) = 6 FROM duckdb_columns()
+            WHERE (table_name = 'task_summary' AND column_name IN ('upload_id', 'dissatisfied'))
+               OR (table_name = 'unit_summary' AND column_name IN ('upload_ids', 'dissatisfied'))
+               OR (table_name = 'unit_catalog' AND column_name = 'latest_month')
+               OR (table_name = 'region_summary' AND column_name = 'dissatisfied'))"""
 
 ADDED_TASK_COLUMNS = (("progress_note", "VARCHAR"), ("progress_pct", "DOUBLE"), ("status_rule", "VARCHAR"),
                       ("satisfaction", "VARCHAR"), ("satisfaction_score", "DOUBLE"))
@@ -224,13 +279,10 @@ def ensure_schema(con) -> None:
         current = None
     if current is not None and current[0] == str(SCHEMA_VERSION) and current[1]:
         return
+    # Summaries from before version 5 have another grain or columns: made again.
+    for table in DERIVED_SUMMARIES:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in DDL:
-        if "CREATE TABLE IF NOT EXISTS task_summary" in statement:
-            con.execute(statement)
-            # an older task_summary gets the satisfaction counts; refresh() below refills it
-            for column, kind in ADDED_SUMMARY_COLUMNS:
-                con.execute(f"ALTER TABLE task_summary ADD COLUMN IF NOT EXISTS {column} {kind}")
-            continue
         if "CREATE OR REPLACE VIEW tasks" in statement:
             # Columns added since version 2 first: the view names them. Writers
             # insert BY NAME, so their place after superseded_by does not matter.

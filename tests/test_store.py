@@ -110,7 +110,7 @@ def completions(db):
 
 def recomputed(db):
     """task_completions as a rebuild from scratch would make it; and task_summary must match one too."""
-    from metrics.derived import COMPLETIONS_QUERY, SUMMARY_QUERY
+    from metrics.derived import COMPLETIONS_QUERY, REGION_QUERY, SUMMARY_QUERY, UNIT_QUERY
     from metrics.queries import prepare
 
     expected = sorted(query(db, f"SELECT unit, first_completed FROM ({COMPLETIONS_QUERY.format(units_filter='true')})"))
@@ -119,9 +119,18 @@ def recomputed(db):
         prepare(con)
         kept = sorted(con.execute("SELECT * FROM task_summary").fetchall(), key=repr)
         rebuilt = sorted(con.execute(SUMMARY_QUERY.format(units_filter="true")).fetchall(), key=repr)
+        # the coarser grains, as summed again from the (checked) task_summary
+        coarser = {table: (sorted(con.execute(f"SELECT * FROM {table}").fetchall(), key=repr),
+                           sorted(con.execute(query.format(units_filter="true")).fetchall(), key=repr))
+                   for table, query in (("unit_summary", UNIT_QUERY), ("region_summary", REGION_QUERY))}
+        coarser["unit_catalog"] = (
+            sorted(con.execute("SELECT * FROM unit_catalog").fetchall(), key=repr),
+            sorted(con.execute("SELECT region, unit, max(report_month) FROM tasks GROUP BY ALL").fetchall(), key=repr))
     finally:
         con.close()
     assert kept == rebuilt
+    for table, (kept_rows, rebuilt_rows) in coarser.items():
+        assert kept_rows == rebuilt_rows, table
     return expected
 
 

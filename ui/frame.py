@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Callable, Iterable
 
 import duckdb
@@ -179,6 +180,10 @@ def tile_fits(width: float, minimum: int = TILE_MIN, gap: int = TILE_GAP) -> int
     return max(1, int((width + gap) // (minimum + gap)))
 
 
+# What the tile style sheet may contain: it is built from counts, widths and an ASCII key.
+SAFE_CSS = re.compile(r"[A-Za-z0-9_\-.:;,{}()>*=\[\]%!+/@ \"]*")
+
+
 def text_ems(text: str) -> float:
     """Roughly how many em a figure takes in the tile's font (Source Sans): CJK 1, digits 0.56."""
     wide = sum(1.0 if ord(ch) > 0x2E80 else 0.3 if ch in ".,: " else 0.85 if ch in "%¥" else 0.58 for ch in text)
@@ -214,8 +219,11 @@ def _tile_css(name: str, count: int, values: Iterable[str] = ()) -> str:
 
 def tile_row(name: str, count: int, values: Iterable[str] = ()):
     """A container for `count` tiles laid out in full rows (see tile_rows), showing `values`."""
-    key = "tz_tiles_" + "".join(ch if ch.isalnum() else "_" for ch in name)
-    st.html(f"<style>{_tile_css(key, count, values)}</style>")
+    key = "tz_tiles_" + "".join(ch if ch.isascii() and ch.isalnum() else "_" for ch in name)
+    css = _tile_css(key, count, values)
+    if not SAFE_CSS.fullmatch(css):  # numbers, an ASCII key and our own rules only: never text
+        raise ValueError(f"tile CSS with unexpected characters for {key!r}")
+    st.html(f"<style>{css}</style>")
     return st.container(horizontal=True, gap="small", key=key)
 
 

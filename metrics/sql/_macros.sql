@@ -106,22 +106,6 @@ FROM scope AS s
 LEFT JOIN first_completed AS f
   ON f.task_key = CASE WHEN s.is_late_candidate THEN hash(s.region, s.unit, s.title) END;
 
--- tz_partial: the partial unit-months between month_from and month_to. A
--- unit-month is partial when the upload that holds its rows now (state
--- 'active') left rows out (rows_rejected > 0: --keep-going, or the upload
--- page's tick). Derived, never stored: a later complete upload for the same
--- unit-month takes the rows over, so the flag goes by itself, and a rollback
--- brings it back with the rows. An upload's rejected rows are not attributed
--- to units, so every unit it still holds rows of counts the upload's total.
-CREATE OR REPLACE TEMP MACRO tz_partial(month_from, month_to) AS TABLE
-SELECT t.report_month, t.region, t.unit, max(up.rows_rejected)::BIGINT AS rows_not_loaded
-FROM (SELECT DISTINCT report_month, region, unit, upload_id
-      FROM task_rows
-      WHERE report_month BETWEEN month_from AND month_to) AS t
-JOIN uploads AS up ON up.upload_id = t.upload_id
-WHERE up.state = 'active' AND up.rows_rejected > 0
-GROUP BY ALL;
-
 -- tz_resident: resident ratings (群众评价) counted per group of `level`, as
 -- tz_measures groups task_summary. A rating counts when it is not hidden, its
 -- report_month (the month whose completed tasks the resident was shown) is in

@@ -1,13 +1,21 @@
--- tz_measures: the measures of _macros.sql per group, summed from task_summary.
--- A separate file because DuckDB binds a macro's tables when it is created:
--- on a database from before task_summary existed, metrics.queries.prepare
--- creates a temporary task_summary view (from tz_task_facts) in between.
+-- tz_measures: the measures of _macros.sql per group, summed from the
+-- summaries of metrics/derived.py. A separate file because DuckDB binds a
+-- macro's tables when it is created: on a database from before a summary
+-- existed, metrics.queries.prepare creates a temporary view of it (from
+-- tz_task_facts) in between.
 
 CREATE OR REPLACE TEMP MACRO tz_measures(month_from, month_to, region_filter, category_filter, unit_filter, level, with_on_time) AS TABLE
--- Sums of task_summary: the additive parts of the measures per (report_month,
--- region, unit, category), with the flags of tz_task_facts applied row by row
--- when the writer stored them (metrics/derived.py). Same results as
--- aggregating tz_task_facts here, from far fewer rows.
+-- Sums of the derived summaries: the additive parts of the measures, with the
+-- flags of tz_task_facts applied row by row when the writer stored them
+-- (metrics/derived.py). Same results as aggregating tz_task_facts here, from
+-- far fewer rows. The coarsest summary that has the groups and filters asked
+-- for is read; the macro's arguments are constants when a query runs, so
+-- DuckDB drops the branches not taken before reading anything:
+--   region_summary (month x region x category)  no unit asked for
+--   unit_summary   (month x region x unit)      level 'unit' without a category
+--                  filter: its rows are the groups already, read as they are
+--   task_summary   (month x region x unit x category)  the rest (units with
+--                  categories, or a unit's total)
 WITH keyed AS (
     SELECT report_month,
            CASE WHEN level IN ('region', 'unit', 'region_category') THEN region END AS group_region,
@@ -16,7 +24,20 @@ WITH keyed AS (
            tasks, completed, started, overdue, on_time, on_time_base,
            planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries,
            rated, satisfied, basically_satisfied, dissatisfied
-    FROM task_summary
+    FROM (SELECT report_month, region, NULL::VARCHAR AS unit, category,
+                 tasks, completed, started, overdue, on_time, on_time_base,
+                 planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries,
+                 rated, satisfied, basically_satisfied, dissatisfied
+          FROM region_summary
+          WHERE unit_filter IS NULL AND level <> 'unit'
+          UNION ALL
+          SELECT report_month, region, unit, category,
+                 tasks, completed, started, overdue, on_time, on_time_base,
+                 planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries,
+                 rated, satisfied, basically_satisfied, dissatisfied
+          FROM task_summary
+          WHERE NOT (unit_filter IS NULL AND level <> 'unit')
+            AND NOT (level = 'unit' AND category_filter IS NULL))
     WHERE report_month BETWEEN month_from AND month_to
       AND (region_filter IS NULL OR region = region_filter)
       AND (category_filter IS NULL OR category = category_filter)
@@ -42,6 +63,18 @@ grouped AS (
            sum(dissatisfied) AS dissatisfied
     FROM keyed
     GROUP BY ALL
+    UNION ALL
+    -- unit_summary is at the grain of level 'unit': one row per (month, region, unit)
+    SELECT report_month, region, unit, NULL::VARCHAR AS category,
+           tasks, completed, started, overdue,
+           CASE WHEN with_on_time THEN on_time END AS on_time,
+           on_time_base, planned_investment, actual_investment, planned_base, actual_on_planned,
+           beneficiaries, rated, satisfied, basically_satisfied, dissatisfied
+    FROM unit_summary
+    WHERE level = 'unit' AND category_filter IS NULL
+      AND report_month BETWEEN month_from AND month_to
+      AND (region_filter IS NULL OR region = region_filter)
+      AND (unit_filter IS NULL OR unit = unit_filter)
 ),
 -- 群众评价 (resident ratings) of the same groups; a group with ratings always
 -- has tasks (tz_resident counts ratings of tasks in the ledger)
@@ -94,3 +127,22 @@ SELECT report_month, region, unit, category, is_total,
        resident_dissatisfied::BIGINT AS resident_dissatisfied,
        (resident_satisfied + resident_basically_satisfied) / nullif(resident_rated, 0) AS resident_satisfaction_rate
 FROM combined;
+
+
+-- tz_partial: the partial unit-months between month_from and month_to. A
+-- unit-month is partial when the upload that holds its rows now (state
+-- 'active') left rows out (rows_rejected > 0: --keep-going, or the upload
+-- page's tick). Derived, never stored: a later complete upload for the same
+-- unit-month takes the rows over, so the flag goes by itself, and a rollback
+-- brings it back with the rows. An upload's rejected rows are not attributed
+-- to units, so every unit it still holds rows of counts the upload's total.
+-- The uploads holding each unit-month are kept in unit_summary (upload_ids),
+-- so this reads no task rows.
+CREATE OR REPLACE TEMP MACRO tz_partial(month_from, month_to) AS TABLE
+SELECT t.report_month, t.region, t.unit, max(up.rows_rejected)::BIGINT AS rows_not_loaded
+FROM (SELECT report_month, region, unit, unnest(upload_ids) AS upload_id
+      FROM unit_summary
+      WHERE report_month BETWEEN month_from AND month_to) AS t
+JOIN uploads AS up ON up.upload_id = t.upload_id
+WHERE up.state = 'active' AND up.rows_rejected > 0
+GROUP BY ALL;

@@ -6,17 +6,23 @@
 -- region of its latest rows; $region (NULL: every region) filters on it.
 -- Nothing is listed for a month without any rows at all: there is no league
 -- table to list them with.
-WITH latest AS (
+-- From unit_summary (a row per unit-month with rows, in month order): the
+-- month's units first, then the earlier months of only the units missing.
+WITH missing AS (
+    SELECT unit, region
+    FROM units
+    WHERE active AND (since IS NULL OR since <= $month)
+      AND unit NOT IN (SELECT unit FROM unit_summary WHERE report_month = $month)
+      AND EXISTS (SELECT 1 FROM unit_summary WHERE report_month = $month)
+),
+latest AS (
     SELECT unit, arg_max(region, report_month) AS region, max(report_month) AS latest_month
-    FROM task_summary
-    WHERE report_month < $month
+    FROM unit_summary
+    WHERE report_month < $month AND unit IN (SELECT unit FROM missing)
     GROUP BY unit
 )
 SELECT coalesce(un.region, l.region) AS region, un.unit, l.latest_month
-FROM units AS un
+FROM missing AS un
 LEFT JOIN latest AS l USING (unit)
-WHERE un.active AND (un.since IS NULL OR un.since <= $month)
-  AND un.unit NOT IN (SELECT unit FROM task_summary WHERE report_month = $month)
-  AND EXISTS (SELECT 1 FROM task_summary WHERE report_month = $month)
-  AND ($region IS NULL OR coalesce(un.region, l.region) = $region)
+WHERE ($region IS NULL OR coalesce(un.region, l.region) = $region)
 ORDER BY l.latest_month DESC NULLS LAST, region NULLS LAST, un.unit;
