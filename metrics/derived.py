@@ -108,8 +108,8 @@ def refresh(con: duckdb.DuckDBPyConnection, units: list[str] | None = None) -> N
 
     if units is not None and not units:
         return
+    prepare(con, writing=True)  # the macros, and no stand-in view shadowing a table written below
     _replace(con, "task_completions", COMPLETIONS_QUERY, units)
-    prepare(con)  # tz_task_facts reads task_completions, current from here on
     if units is None:
         # report-month order: the zone maps a one-month view skips the others by
         for table, query, order in (("task_summary", SUMMARY_QUERY, "report_month"),

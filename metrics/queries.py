@@ -44,25 +44,35 @@ def parameters(name: str) -> frozenset[str]:
     return frozenset(_PARAMETER.findall(text))
 
 
-def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the measure macros (TEMP, so allowed on a read-only connection)."""
+def prepare(con: duckdb.DuckDBPyConnection, *, writing: bool = False) -> None:
+    """Create the measure macros (TEMP, so allowed on a read-only connection).
+
+    A read-only view of an old store gets TEMP views standing in for derived tables
+    it lacks. A writer never does: its tables exist (taizhang.schema ran), and a stand-in
+    would shadow the real table its DELETE and INSERT must reach ("Can only delete from
+    base table", seen when two processes created a DuckLake store at once)."""
+    if writing:
+        for name in (*DERIVED, "resident_ratings"):
+            con.execute(f"DROP VIEW IF EXISTS temp.main.{name}")
+        _prepared.discard(con)
     if con in _prepared:
         return
     # one catalog query for every table asked about: each costs a few ms, on every page view
     present = {row[0] for row in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE table_name IN (SELECT unnest($names))",
         {"names": [*DERIVED, "resident_ratings"]}).fetchall()}
-    missing = [table for table in DERIVED if table not in present]
+    missing = [] if writing else [table for table in DERIVED if table not in present]
     if "task_completions" in missing:
         # A database from before schema version 2 that no writer has opened
         # since: the derived tables are computed on every query (slower, still right).
         con.execute("CREATE OR REPLACE TEMP VIEW task_completions AS "
                     + COMPLETIONS_QUERY.format(units_filter=ALL_UNITS))
-    if "resident_ratings" not in present:
+    if "resident_ratings" not in present and not writing:
         # a database from before resident ratings: none to count
         con.execute(EMPTY_RATINGS)
     con.execute(sql("_macros"))
-    if "task_summary" not in missing and not {"upload_id", "dissatisfied"} <= _columns(con, "task_summary"):
+    if not writing and "task_summary" not in missing and not {"upload_id", "dissatisfied"} <= _columns(
+            con, "task_summary"):
         # a task_summary from before schema version 5 (or the 群众满意度
         # counts) that no writer has upgraded yet: computed from the rows
         # instead, like a missing one, and the coarser summaries from it

@@ -279,9 +279,12 @@ def ensure_schema(con) -> None:
         current = None
     if current is not None and current[0] == str(SCHEMA_VERSION) and current[1]:
         return
-    # Summaries from before version 5 have another grain or columns: made again.
-    for table in DERIVED_SUMMARIES:
-        con.execute(f"DROP TABLE IF EXISTS {table}")
+    # Summaries from before version 5 have another grain or columns: made again. Only
+    # in a store that has a version: a new one has none to drop, and another process
+    # may be creating the same new store right now (DuckLake), its tables just made.
+    if current is not None and current[0] is not None:
+        for table in DERIVED_SUMMARIES:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in DDL:
         if "CREATE OR REPLACE VIEW tasks" in statement:
             # Columns added since version 2 first: the view names them. Writers
