@@ -32,6 +32,25 @@ TASK_COLUMNS = """
     satisfaction_score DOUBLE
 """
 
+# The additive parts of every measure, the same in each summary grain
+# (metrics/derived.py sums them; the pages add them up).
+SUMMARY_MEASURES = """tasks BIGINT NOT NULL,
+        completed BIGINT NOT NULL,
+        started BIGINT NOT NULL,
+        overdue BIGINT NOT NULL,
+        on_time BIGINT NOT NULL,
+        on_time_base BIGINT NOT NULL,
+        planned_investment DOUBLE NOT NULL,
+        actual_investment DOUBLE NOT NULL,
+        planned_base DOUBLE,
+        actual_on_planned DOUBLE NOT NULL,
+        beneficiaries BIGINT NOT NULL,
+        -- the ledger's 群众满意度 (单位自评): tasks rated, and per level
+        rated BIGINT NOT NULL,
+        satisfied BIGINT NOT NULL,
+        basically_satisfied BIGINT NOT NULL,
+        dissatisfied BIGINT NOT NULL"""
+
 # One schema for both stores: a DuckDB file and a DuckLake catalog. DuckLake has
 # no PRIMARY KEY/UNIQUE constraints and no defaults for lists, so uniqueness is
 # kept by the writers (one transaction per change, retried on conflict).
@@ -106,50 +125,20 @@ DDL = [
     )""",
     # Version 5: per grain (unit x category, unit, region x category), each
     # written in report-month order; upload_id says which upload holds a unit-month.
-    """CREATE TABLE IF NOT EXISTS task_summary (
+    f"""CREATE TABLE IF NOT EXISTS task_summary (
         report_month DATE NOT NULL,
         region VARCHAR,
         unit VARCHAR NOT NULL,
         category VARCHAR,
         upload_id VARCHAR NOT NULL,
-        tasks BIGINT NOT NULL,
-        completed BIGINT NOT NULL,
-        started BIGINT NOT NULL,
-        overdue BIGINT NOT NULL,
-        on_time BIGINT NOT NULL,
-        on_time_base BIGINT NOT NULL,
-        planned_investment DOUBLE NOT NULL,
-        actual_investment DOUBLE NOT NULL,
-        planned_base DOUBLE,
-        actual_on_planned DOUBLE NOT NULL,
-        beneficiaries BIGINT NOT NULL,
-        -- the ledger's 群众满意度 (单位自评): tasks rated, and per level
-        rated BIGINT NOT NULL,
-        satisfied BIGINT NOT NULL,
-        basically_satisfied BIGINT NOT NULL,
-        dissatisfied BIGINT NOT NULL
+        {SUMMARY_MEASURES}
     )""",
-    """CREATE TABLE IF NOT EXISTS unit_summary (
+    f"""CREATE TABLE IF NOT EXISTS unit_summary (
         report_month DATE NOT NULL,
         region VARCHAR,
         unit VARCHAR NOT NULL,
         upload_ids VARCHAR[] NOT NULL,
-        tasks BIGINT NOT NULL,
-        completed BIGINT NOT NULL,
-        started BIGINT NOT NULL,
-        overdue BIGINT NOT NULL,
-        on_time BIGINT NOT NULL,
-        on_time_base BIGINT NOT NULL,
-        planned_investment DOUBLE NOT NULL,
-        actual_investment DOUBLE NOT NULL,
-        planned_base DOUBLE,
-        actual_on_planned DOUBLE NOT NULL,
-        beneficiaries BIGINT NOT NULL,
-        -- the ledger's 群众满意度 (单位自评): tasks rated, and per level
-        rated BIGINT NOT NULL,
-        satisfied BIGINT NOT NULL,
-        basically_satisfied BIGINT NOT NULL,
-        dissatisfied BIGINT NOT NULL
+        {SUMMARY_MEASURES}
     )""",
     # every (region, unit) that ever reported and its latest month: the unit finder
     """CREATE TABLE IF NOT EXISTS unit_catalog (
@@ -157,26 +146,11 @@ DDL = [
         unit VARCHAR NOT NULL,
         latest_month DATE NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS region_summary (
+    f"""CREATE TABLE IF NOT EXISTS region_summary (
         report_month DATE NOT NULL,
         region VARCHAR,
         category VARCHAR,
-        tasks BIGINT NOT NULL,
-        completed BIGINT NOT NULL,
-        started BIGINT NOT NULL,
-        overdue BIGINT NOT NULL,
-        on_time BIGINT NOT NULL,
-        on_time_base BIGINT NOT NULL,
-        planned_investment DOUBLE NOT NULL,
-        actual_investment DOUBLE NOT NULL,
-        planned_base DOUBLE,
-        actual_on_planned DOUBLE NOT NULL,
-        beneficiaries BIGINT NOT NULL,
-        -- the ledger's 群众满意度 (单位自评): tasks rated, and per level
-        rated BIGINT NOT NULL,
-        satisfied BIGINT NOT NULL,
-        basically_satisfied BIGINT NOT NULL,
-        dissatisfied BIGINT NOT NULL
+        {SUMMARY_MEASURES}
     )""",
     # What clerks told the loader once (loaders/mapping.py): per unit and header
     # shape, or for every unit (unit and header_shape NULL: status words only).
