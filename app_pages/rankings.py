@@ -8,11 +8,14 @@ import streamlit as st
 from metrics import RANKABLE, SATISFACTION
 from ui import data, frame
 from ui import format as fmt
+from ui import missing
 from ui.excel import ranking_workbook
-from ui.i18n import labels, lang, t
+from ui.i18n import STRINGS, labels, lang, t
 from ui.tables import column_config
 
 LEVELS = ("unit", "region")
+# the measures of the full league table besides the ranked one (league_frame)
+SHOWN = ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "investment_completion")
 
 
 def _from_url(name: str, options, key: str) -> None:
@@ -61,7 +64,7 @@ def league_frame(table: pd.DataFrame, measure: str, level: str, *, compact: bool
         out[t("col.note")] = [note(row) if flag else "" for flag, row in zip(table["not_reported"],
                                                                               table.to_dict("records"))]
     if not compact:
-        for key in ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "investment_completion"):
+        for key in SHOWN:
             if key == measure:
                 continue
             label = t(f"m.{key}")
@@ -93,8 +96,13 @@ def note(row: dict) -> str:
 
 
 def reason(row: dict, min_tasks: int, min_rated: int = 5) -> str:
+    """Why an entity is listed apart; a missing input (no deadlines, no 完成投资, ...) in the
+    words every page uses for a "—" (ui/strings_missing.py)."""
+    code = row["reason"]
+    if f"rankings.reason.{code}" not in STRINGS:
+        return missing.reason(code, lang())
     rows = row.get("rows_not_loaded")
-    return t(f"rankings.reason.{row['reason']}", min=min_tasks, rows=0 if pd.isna(rows) else int(rows),
+    return t(f"rankings.reason.{code}", min=min_tasks, rows=0 if pd.isna(rows) else int(rows),
              rated=min_rated)
 
 
@@ -175,21 +183,26 @@ def main() -> None:
         st.subheader(t("rankings.table"))
         st.caption(t("rankings.click_hint", entity=entity))
         shown, config = league_frame(result.table, measure, level)
+        # missing is not zero: what each "—" in the table means, and the composite's rescaled weights
+        for note in (missing.table_note(result.reported, SHOWN, level, f.lang),
+                     missing.composite_note(result.reported, level, f.lang) if measure == "composite" else None):
+            if note:
+                st.caption(note)
         st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_table", width="stretch",
                      height=min(36 * (len(shown) + 1) + 3, 720), on_select=drill(level, result.table, "rankings_table"),
                      selection_mode="single-row")
 
-    missing = result.not_reported
-    if len(missing) and result.not_reported_last:
-        st.caption(t("rankings.not_reported_last_note", count=len(missing), rank=len(result.reported) + 1))
-    elif len(missing):
+    absent = result.not_reported
+    if len(absent) and result.not_reported_last:
+        st.caption(t("rankings.not_reported_last_note", count=len(absent), rank=len(result.reported) + 1))
+    elif len(absent):
         # 本月未报送: listed with the league table, apart, open (not hidden in a closed expander)
-        with st.expander(t("rankings.not_reported", count=len(missing)), expanded=True):
+        with st.expander(t("rankings.not_reported", count=len(absent)), expanded=True):
             st.caption(t("rankings.not_reported_note"))
             out = pd.DataFrame({
-                t("col.unit"): missing["unit"].tolist(),
-                t("col.region"): [v if isinstance(v, str) else t("unknown_region") for v in missing["region"]],
-                t("col.latest_month"): [latest(v) for v in missing["latest_month"]],
+                t("col.unit"): absent["unit"].tolist(),
+                t("col.region"): [v if isinstance(v, str) else t("unknown_region") for v in absent["region"]],
+                t("col.latest_month"): [latest(v) for v in absent["latest_month"]],
             })
             st.dataframe(out, hide_index=True, placeholder="—", key="rankings_not_reported", width="stretch")
 

@@ -100,6 +100,7 @@ def main() -> None:
         # (else clicking the same bar again after picking below would not register)
         config=PLOTLY_CONFIG, key=bars_key, on_select=frame.on_pick(bars_key, options, pick_region),
         selection_mode="points")
+    frame.chart_note(bar_names, rows, key, f.lang)
     if key in SATISFACTION:
         # the rate never stands alone: each region's counts beside it
         rated, _, _, dissatisfied = SATISFACTION[key]
@@ -137,6 +138,7 @@ def main() -> None:
                            reference_label=region_label(pick or None)),
         config=PLOTLY_CONFIG, key="regions_units", selection_mode="points",
         on_select=frame.on_pick("regions_units", shown["unit"].tolist(), frame.drill_unit))
+    frame.chart_note(shown["unit"].tolist(), shown, key, f.lang)
     measure_table(units, ["unit"], f.lang, key="regions_units_table")
 
 

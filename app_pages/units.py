@@ -5,6 +5,7 @@ import streamlit as st
 import metrics
 from ui import auth, charts, data, drill, frame
 from ui import format as fmt
+from ui import missing
 from ui import upload as uploads
 from ui.charts import PLOTLY_CONFIG
 from ui.i18n import t
@@ -145,6 +146,9 @@ def all_units(f, s: data.Session) -> None:
     st.session_state[TABLE_ROWS] = [option_value(r, u) for r, u in zip(rows["region"], rows["unit"])]
     st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key=TABLE_KEY, width="stretch",
                  height=min(35 * (len(shown) + 1) + 3, 640), on_select=_on_table, selection_mode="single-row")
+    note = missing.table_note(rows, ("on_time_rate", "overdue"), "unit", f.lang)
+    if note:
+        st.caption(note)
 
 
 def unit_frame(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -223,7 +227,9 @@ def show(f, s: data.Session) -> None:
 
         overdue = view.tasks[view.tasks["is_overdue"]]
         st.subheader(t("units.overdue", count=len(overdue)))
-        if overdue.empty:
+        if kpis["overdue"].missing:  # no deadlines: nothing can be overdue, and that is not "none overdue"
+            st.caption(missing.tile_help(kpis["overdue"], f.lang))
+        elif overdue.empty:
             st.caption(t("units.no_overdue"))
         else:
             task_table(overdue, "units_overdue")
@@ -246,6 +252,10 @@ def show(f, s: data.Session) -> None:
                           "resident_satisfaction_rate", "resident_rated", "resident_dissatisfied"))
         shown.insert(0, t("col.month"), history["month"].tolist())
         st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="units_history_table", width="stretch")
+        note = missing.table_note(view.history, ("on_time_rate", "overdue", "planned_investment", "actual_investment",
+                                                 "investment_completion"), "month", f.lang)
+        if note:
+            st.caption(note)
 
 
 main()

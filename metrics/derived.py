@@ -46,25 +46,45 @@ COMPLETIONS_QUERY = """
     GROUP BY region, unit, title"""
 
 # The columns tz_measures sums; NULL planned_base means no task with planned investment.
+# Missing is not zero: a unit-month (one ledger) reports an input (deadlines,
+# planned or actual investment, people served) when any of its rows has it; a
+# measure is made only of the unit-months that report its inputs, and the
+# *_tasks columns count the tasks in them, so a group none of whose ledgers
+# gives, say, 完成投资 shows no investment completion at all rather than 0%
+# (sql/_macros.sql). Within a reporting ledger a blank cell is 0.
 SUMMARY_QUERY = """
+    WITH facts AS (
+        SELECT *,
+               bool_or(deadline IS NOT NULL) OVER unit_month AS has_deadlines,
+               bool_or(planned_investment IS NOT NULL) OVER unit_month AS has_planned,
+               bool_or(actual_investment IS NOT NULL) OVER unit_month AS has_actual,
+               bool_or(beneficiaries IS NOT NULL) OVER unit_month AS has_beneficiaries
+        FROM tz_task_facts(DATE '0001-01-01', DATE '9999-12-01', NULL, NULL, NULL, true)
+        WHERE {units_filter}
+        WINDOW unit_month AS (PARTITION BY report_month, region, unit)
+    )
     SELECT report_month, region, unit, category, upload_id,
            count(*)::BIGINT AS tasks,
            count_if(is_completed)::BIGINT AS completed,
            count_if(is_started)::BIGINT AS started,
            count_if(is_overdue)::BIGINT AS overdue,
-           count_if(is_on_time)::BIGINT AS on_time,
-           count_if(is_completed OR is_overdue)::BIGINT AS on_time_base,
+           count_if(is_on_time AND has_deadlines)::BIGINT AS on_time,
+           count_if((is_completed OR is_overdue) AND has_deadlines)::BIGINT AS on_time_base,
            coalesce(sum(planned_investment), 0) AS planned_investment,
            coalesce(sum(actual_investment), 0) AS actual_investment,
-           sum(CASE WHEN planned_investment > 0 THEN planned_investment END) AS planned_base,
-           coalesce(sum(CASE WHEN planned_investment > 0 THEN actual_investment END), 0) AS actual_on_planned,
+           sum(CASE WHEN planned_investment > 0 AND has_actual THEN planned_investment END) AS planned_base,
+           coalesce(sum(CASE WHEN planned_investment > 0 AND has_actual THEN actual_investment END), 0)
+               AS actual_on_planned,
            coalesce(sum(beneficiaries), 0)::BIGINT AS beneficiaries,
            count(satisfaction)::BIGINT AS rated,
            count(*) FILTER (WHERE satisfaction = 'satisfied')::BIGINT AS satisfied,
            count(*) FILTER (WHERE satisfaction = 'basically_satisfied')::BIGINT AS basically_satisfied,
-           count(*) FILTER (WHERE satisfaction = 'dissatisfied')::BIGINT AS dissatisfied
-    FROM tz_task_facts(DATE '0001-01-01', DATE '9999-12-01', NULL, NULL, NULL, true)
-    WHERE {units_filter}
+           count(*) FILTER (WHERE satisfaction = 'dissatisfied')::BIGINT AS dissatisfied,
+           count_if(has_deadlines)::BIGINT AS deadline_tasks,
+           count_if(has_planned)::BIGINT AS planned_tasks,
+           count_if(has_actual)::BIGINT AS actual_tasks,
+           count_if(has_beneficiaries)::BIGINT AS beneficiaries_tasks
+    FROM facts
     GROUP BY report_month, region, unit, category, upload_id"""
 
 # The additive columns of task_summary, summed to a coarser grain.
@@ -75,7 +95,9 @@ SUMS = """sum(tasks)::BIGINT AS tasks, sum(completed)::BIGINT AS completed, sum(
            sum(planned_base) AS planned_base, sum(actual_on_planned) AS actual_on_planned,
            sum(beneficiaries)::BIGINT AS beneficiaries, sum(rated)::BIGINT AS rated,
            sum(satisfied)::BIGINT AS satisfied, sum(basically_satisfied)::BIGINT AS basically_satisfied,
-           sum(dissatisfied)::BIGINT AS dissatisfied"""
+           sum(dissatisfied)::BIGINT AS dissatisfied,
+           sum(deadline_tasks)::BIGINT AS deadline_tasks, sum(planned_tasks)::BIGINT AS planned_tasks,
+           sum(actual_tasks)::BIGINT AS actual_tasks, sum(beneficiaries_tasks)::BIGINT AS beneficiaries_tasks"""
 UNIT_QUERY = f"""
     SELECT report_month, region, unit, list(DISTINCT upload_id ORDER BY upload_id) AS upload_ids, {SUMS}
     FROM task_summary
@@ -95,7 +117,8 @@ REGION_QUERY = f"""
 # task_summary's columns in one order, for the row comparisons of refresh()
 SUMMARY_COLUMNS = ("report_month, region, unit, category, upload_id, tasks, completed, started, overdue, on_time, "
                    "on_time_base, planned_investment, actual_investment, planned_base, actual_on_planned, "
-                   "beneficiaries, rated, satisfied, basically_satisfied, dissatisfied")
+                   "beneficiaries, rated, satisfied, basically_satisfied, dissatisfied, deadline_tasks, planned_tasks, "
+                   "actual_tasks, beneficiaries_tasks")
 
 ALL_UNITS = "true"
 CHOSEN_UNITS = "unit IN (SELECT unnest($units))"

@@ -24,27 +24,36 @@ class Measure:
     key: str
     kind: Kind
     higher_is_better: bool | None  # None: neither (a volume, not a performance)
+    # The input a ledger may lack (INPUTS): without it the measure is missing
+    # ("—" and why), never 0. None: every ledger has what it needs.
+    needs: str | None = None
 
+
+# Inputs a ledger may lack -> the column of tz_measures counting the tasks in
+# ledgers that give it (sql/_macros.sql: a unit-month gives an input when any
+# of its rows has it).
+INPUTS = {"deadlines": "deadline_tasks", "planned": "planned_tasks", "actual": "actual_tasks",
+          "beneficiaries": "beneficiaries_tasks", "rated": "rated", "resident_rated": "resident_rated"}
 
 MEASURES: dict[str, Measure] = {m.key: m for m in (
     Measure("tasks", "count", None),
     Measure("completed", "count", True),
     Measure("completion_rate", "rate", True),
     Measure("start_rate", "rate", True),
-    Measure("on_time_rate", "rate", True),
-    Measure("overdue", "count", False),
-    Measure("planned_investment", "money", None),
-    Measure("actual_investment", "money", True),
-    Measure("investment_completion", "rate", True),
-    Measure("beneficiaries", "people", True),
+    Measure("on_time_rate", "rate", True, "deadlines"),
+    Measure("overdue", "count", False, "deadlines"),
+    Measure("planned_investment", "money", None, "planned"),
+    Measure("actual_investment", "money", True, "actual"),
+    Measure("investment_completion", "rate", True, "actual"),
+    Measure("beneficiaries", "people", True, "beneficiaries"),
     # 群众满意率 from two sources kept apart: the ledger's own 群众满意度 column
     # (单位自评) and residents' ratings from the notice-board QR code (群众评价).
     # The rate is (满意 + 基本满意) / rated, NULL when nothing is rated; the
     # counts go beside it wherever it is shown.
-    Measure("satisfaction_rate", "rate", True),
+    Measure("satisfaction_rate", "rate", True, "rated"),
     Measure("rated", "count", None),
     Measure("dissatisfied", "count", False),
-    Measure("resident_satisfaction_rate", "rate", True),
+    Measure("resident_satisfaction_rate", "rate", True, "resident_rated"),
     Measure("resident_rated", "count", None),
     Measure("resident_dissatisfied", "count", False),
 )}
@@ -61,11 +70,65 @@ SATISFACTION = {
 LEVELS = ("total", "region", "unit", "category", "region_category")
 
 
+def _number(value) -> float | None:
+    value = _clean(value)
+    return None if value is None else float(value)
+
+
+def missing_reason(key: str, row) -> str | None:
+    """Why measure `key` of `row` (a mapping with the measures and the coverage
+    columns of tz_measures) has no value: a code whose text is the catalogue's
+    "missing.<code>"; None when it has one.
+
+      no_tasks          nothing reported in the scope
+      no_<input>        no ledger of the scope gives the input (no_deadlines,
+                        no_planned, no_actual, no_beneficiaries, no_rated,
+                        no_resident_rated)
+      none_due          on-time rate: nothing completed or due this month
+      no_planned_base   investment completion: no task with planned investment
+                        in the ledgers that give 完成投资
+      no_parts          composite: none of its rates
+    """
+    value = _number(row.get(key))
+    if value is not None:
+        return None
+    if not _number(row.get("tasks")):
+        return "no_tasks"
+    if key == "composite":
+        return "no_parts"
+    measure = MEASURES.get(key)
+    if measure is None or measure.needs is None:
+        return None
+    if not _number(row.get(INPUTS[measure.needs])):
+        return f"no_{measure.needs}"
+    if key == "on_time_rate":
+        return "none_due"
+    if key == "investment_completion":
+        return "no_planned_base"
+    return None
+
+
+def coverage(key: str, row) -> tuple[int, int] | None:
+    """(tasks in ledgers giving the input, all tasks) when only some of the scope's
+    ledgers give what measure `key` needs: the figure stands for those only. None
+    when all do, none do, or the measure needs nothing a ledger may lack."""
+    measure = MEASURES.get(key)
+    if measure is None or measure.needs in (None, "rated", "resident_rated"):
+        return None
+    covered, tasks = _number(row.get(INPUTS[measure.needs])), _number(row.get("tasks"))
+    if not covered or not tasks or covered >= tasks:
+        return None
+    return int(covered), int(tasks)
+
+
 @dataclass(frozen=True)
 class Kpi:
     key: str
     value: float | int | None
     previous: float | int | None
+    # why value is None (missing_reason's code), and the share of tasks it stands for
+    missing: str | None = None
+    coverage: tuple[int, int] | None = None
 
     @property
     def delta(self) -> float | int | None:
@@ -129,7 +192,10 @@ def kpis_from(frame: pd.DataFrame, month: dt.date) -> dict[str, Kpi]:
             return None
         return _clean(totals.at[when, key])
 
-    return {key: Kpi(key, pick(month, key), pick(previous, key)) for key in KPI_ORDER}
+    row = ({column: pick(month, column) for column in totals.columns}
+           if len(totals) and month in totals.index else {})
+    return {key: Kpi(key, pick(month, key), pick(previous, key), missing_reason(key, row), coverage(key, row))
+            for key in KPI_ORDER}
 
 
 def kpis(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | None = None,
@@ -167,3 +233,23 @@ def unit_history(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | N
     if region is None:
         frame = frame[frame["region"].isna()]
     return frame.reset_index(drop=True)
+
+
+def missing_counts(frame: pd.DataFrame, keys) -> dict[str, dict[str, int]]:
+    """For each measure in `keys` that some rows of `frame` (a ranking or measures
+    table) lack: {reason code: rows}. What a table's footnote says about its "—"."""
+    found: dict[str, dict[str, int]] = {}
+    if not len(frame):
+        return found
+    records = frame.to_dict("records")
+    for key in keys:
+        if key not in frame:
+            continue
+        counts: dict[str, int] = {}
+        for row in records:
+            code = missing_reason(key, row)
+            if code and code != "no_tasks":
+                counts[code] = counts.get(code, 0) + 1
+        if counts:
+            found[key] = counts
+    return found

@@ -71,10 +71,10 @@ def prepare(con: duckdb.DuckDBPyConnection, *, writing: bool = False) -> None:
         # a database from before resident ratings: none to count
         con.execute(EMPTY_RATINGS)
     con.execute(sql("_macros"))
-    if not writing and "task_summary" not in missing and not {"upload_id", "dissatisfied"} <= _columns(
+    if not writing and "task_summary" not in missing and not {"upload_id", "dissatisfied", "deadline_tasks"} <= _columns(
             con, "task_summary"):
         # a task_summary from before schema version 5 (or the 群众满意度
-        # counts) that no writer has upgraded yet: computed from the rows
+        # counts, or version 6's counts of tasks reporting each input) that no writer has upgraded yet: computed from the rows
         # instead, like a missing one, and the coarser summaries from it
         missing += ["task_summary", "unit_summary", "region_summary", "unit_catalog"]
     if "task_summary" in missing:

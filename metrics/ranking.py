@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.measures import RANKABLE, SATISFACTION, previous_month
+from metrics.measures import RANKABLE, SATISFACTION, missing_reason, previous_month
 from metrics.queries import run
 from metrics.settings import WEIGHTABLE, Settings
 from taizhang.database import has_table
@@ -105,7 +105,8 @@ def _reason(row, min_tasks: int, level: str, measure: str = "", min_rated: int =
             return "too_few_rated"
     if level == "region" and (row["region"] is None or pd.isna(row["region"])):
         return "unknown_region"
-    return "no_value"
+    # missing is not zero: say which input the ledgers lack (no_deadlines, no_actual, ...)
+    return missing_reason(measure, {**row, measure: row.get("value")}) or "no_value"
 
 
 def ranking(con: duckdb.DuckDBPyConnection, month: dt.date, *, level: Level = "unit",

@@ -38,6 +38,8 @@ from metrics import MEASURES
 from reports.bulletin import Bulletin
 from taizhang.config import PROJECT_ROOT
 from ui import format as fmt
+from ui import missing
+from ui.i18n import STRINGS, text
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 DEFAULT_TEMPLATE = TEMPLATE_DIR / "bulletin.zh.md.j2"
@@ -54,6 +56,8 @@ MEASURE_NAMES = {
 REASONS = {"too_few_tasks": "任务不足 {min} 项", "no_value": "无可计算的数值", "unknown_region": "县区未填",
            "partial": "数据不完整：{rows} 行未导入", "not_reported": "本月未报送",
            "too_few_rated": "已评价不足 {rated} 项", "none_rated": "没有已评价的任务"}
+# the measures the bulletin's tables show besides the ranked one (their "—" are explained under them)
+TABLE_MEASURES = ("completion_rate", "on_time_rate", "overdue")
 _MARKUP = re.compile(r"([\\`*_#~\-<>|\[\]!])")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
@@ -110,6 +114,11 @@ def _kpi(key: str, kpi) -> dict:
     delta = kpi.delta
     return {
         "name": MEASURE_NAMES[key], "value": kpi.value, "text": fmt.measure(key, kpi.value),
+        # missing is not zero: why there is no figure (台账未填报完成投资 ...), or "" when there is one
+        "missing": missing.reason(kpi.missing, "zh") if kpi.missing and kpi.missing != "no_tasks" else "",
+        # a figure made of only the ledgers that give its input: 只计填报了该项的台账：120/300 项任务。
+        "coverage": text("missing.coverage", "zh", covered=f"{kpi.coverage[0]:,}", tasks=f"{kpi.coverage[1]:,}")
+        if kpi.coverage else "",
         "previous": kpi.previous, "previous_text": fmt.measure(key, kpi.previous), "delta": delta,
         "arrow": fmt.delta(key, delta) or "", "change": change_words(key, delta),
         "improved": None if better is None or _missing(delta) or delta == 0 else (delta > 0) == better,
@@ -126,7 +135,7 @@ def _ranked_row(row: dict, measure: str) -> dict:
         "change": row.get("change") or "", "unit": _name(row.get("unit")), "region": _name(row.get("region")),
         "score": fmt.measure(measure, row.get("value")), "value": row.get("value"),
         "tasks": _int(row.get("tasks")), "completed": _int(row.get("completed")),
-        "overdue": _int(row.get("overdue")),
+        "overdue": fmt.count(row.get("overdue")),
         "completion_rate": fmt.rate(row.get("completion_rate")), "start_rate": fmt.rate(row.get("start_rate")),
         "on_time_rate": fmt.rate(row.get("on_time_rate")),
         "investment_completion": fmt.rate(row.get("investment_completion")),
@@ -136,10 +145,14 @@ def _ranked_row(row: dict, measure: str) -> dict:
 
 
 def reason(row: dict, min_tasks: int, min_rated: int = 5) -> str:
-    """Why a unit is listed apart, in the bulletin's words (REASONS)."""
+    """Why a unit is listed apart, in the bulletin's words (REASONS); an input its ledger
+    lacks in the words every page uses (ui/strings_missing.py)."""
     rows = row.get("rows_not_loaded")
     rows = 0 if _missing(rows) else int(rows)
-    return REASONS.get(row["reason"], row["reason"]).format(min=min_tasks, rows=rows, rated=min_rated)
+    code = row["reason"]
+    if code not in REASONS and f"missing.{code}" in STRINGS:
+        return missing.reason(code, "zh")
+    return REASONS.get(code, code).format(min=min_tasks, rows=rows, rated=min_rated)
 
 
 def latest_zh(value) -> str:
@@ -227,6 +240,12 @@ def context(b: Bulletin, today: dt.date | None = None) -> dict:
         # 群众满意度: "ledger" (单位自评) and "residents" (群众评价), each with rated,
         # dissatisfied, rate ("—" when nothing rated), change; "units" with 不满意
         "satisfaction": satisfaction(b),
+        # missing is not zero: what the "—" in the unit and region tables mean ("" when none),
+        # and how the composite's weights went to the parts a unit has
+        "units_missing_note": missing.table_note(b.units.reported, (measure, *TABLE_MEASURES), "unit", "zh") or "",
+        "regions_missing_note": (missing.table_note(b.regions.table, (measure, *TABLE_MEASURES), "region", "zh") or "")
+        if b.regions else "",
+        "composite_note": (missing.composite_note(b.units.reported, "unit", "zh") or "") if measure == "composite" else "",
     }
 
 

@@ -15,8 +15,17 @@ import math
 import xlsxwriter
 
 from reports.bulletin import Bulletin
+from metrics import MEASURES, missing_reason
 from reports.document import MEASURE_NAMES, UNKNOWN_REGION, date_zh, latest_zh, reason
 from ui import format as fmt
+from ui.i18n import text as _text
+
+# the measures of the league sheets whose "—" the 说明 column explains
+LEAGUE_MEASURES = ("completion_rate", "on_time_rate", "investment_completion", "overdue")
+
+
+def text_zh(key: str, **values) -> str:
+    return _text(key, "zh", **values)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,7 +73,11 @@ def write(b: Bulletin) -> bytes:
                     text(sheet, r, col, value)
                     continue
                 number = _number(value)
-                if number is None:
+                code = missing_reason(measure if key == "value" else key, {**record, measure: record.get("value")}) \
+                    if number is None and key in MEASURES_OR_VALUE and not record.get("not_reported") else None
+                if code and code != "no_tasks":
+                    sheet.write_string(r, col, fmt.DASH, formats["centre"])  # missing, not 0: 说明 says why
+                elif number is None:
                     sheet.write_blank(r, col, None)
                 else:
                     if kind == "score":
@@ -74,6 +87,7 @@ def write(b: Bulletin) -> bytes:
             sheet.autofilter(0, 0, len(rows), len(columns) - 1)
 
     measure = b.measure
+    MEASURES_OR_VALUE = {*MEASURES, "value", "composite"}
     KINDS = {"rank": "count", "previous_rank": "count", "tasks": "count", "completed": "count", "overdue": "count",
              "days_overdue": "count", "source_row": "count", "value": "score" if measure == "composite" else "rate",
              "completion_rate": "rate", "on_time_rate": "rate", "start_rate": "rate",
@@ -87,6 +101,12 @@ def write(b: Bulletin) -> bytes:
             for key in ("region", "unit"):
                 if key in row and not isinstance(row[key], str):
                     row[key] = UNKNOWN_REGION
+            # why this row's figures are "—": 按期完成率（台账未填报完成时限）…
+            items = [text_zh("missing.row_item", measure=MEASURE_NAMES[key], reason=text_zh(f"missing.{code}"))
+                     for key in dict.fromkeys((measure, *LEAGUE_MEASURES))
+                     if not row.get("not_reported")
+                     and (code := missing_reason(key, {**row, measure: row.get("value")})) not in (None, "no_tasks")]
+            row["note"] = text_zh("missing.row_note", notes=text_zh("missing.sep").join(items)) if items else ""
         return rows
 
     league = [("rank", "名次", 7), ("change", "较上月", 8), ("unit", "单位", 28), ("region", "县区", 14),
@@ -97,7 +117,7 @@ def write(b: Bulletin) -> bytes:
               ("satisfaction_rate", "群众满意率（单位自评）", 12), ("rated", "已评价任务（单位自评）", 12),
               ("dissatisfied", "不满意（单位自评）", 11),
               ("resident_satisfaction_rate", "群众满意率（群众评价）", 12), ("resident_rated", "群众评价条数", 10),
-              ("resident_dissatisfied", "不满意（群众评价）", 11)]
+              ("resident_dissatisfied", "不满意（群众评价）", 11), ("note", "说明", 40)]
     table("单位排名", league, named(b.units.table))
     if b.regions is not None:
         table("县区排名", [c if c[0] != "unit" else ("region", "县区", 14) for c in league if c[0] != "region"],
@@ -133,7 +153,10 @@ def write(b: Bulletin) -> bytes:
                      f"红榜、黑榜各 {b.list_size} 名（并列时一并列入）。"),
             ("群众满意率", f"（满意 + 基本满意）÷ 已评价，单位自评来自台账“群众满意度”一栏，群众评价来自公示栏二维码；"
                           f"没有评价的显示为空，不是 0%；已评价不足 {b.units.min_rated} 项的不按满意率排名，"
-                          f"也不计入综合得分。"))):
+                          f"也不计入综合得分。"),
+            ("缺项", "台账未填报完成时限、计划投资、完成投资或服务群众人次的，相应指标显示为“—”，表示无法计算，不是 0，"
+                    "原因见各表“说明”一栏；县区和全市的数字只计填报了该项的台账。综合得分只计单位已有的指标，"
+                    "缺项的权重按比例分给其余指标。"))):
         notes.write_string(r, 0, label)
         text(notes, r, 1, value)
     book.close()

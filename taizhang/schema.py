@@ -1,7 +1,7 @@
 """The database schema. `tasks` and `uploads` are the public surface (CONTRACT.md)."""
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Rows currently in force: at most one upload holds a (unit, report_month).
 # Rows replaced by a later upload move to superseded_rows so that a rollback can
@@ -49,7 +49,13 @@ SUMMARY_MEASURES = """tasks BIGINT NOT NULL,
         rated BIGINT NOT NULL,
         satisfied BIGINT NOT NULL,
         basically_satisfied BIGINT NOT NULL,
-        dissatisfied BIGINT NOT NULL"""
+        dissatisfied BIGINT NOT NULL,
+        -- tasks in unit-months whose ledger gives the input (version 6): a
+        -- measure of an input nobody reported is missing, not 0
+        deadline_tasks BIGINT NOT NULL,
+        planned_tasks BIGINT NOT NULL,
+        actual_tasks BIGINT NOT NULL,
+        beneficiaries_tasks BIGINT NOT NULL"""
 
 # One schema for both stores: a DuckDB file and a DuckLake catalog. DuckLake has
 # no PRIMARY KEY/UNIQUE constraints and no defaults for lists, so uniqueness is
@@ -228,16 +234,17 @@ FILL_KNOWN_REGIONS = """
 
 # The derived tables (metrics/derived.py): dropped and made again, in their
 # current shape, when a store is upgraded; refresh() below refills them. A
-# store whose summaries lack a column (the 群众满意度 counts, upload_id) or a
+# store whose summaries lack a column (the 群众满意度 counts, upload_id, the
+# *_tasks counts of version 6) or a
 # table is upgraded so, whatever its schema_version says.
 DERIVED_SUMMARIES = ("task_summary", "unit_summary", "unit_catalog", "region_summary")
 CURRENT_QUERY = """
     SELECT (SELECT value FROM schema_info WHERE key = 'schema_version'),
-           (SELECT count(*) = 6 FROM duckdb_columns()
-            WHERE (table_name = 'task_summary' AND column_name IN ('upload_id', 'dissatisfied'))
-               OR (table_name = 'unit_summary' AND column_name IN ('upload_ids', 'dissatisfied'))
+           (SELECT count(*) = 9 FROM duckdb_columns()
+            WHERE (table_name = 'task_summary' AND column_name IN ('upload_id', 'dissatisfied', 'deadline_tasks'))
+               OR (table_name = 'unit_summary' AND column_name IN ('upload_ids', 'dissatisfied', 'deadline_tasks'))
                OR (table_name = 'unit_catalog' AND column_name = 'latest_month')
-               OR (table_name = 'region_summary' AND column_name = 'dissatisfied'))"""
+               OR (table_name = 'region_summary' AND column_name IN ('dissatisfied', 'deadline_tasks')))"""
 
 ADDED_TASK_COLUMNS = (("progress_note", "VARCHAR"), ("progress_pct", "DOUBLE"), ("status_rule", "VARCHAR"),
                       ("satisfaction", "VARCHAR"), ("satisfaction_score", "DOUBLE"))

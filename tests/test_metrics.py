@@ -11,6 +11,7 @@ import metrics
 from metrics import Settings
 from taizhang.database import reading
 from tests.dbfixtures import SAMPLE_JUNE_ORDER, build, sample_db, task
+from tests.oracle import FROM_ROWS, SUMMED
 
 JUNE = dt.date(2021, 6, 1)
 MAY = dt.date(2021, 5, 1)
@@ -447,37 +448,6 @@ def test_catalog_lists_months_newest_first_and_named_regions_and_categories(db):
 
 # --- task_summary gives what aggregating the task rows would ------------------
 
-# The measures straight from the rows' flags: what tz_measures computed before
-# it summed task_summary, kept here as the oracle.
-_FROM_ROWS = """
-SELECT report_month,
-       CASE WHEN $level IN ('region', 'unit', 'region_category') THEN region END AS region,
-       CASE WHEN $level = 'unit' THEN unit END AS unit,
-       CASE WHEN $level IN ('category', 'region_category') THEN category END AS category,
-       count(*) AS tasks, count_if(is_completed) AS completed, count_if(is_started) AS started,
-       count_if(is_overdue) AS overdue, count_if(is_on_time) AS on_time,
-       coalesce(sum(planned_investment), 0) AS planned_investment,
-       coalesce(sum(actual_investment), 0) AS actual_investment,
-       coalesce(sum(CASE WHEN planned_investment > 0 THEN actual_investment END), 0)
-         / sum(CASE WHEN planned_investment > 0 THEN planned_investment END) AS investment_completion,
-       coalesce(sum(beneficiaries), 0) AS beneficiaries,
-       count(satisfaction) AS rated,
-       count(*) FILTER (WHERE satisfaction = 'satisfied') AS satisfied,
-       count(*) FILTER (WHERE satisfaction = 'basically_satisfied') AS basically_satisfied,
-       count(*) FILTER (WHERE satisfaction = 'dissatisfied') AS dissatisfied,
-       count(*) FILTER (WHERE satisfaction IN ('satisfied', 'basically_satisfied'))
-         / nullif(count(satisfaction), 0) AS satisfaction_rate
-FROM tz_task_facts($month_from, $month_to, $region, $category, NULL, true)
-GROUP BY ALL
-"""
-_SUMMED = """
-SELECT report_month, region, unit, category, tasks, completed, started, overdue, on_time,
-       planned_investment, actual_investment, investment_completion, beneficiaries,
-       rated, satisfied, basically_satisfied, dissatisfied, satisfaction_rate
-FROM tz_measures($month_from, $month_to, $region, $category, NULL, $level, true)
-WHERE NOT is_total
-"""
-
 _ROWS = st.lists(st.tuples(
     st.sampled_from(["2021-04", "2021-05", "2021-06"]),
     st.sampled_from([("东湖县", "甲"), ("东湖县", "乙"), ("西山县", "甲"), (None, "丙")]),
@@ -507,15 +477,16 @@ def test_summed_measures_equal_measures_from_the_rows(tmp_path_factory, rows, le
             continue  # one row per task and month, as a loaded ledger has
         seen.add((month, reg, unit, title))
         tasks_.append(task(month, unit, title, status, region=reg, category=cat, deadline=deadline,
-                           planned=planned, actual=actual, beneficiaries=7, satisfaction=satisfaction))
+                           planned=planned, actual=actual, beneficiaries=None if unit == "乙" else 7,
+                           satisfaction=satisfaction))
     path = build(tmp_path_factory.mktemp("sum") / "s.duckdb", tasks_)
     params = {"month_from": dt.date(2021, 4, 1), "month_to": JUNE, "region": region, "category": category,
               "level": level}
     with reading(str(path)) as con:
         prepare(con)
         key = lambda r: repr(r[:4])  # noqa: E731
-        expected = sorted(con.execute(_FROM_ROWS, params).fetchall(), key=key)
-        got = sorted(con.execute(_SUMMED, params).fetchall(), key=key)
+        expected = sorted(con.execute(FROM_ROWS, {**params, "unit": None}).fetchall(), key=key)
+        got = sorted(con.execute(SUMMED, {**params, "unit": None}).fetchall(), key=key)
     assert len(got) == len(expected)
     for g, e in zip(got, expected):
         assert all(_close(a, b) for a, b in zip(g, e)), (g, e)

@@ -19,48 +19,31 @@ from benchmarks.bigdb import REGIONS, build_database
 from metrics import derived
 from metrics.queries import prepare
 from taizhang.database import reading, writing
+from tests.oracle import FROM_ROWS, SUMMED
 
 MONTHS, UNITS = 3, 600
 LAST = dt.date(2021, 3, 1)
 
-# The measures straight from the rows' flags (the oracle), for any grouping
-# level and any filter, unit included.
-FROM_ROWS = """
-SELECT report_month,
-       CASE WHEN $level IN ('region', 'unit', 'region_category') THEN region END AS region,
-       CASE WHEN $level = 'unit' THEN unit END AS unit,
-       CASE WHEN $level IN ('category', 'region_category') THEN category END AS category,
-       count(*) AS tasks, count_if(is_completed) AS completed, count_if(is_started) AS started,
-       count_if(is_overdue) AS overdue, count_if(is_on_time) AS on_time,
-       coalesce(sum(planned_investment), 0) AS planned_investment,
-       coalesce(sum(actual_investment), 0) AS actual_investment,
-       coalesce(sum(CASE WHEN planned_investment > 0 THEN actual_investment END), 0)
-         / sum(CASE WHEN planned_investment > 0 THEN planned_investment END) AS investment_completion,
-       coalesce(sum(beneficiaries), 0) AS beneficiaries,
-       count(satisfaction) AS rated,
-       count(*) FILTER (WHERE satisfaction = 'dissatisfied') AS dissatisfied
-FROM tz_task_facts($month_from, $month_to, $region, $category, $unit, true)
-GROUP BY ALL
-"""
-SUMMED = """
-SELECT report_month, region, unit, category, tasks, completed, started, overdue, on_time,
-       planned_investment, actual_investment, investment_completion, beneficiaries, rated, dissatisfied
-FROM tz_measures($month_from, $month_to, $region, $category, $unit, $level, true)
-WHERE NOT is_total OR $level = 'total'
-"""
 TABLES = ("task_summary", "unit_summary", "region_summary", "unit_catalog", "task_completions")
 
 
 @pytest.fixture(scope="module")
 def wide(tmp_path_factory):
     """bigdb's generator at 3 months x 600 units (~5,600 task rows), with some
-    satisfaction filled so the 群众满意度 counts have work to do."""
+    satisfaction filled so the 群众满意度 counts have work to do, and some units'
+    ledgers without 完成投资, deadlines or people served."""
     path = build_database(tmp_path_factory.mktemp("wide") / "w.duckdb", months=MONTHS, units=UNITS,
                           tasks=round(UNITS * 27778 / 3000))
     with writing(str(path)) as con:
         con.execute("BEGIN")
         con.execute("""UPDATE task_rows SET satisfaction = CASE hash(title) % 4 WHEN 0 THEN 'satisfied'
                        WHEN 1 THEN 'dissatisfied' WHEN 2 THEN 'basically_satisfied' END""")
+        # ledgers without a column (missing is not zero): some units never give
+        # 完成投资, some no deadlines, some no people served
+        con.execute("""UPDATE task_rows SET
+                           actual_investment = CASE WHEN hash(unit) % 7 = 0 THEN NULL ELSE actual_investment END,
+                           deadline = CASE WHEN hash(unit) % 5 = 0 THEN NULL ELSE deadline END,
+                           beneficiaries = CASE WHEN hash(unit) % 11 = 0 THEN NULL ELSE beneficiaries END""")
         derived.refresh(con)
         con.execute("COMMIT")
     return str(path)

@@ -35,6 +35,7 @@ from taizhang.config import db_target
 from taizhang.database import data_version, reading
 from ui import charts
 from ui import format as fmt
+from ui import missing
 from ui.i18n import t
 
 READ_WAIT_SECONDS = 10.0
@@ -414,7 +415,8 @@ def _ranked_rows(frame: pd.DataFrame, b: Bulletin, lang: str) -> list[dict]:
 def _metric(key: str, b: Bulletin, lang: str, where=st) -> None:
     kpi = b.kpis[key]
     where.metric(t(f"m.{key}"), fmt.measure(key, kpi.value, lang), delta=fmt.delta(key, kpi.delta, lang),
-                 delta_color=fmt.delta_color(key, kpi.delta), delta_arrow="off", border=True)
+                 delta_color=fmt.delta_color(key, kpi.delta), delta_arrow="off", border=True,
+                 help=missing.tile_help(kpi, lang))
 
 
 def _headline(b: Bulletin, lang: str) -> None:
@@ -423,6 +425,9 @@ def _headline(b: Bulletin, lang: str) -> None:
     for start in (0, 4):
         for column, key in zip(st.columns(4, gap="medium"), keys[start:start + 4]):
             _metric(key, b, lang, column)
+    note = missing.tiles_note(b.kpis, keys, lang)
+    if note:  # a "—" on the wall says why: missing is not zero
+        st.caption(note)
 
 
 def _chart(key: str, b: Bulletin, lang: str, presenting_: bool) -> None:
@@ -517,6 +522,9 @@ def _overdue_items(b: Bulletin, start: int, stop: int, note: str) -> None:
 
 def _overdue(b: Bulletin, lang: str, presenting_: bool, part: int) -> None:
     kpi = b.kpis["overdue"]
+    if kpi.missing:  # no deadlines in the ledgers: nothing can be said about overdue tasks
+        st.info(missing.tile_help(kpi, lang))
+        return
     if not kpi.value:
         st.success(t("slide.no_overdue"))
         return

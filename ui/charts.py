@@ -88,7 +88,8 @@ def ranked_bars(labels: Sequence, values: Sequence, key: str, lang: str, *, high
         fig.add_vline(x=ref, line_dash="dash", line_color=MUTED, line_width=1.5,
                       annotation_text=f"{reference_label} {fmt.measure(key, reference, lang)}",
                       annotation_position="top", annotation_font_color="#52606D", annotation_font_size=12)
-    top = max([v for v in shown_values if v is not None] or [0])
+    # a missing figure has no bar (its label says "—"); NaN must not spoil the axis
+    top = max([v for v in shown_values if v is not None and v == v] or [0])
     xaxis = _axis_format(kind)
     if kind == "rate":
         xaxis["range"] = [0, max(1.0, top) * 1.18]
@@ -144,7 +145,7 @@ def planned_actual(labels: Sequence, planned: Sequence, actual: Sequence, lang: 
     """Planned against actual investment (万元), grouped horizontal bars, largest plan on top."""
     names = [safe(label) for label in labels][::-1]
     # the axis speaks the labels' unit: 万元 or 亿元 in Chinese, million yuan in English
-    top_wan = max([v for v in list(planned) + list(actual) if v is not None] or [1])
+    top_wan = max([v for v in list(planned) + list(actual) if v is not None and v == v] or [1])
     if lang == "zh":
         scale, axis_title = (1 / fmt.WAN_PER_YI, "亿元") if top_wan >= fmt.WAN_PER_YI else (1, "万元")
     else:
@@ -154,7 +155,7 @@ def planned_actual(labels: Sequence, planned: Sequence, actual: Sequence, lang: 
     for values, name, color in ((actual, actual_name, PRIMARY), (planned, planned_name, SECONDARY)):
         values = list(values)[::-1]
         fig.add_trace(go.Bar(
-            y=names, x=[v * scale if v is not None else None for v in values], name=name, orientation="h",
+            y=names, x=[v * scale if v is not None and v == v else None for v in values], name=name, orientation="h",
             marker_color=color, text=[fmt.money(v, lang) for v in values], textposition="outside",
             cliponaxis=False, hovertemplate=f"%{{y}} · {html.escape(name)}: %{{text}}<extra></extra>",
         ))
@@ -165,14 +166,21 @@ def planned_actual(labels: Sequence, planned: Sequence, actual: Sequence, lang: 
                                traceorder="reversed", title_text=""))
 
 
+def _completion(rows: pd.DataFrame) -> float | None:
+    """Investment completion of several tiles, weighted by their planned investment, over
+    the tiles that have one: a tile whose ledgers give no 完成投资 is missing, not 0%."""
+    known = rows[rows["investment_completion"].notna()]
+    planned = float(known["planned_investment"].sum())
+    return float((known["investment_completion"] * known["planned_investment"]).sum()) / planned if planned else None
+
+
 def treemap(frame: pd.DataFrame, lang: str, root_label: str, unknown_region: str, uncategorised: str) -> go.Figure:
     """Regions, then categories; area = planned investment, colour = investment completion."""
     rows = frame[frame["planned_investment"] > 0]
     # one explicit root: with several top-level tiles Plotly adds its own, drawn dark grey
     planned_all = float(rows["planned_investment"].sum())
-    actual_all = float((rows["investment_completion"].fillna(0) * rows["planned_investment"]).sum())
     ids, labels, parents, values = ["all"], [safe(root_label)], [""], [planned_all]
-    colors = [actual_all / planned_all if planned_all else None]
+    colors = [_completion(rows)]
     texts = [f"{fmt.money(planned_all, lang)} · {fmt.rate(colors[0])}"]
     region_names = {}
     for region, group in rows.groupby(rows["region"].fillna("\0"), sort=True):
@@ -180,9 +188,8 @@ def treemap(frame: pd.DataFrame, lang: str, root_label: str, unknown_region: str
         region_id = f"r:{region}"
         region_names[region] = region_id
         planned = float(group["planned_investment"].sum())
-        actual_on_planned = float((group["investment_completion"].fillna(0) * group["planned_investment"]).sum())
         ids.append(region_id); labels.append(region_label); parents.append("all")
-        values.append(planned); colors.append(actual_on_planned / planned if planned else None)
+        values.append(planned); colors.append(_completion(group))
         texts.append(f"{fmt.money(planned, lang)} · {fmt.rate(colors[-1])}")
         for _, row in group.iterrows():
             category = row["category"] if isinstance(row["category"], str) else None

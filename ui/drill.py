@@ -16,7 +16,8 @@ from metrics.settings import Settings
 from taizhang.database import has_table
 from ui import data
 
-UNIT_COLUMNS = ("region", "unit", "tasks", "completion_rate", "on_time_rate", "overdue", "rank", "change")
+UNIT_COLUMNS = ("region", "unit", "tasks", "completion_rate", "on_time_rate", "overdue", "rank", "change",
+                "deadline_tasks")  # deadline_tasks: why on-time and overdue may be "—"
 RANK_MEASURE = RANKABLE[0]  # the rankings page's default measure
 
 

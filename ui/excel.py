@@ -14,9 +14,10 @@ import math
 
 import xlsxwriter
 
-from metrics import MEASURES, Ranking
+from metrics import MEASURES, Ranking, missing_counts, missing_reason
 from ui import format as fmt
-from ui.i18n import text
+from ui import missing
+from ui.i18n import STRINGS, text
 
 OTHER_MEASURES = ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "start_rate",
                   "investment_completion", "planned_investment", "actual_investment",
@@ -70,8 +71,21 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
     columns += [("change", tr("col.change"), 10), ("previous_rank", tr("col.previous_rank"), 10)]
     columns += [(k, measure_header(k), 14) for k in others]
     ranked_last = "not_reported" in ranking.table and bool(ranking.table["not_reported"].any())
-    if ranked_last:  # [ranking] not_reported = "last": say why their figures are blank
-        columns.append(("note", tr("col.note"), 30))
+    shown_measures = [ranking.measure, *others]
+    # the notes name inputs a ledger lacks; an unrated satisfaction rate has its counts beside it
+    noted_measures = [k for k in shown_measures
+                      if k == ranking.measure or k not in MEASURES or MEASURES[k].needs not in ("rated", "resident_rated")]
+    lacking = missing_counts(ranking.table, noted_measures)
+    if ranked_last or lacking:  # why a row's figures are blank ("—"): not reported, or an input its ledger lacks
+        columns.append(("note", tr("col.note"), 40))
+
+    def missing_note(record: dict) -> str:
+        """“—”：按期完成率（台账未填报完成时限）… for the measures this row lacks."""
+        items = [tr("missing.row_item", measure=measure_header(key), reason=tr(f"missing.{code}"))
+                 for key in noted_measures
+                 if (code := missing_reason(key, {**record, ranking.measure: record.get("value")}))
+                 and code != "no_tasks"]
+        return tr("missing.row_note", notes=tr("missing.sep").join(items)) if items else ""
 
     def latest(value) -> str:
         return fmt.month(value, lang) if isinstance(value, dt.date) else tr("latest.never")
@@ -94,6 +108,8 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
             if key == "note":
                 if record.get("not_reported"):
                     sheet.write_string(row_number, col, not_reported_note(record))
+                elif missing_note(record):
+                    sheet.write_string(row_number, col, missing_note(record))
                 else:
                     sheet.write_blank(row_number, col, None)
             elif key in ("unit", "region", "change"):
@@ -110,7 +126,10 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
                 number = _number(value)
                 if number is not None and key == "score" and measure == "composite":
                     number *= 100
-                if number is None:
+                if number is None and not record.get("not_reported") and missing_reason(
+                        measure, {**record, ranking.measure: record.get("value")}) not in (None, "no_tasks"):
+                    sheet.write_string(row_number, col, fmt.DASH, centred)  # missing, not 0: the note says why
+                elif number is None:
                     sheet.write_blank(row_number, col, None)
                 else:
                     sheet.write_number(row_number, col, number, number_format(measure))
@@ -143,7 +162,8 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
                     apart.write_blank(row_number, col, None)
             elif key == "reason":
                 rows = record.get("rows_not_loaded")
-                apart.write_string(row_number, col, tr(f"rankings.reason.{value}", min=ranking.min_tasks,
+                reason_key = f"rankings.reason.{value}" if f"rankings.reason.{value}" in STRINGS else f"missing.{value}"
+                apart.write_string(row_number, col, tr(reason_key, min=ranking.min_tasks,
                                                        rows=int(_number(rows) or 0), rated=ranking.min_rated))
             elif key in ("unit", "region"):
                 apart.write_string(row_number, col, value if isinstance(value, str) else tr("unknown_region"))
@@ -175,6 +195,8 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
         ("", tr("rankings.rules.partial")),
         ("", tr("rankings.rules.last" if ranking.not_reported_last else "rankings.rules.apart")),
         ("", tr(f"help.{ranking.measure}", weights="")),
+        *([("", note)] if (note := missing.composite_note(ranking.reported, ranking.level, lang))
+          and ranking.measure == "composite" else []),
         ("", generated.strftime("%Y-%m-%d %H:%M")),
     ]
     for row_number, (label, value) in enumerate(rows):

@@ -8,11 +8,12 @@ from typing import Callable, Iterable
 import duckdb
 import streamlit as st
 
-from metrics import Kpi
+from metrics import Kpi, missing_reason
 from metrics.measures import SATISFACTION
 from taizhang.database import StoreBusy
 from ui import data
 from ui import format as fmt
+from ui import missing
 from ui.i18n import t
 from ui.sidebar import Filters, choose_region, filters
 
@@ -245,8 +246,20 @@ def kpi_tiles(kpis: dict[str, Kpi], keys: Iterable[str], lang: str) -> None:
             st.metric(
                 t(f"m.{key}"), value,
                 delta=change, delta_color=fmt.delta_color(key, kpi.delta), delta_arrow="off",
-                help=t(f"help.{key}"), border=True, width="stretch",
+                help=missing.tile_help(kpi, lang), border=True, width="stretch",
             )
+    note = missing.tiles_note(kpis, keys, lang)
+    if note:  # missing is not zero: every "—" says why, every partial figure what it stands for
+        st.caption(note)
+
+
+def chart_note(names: list[str], rows, key: str, lang: str) -> None:
+    """Under a bar chart of `key`: which bars are not drawn because their figure is
+    missing, and why (a missing bar is not a zero bar)."""
+    codes = [missing_reason(key, row) for row in rows.to_dict("records")]
+    note = missing.chart_note(names, codes, lang)
+    if note:
+        st.caption(note)
 
 
 def satisfaction_counts(key: str, rated, dissatisfied) -> str:

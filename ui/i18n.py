@@ -257,3 +257,5 @@ from ui.strings_feedback import STRINGS as _FEEDBACK  # noqa: E402  /feedback, t
 _merge(_FEEDBACK, "ui/strings_feedback.py")
 from ui.strings_satisfaction import STRINGS as _SATISFACTION  # noqa: E402  群众满意率 (overview, units, rankings)
 _merge(_SATISFACTION, "ui/strings_satisfaction.py")
+from ui.strings_missing import STRINGS as _MISSING  # noqa: E402  "—" and why (missing is not zero)
+_merge(_MISSING, "ui/strings_missing.py")

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import KPI_ORDER, MEASURES
+from ui import missing
 from ui.i18n import t
 
 LABEL_COLUMNS = {"unit": "col.unit", "region": "col.region", "category": "col.category"}
@@ -51,5 +52,10 @@ def display_frame(frame: pd.DataFrame, label_columns: Sequence[str], measures: S
 
 def measure_table(frame: pd.DataFrame, label_columns: Sequence[str], lang: str, *, key: str,
                   measures: Sequence[str] = KPI_ORDER) -> None:
+    """The table, and under it what its "—" mean (missing is not zero)."""
     shown, config = display_frame(frame, label_columns, measures)
     st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key=key, width="stretch")
+    entity = "unit" if "unit" in label_columns else "region" if "region" in label_columns else "month"
+    note = missing.table_note(frame, [m for m in measures if m in frame], entity, lang)
+    if note:
+        st.caption(note)

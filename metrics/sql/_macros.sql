@@ -31,17 +31,31 @@
 --                 report month and no completed snapshot of the same task
 --                 exists in a month starting on or before that deadline.
 --
+-- Missing is not zero. A unit-month (one unit's ledger for one month)
+-- reports an input when any of its rows has it: deadlines, planned
+-- investment, actual investment (完成投资), people served. A measure is made
+-- only of the unit-months that report its inputs; one that no unit-month of a
+-- group reports is NULL ("—" with the reason on every page and report), never
+-- 0 or 100%. Within a reporting ledger a blank cell counts as 0 (or, for a
+-- deadline, as a task without one). The counts of tasks in reporting
+-- unit-months go beside the measures so that pages can say why and how much:
+--   deadline_tasks, planned_tasks, actual_tasks, beneficiaries_tasks
+--
 -- Measures of a group of rows (tz_measures):
---   tasks, completed, started, overdue, on_time   counts of the flags
+--   tasks, completed, started     counts of the flags
+--   overdue, on_time              counts of the flags; NULL without deadlines
 --   completion_rate        completed / tasks
 --   start_rate             started / tasks                       (开工率)
 --   on_time_rate           on_time / (completed + overdue)       (按期完成率)
---                          NULL when nothing is completed or due
---   planned_investment     sum of planned_investment, 万元 (0 when none)
---   actual_investment      sum of actual_investment, 万元 (0 when none)
+--                          over unit-months with deadlines; NULL when none
+--                          has deadlines, or nothing is completed or due
+--   planned_investment     sum of planned_investment, 万元; NULL when no
+--                          ledger of the group gives it
+--   actual_investment      sum of actual_investment, 万元; NULL likewise
 --   investment_completion  sum(actual) / sum(planned), both over tasks with
---                          planned_investment > 0; NULL when there are none
---   beneficiaries          sum of people served (0 when none)
+--                          planned_investment > 0 in unit-months that give
+--                          完成投资; NULL when there are none
+--   beneficiaries          sum of people served; NULL when no ledger gives it
 --   rated, satisfied, basically_satisfied, dissatisfied
 --                          单位自评: tasks whose ledger 群众满意度 column
 --                          (tasks.satisfaction) is filled, and per level

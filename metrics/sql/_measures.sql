@@ -23,18 +23,21 @@ WITH keyed AS (
            CASE WHEN level IN ('category', 'region_category') THEN category END AS group_category,
            tasks, completed, started, overdue, on_time, on_time_base,
            planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries,
-           rated, satisfied, basically_satisfied, dissatisfied
+           rated, satisfied, basically_satisfied, dissatisfied,
+           deadline_tasks, planned_tasks, actual_tasks, beneficiaries_tasks
     FROM (SELECT report_month, region, NULL::VARCHAR AS unit, category,
                  tasks, completed, started, overdue, on_time, on_time_base,
                  planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries,
-                 rated, satisfied, basically_satisfied, dissatisfied
+                 rated, satisfied, basically_satisfied, dissatisfied,
+                 deadline_tasks, planned_tasks, actual_tasks, beneficiaries_tasks
           FROM region_summary
           WHERE unit_filter IS NULL AND level <> 'unit'
           UNION ALL
           SELECT report_month, region, unit, category,
                  tasks, completed, started, overdue, on_time, on_time_base,
                  planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries,
-                 rated, satisfied, basically_satisfied, dissatisfied
+                 rated, satisfied, basically_satisfied, dissatisfied,
+                 deadline_tasks, planned_tasks, actual_tasks, beneficiaries_tasks
           FROM task_summary
           WHERE NOT (unit_filter IS NULL AND level <> 'unit')
             AND NOT (level = 'unit' AND category_filter IS NULL))
@@ -60,7 +63,11 @@ grouped AS (
            sum(rated) AS rated,
            sum(satisfied) AS satisfied,
            sum(basically_satisfied) AS basically_satisfied,
-           sum(dissatisfied) AS dissatisfied
+           sum(dissatisfied) AS dissatisfied,
+           sum(deadline_tasks) AS deadline_tasks,
+           sum(planned_tasks) AS planned_tasks,
+           sum(actual_tasks) AS actual_tasks,
+           sum(beneficiaries_tasks) AS beneficiaries_tasks
     FROM keyed
     GROUP BY ALL
     UNION ALL
@@ -69,7 +76,8 @@ grouped AS (
            tasks, completed, started, overdue,
            CASE WHEN with_on_time THEN on_time END AS on_time,
            on_time_base, planned_investment, actual_investment, planned_base, actual_on_planned,
-           beneficiaries, rated, satisfied, basically_satisfied, dissatisfied
+           beneficiaries, rated, satisfied, basically_satisfied, dissatisfied,
+           deadline_tasks, planned_tasks, actual_tasks, beneficiaries_tasks
     FROM unit_summary
     WHERE level = 'unit' AND category_filter IS NULL
       AND report_month BETWEEN month_from AND month_to
@@ -104,6 +112,8 @@ combined AS (
            sum(beneficiaries) AS beneficiaries,
            sum(rated) AS rated, sum(satisfied) AS satisfied,
            sum(basically_satisfied) AS basically_satisfied, sum(dissatisfied) AS dissatisfied,
+           sum(deadline_tasks) AS deadline_tasks, sum(planned_tasks) AS planned_tasks,
+           sum(actual_tasks) AS actual_tasks, sum(beneficiaries_tasks) AS beneficiaries_tasks,
            sum(resident_rated) AS resident_rated, sum(resident_satisfied) AS resident_satisfied,
            sum(resident_basically_satisfied) AS resident_basically_satisfied,
            sum(resident_dissatisfied) AS resident_dissatisfied
@@ -112,20 +122,25 @@ combined AS (
 )
 SELECT report_month, region, unit, category, is_total,
        tasks::BIGINT AS tasks, completed::BIGINT AS completed, started::BIGINT AS started,
-       overdue::BIGINT AS overdue, on_time::BIGINT AS on_time,
+       -- missing is not zero: a figure whose input no ledger of the group gives is NULL
+       CASE WHEN deadline_tasks > 0 THEN overdue END::BIGINT AS overdue,
+       CASE WHEN deadline_tasks > 0 THEN on_time END::BIGINT AS on_time,
        completed / tasks AS completion_rate,
        started / tasks AS start_rate,
        on_time / nullif(on_time_base, 0) AS on_time_rate,
-       planned_investment, actual_investment,
+       CASE WHEN planned_tasks > 0 THEN planned_investment END AS planned_investment,
+       CASE WHEN actual_tasks > 0 THEN actual_investment END AS actual_investment,
        actual_on_planned / planned_base AS investment_completion,
-       beneficiaries::BIGINT AS beneficiaries,
+       CASE WHEN beneficiaries_tasks > 0 THEN beneficiaries END::BIGINT AS beneficiaries,
        rated::BIGINT AS rated, satisfied::BIGINT AS satisfied,
        basically_satisfied::BIGINT AS basically_satisfied, dissatisfied::BIGINT AS dissatisfied,
        (satisfied + basically_satisfied) / nullif(rated, 0) AS satisfaction_rate,
        resident_rated::BIGINT AS resident_rated, resident_satisfied::BIGINT AS resident_satisfied,
        resident_basically_satisfied::BIGINT AS resident_basically_satisfied,
        resident_dissatisfied::BIGINT AS resident_dissatisfied,
-       (resident_satisfied + resident_basically_satisfied) / nullif(resident_rated, 0) AS resident_satisfaction_rate
+       (resident_satisfied + resident_basically_satisfied) / nullif(resident_rated, 0) AS resident_satisfaction_rate,
+       deadline_tasks::BIGINT AS deadline_tasks, planned_tasks::BIGINT AS planned_tasks,
+       actual_tasks::BIGINT AS actual_tasks, beneficiaries_tasks::BIGINT AS beneficiaries_tasks
 FROM combined;
 
 

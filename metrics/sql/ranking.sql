@@ -118,7 +118,15 @@ SELECT cur.region, cur.unit, cur.value, cur.score, cur.is_ranked,
        cur.planned_investment, cur.actual_investment, cur.beneficiaries,
        cur.rated, cur.satisfied, cur.basically_satisfied, cur.dissatisfied, cur.satisfaction_rate,
        cur.resident_rated, cur.resident_satisfied, cur.resident_basically_satisfied,
-       cur.resident_dissatisfied, cur.resident_satisfaction_rate
+       cur.resident_dissatisfied, cur.resident_satisfaction_rate,
+       cur.on_time, cur.deadline_tasks, cur.planned_tasks, cur.actual_tasks, cur.beneficiaries_tasks,
+       -- the composite's parts this entity lacks (their weights went to the others)
+       (CASE WHEN cur.composite IS NOT NULL THEN
+            (CASE WHEN $w_on_time_rate > 0 AND cur.on_time_rate IS NULL THEN 1 ELSE 0 END)
+          + (CASE WHEN $w_investment_completion > 0 AND cur.investment_completion IS NULL THEN 1 ELSE 0 END)
+          + (CASE WHEN $w_satisfaction_rate > 0 AND cur.satisfaction_counted IS NULL THEN 1 ELSE 0 END)
+          + (CASE WHEN $w_resident_satisfaction_rate > 0 AND cur.resident_counted IS NULL THEN 1 ELSE 0 END)
+        END)::BIGINT AS composite_parts_missing
 FROM flagged AS cur
 LEFT JOIN ranks AS r
   ON r.report_month = cur.report_month AND r.score = cur.score

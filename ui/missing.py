@@ -1,0 +1,86 @@
+"""Missing is not zero, in words: why a figure is "—", and for how much of the
+scope a figure stands, phrased from the catalogue (ui/strings_missing.py) for
+tiles, tables, charts and the reports. No Streamlit here: every function takes
+the language, so the 通报 (PDF, Word, Excel) says exactly what the pages say.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from metrics import Kpi, missing_counts
+from ui.i18n import text
+
+
+def reason(code: str, lang: str) -> str:
+    return text(f"missing.{code}", lang)
+
+
+def _measure(key: str, lang: str) -> str:
+    return text(f"m.{key}", lang)
+
+
+def tile_help(kpi: Kpi, lang: str) -> str:
+    """A tile's tooltip: the measure's definition, then why it is "—" or what it stands for."""
+    words = text(f"help.{kpi.key}", lang)
+    if kpi.missing:
+        return f"{text('missing.tile', lang, reason=reason(kpi.missing, lang))} {words}"
+    if kpi.coverage:
+        covered, tasks = kpi.coverage
+        return f"{words} {text('missing.coverage', lang, covered=f'{covered:,}', tasks=f'{tasks:,}')}"
+    return words
+
+
+def tiles_note(kpis: dict[str, Kpi], keys: Iterable[str], lang: str) -> str | None:
+    """The line under a row of tiles: each "—" with its reason, each figure made of
+    only some ledgers with its share; None when every figure is whole."""
+    items = []
+    for key in keys:
+        kpi = kpis[key]
+        if kpi.missing and kpi.missing != "no_tasks":
+            items.append(text("missing.row_item", lang, measure=_measure(key, lang), reason=reason(kpi.missing, lang)))
+        elif kpi.coverage:
+            covered, tasks = kpi.coverage
+            items.append(text("missing.coverage_item", lang, measure=_measure(key, lang),
+                              covered=f"{covered:,}", tasks=f"{tasks:,}"))
+    if not items:
+        return None
+    return text("missing.row_note", lang, notes=text("missing.sep", lang).join(items))
+
+
+def table_note(frame: pd.DataFrame, keys: Iterable[str], entity: str, lang: str) -> str | None:
+    """The line under a table (or chart) of units, regions or months: how many show "—"
+    for each measure and why; None when none does. `entity`: unit, region or month."""
+    found = missing_counts(frame, list(keys))
+    if not found:
+        return None
+    noun = text(f"missing.entity.{entity}", lang)
+    items = [text("missing.table_item", lang, measure=_measure(key, lang), count=f"{count:,}", entity=noun,
+                  reason=reason(code, lang))
+             for key, counts in found.items() for code, count in counts.items()]
+    return text("missing.table_note", lang, notes=text("missing.sep", lang).join(items))
+
+
+def composite_note(frame: pd.DataFrame, entity: str, lang: str) -> str | None:
+    """Under a league table by the composite: how many entities lack some of its rates
+    (their weights were shared out among the others); None when none does."""
+    if "composite_parts_missing" not in frame or not len(frame):
+        return None
+    count = int((pd.to_numeric(frame["composite_parts_missing"], errors="coerce").fillna(0) > 0).sum())
+    if not count:
+        return None
+    return text("missing.composite", lang, count=f"{count:,}", entity=text(f"missing.entity.{entity}", lang))
+
+
+def chart_note(names: list[str], codes: list[str | None], lang: str) -> str | None:
+    """Under a bar chart: the bars not drawn because their figure is missing, by reason."""
+    by_reason: dict[str, list[str]] = {}
+    for name, code in zip(names, codes):
+        if code and code != "no_tasks":
+            by_reason.setdefault(code, []).append(name)
+    if not by_reason:
+        return None
+    comma = "、" if lang == "zh" else ", "
+    return " ".join(text("missing.chart_note", lang, names=comma.join(found), reason=reason(code, lang))
+                    for code, found in by_reason.items())
