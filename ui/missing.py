@@ -33,20 +33,28 @@ def tile_help(kpi: Kpi, lang: str) -> str:
 
 
 def tiles_note(kpis: dict[str, Kpi], keys: Iterable[str], lang: str) -> str | None:
-    """The line under a row of tiles: each "—" with its reason, each figure made of
-    only some ledgers with its share; None when every figure is whole."""
-    items = []
+    """The line under a row of tiles: each "—" with its reason, and the figures made of
+    only some ledgers with their share; measures sharing a reason or share are named
+    together. None when every figure is whole."""
+    dashes: dict[str, list[str]] = {}
+    partial: dict[tuple[int, int], list[str]] = {}
     for key in keys:
         kpi = kpis[key]
         if kpi.missing and kpi.missing != "no_tasks":
-            items.append(text("missing.row_item", lang, measure=_measure(key, lang), reason=reason(kpi.missing, lang)))
+            dashes.setdefault(kpi.missing, []).append(_measure(key, lang))
         elif kpi.coverage:
-            covered, tasks = kpi.coverage
-            items.append(text("missing.coverage_item", lang, measure=_measure(key, lang),
-                              covered=f"{covered:,}", tasks=f"{tasks:,}"))
-    if not items:
-        return None
-    return text("missing.row_note", lang, notes=text("missing.sep", lang).join(items))
+            partial.setdefault(kpi.coverage, []).append(_measure(key, lang))
+    sep, comma = text("missing.sep", lang), "、" if lang == "zh" else ", "
+    lines = []
+    if dashes:
+        lines.append(text("missing.row_note", lang, notes=sep.join(
+            text("missing.row_item", lang, measure=comma.join(names), reason=reason(code, lang))
+            for code, names in dashes.items())))
+    if partial:
+        lines.append(text("missing.partial_note", lang, notes=sep.join(
+            text("missing.coverage_item", lang, measure=comma.join(names), covered=f"{covered:,}", tasks=f"{tasks:,}")
+            for (covered, tasks), names in partial.items())))
+    return " ".join(lines) or None
 
 
 def table_note(frame: pd.DataFrame, keys: Iterable[str], entity: str, lang: str) -> str | None:
@@ -56,9 +64,14 @@ def table_note(frame: pd.DataFrame, keys: Iterable[str], entity: str, lang: str)
     if not found:
         return None
     noun = text(f"missing.entity.{entity}", lang)
-    items = [text("missing.table_item", lang, measure=_measure(key, lang), count=f"{count:,}", entity=noun,
+    grouped: dict[tuple[str, int], list[str]] = {}  # measures sharing a reason and a count are named together
+    for key, counts in found.items():
+        for code, count in counts.items():
+            grouped.setdefault((code, count), []).append(_measure(key, lang))
+    comma = "、" if lang == "zh" else ", "
+    items = [text("missing.table_item", lang, measure=comma.join(names), count=f"{count:,}", entity=noun,
                   reason=reason(code, lang))
-             for key, counts in found.items() for code, count in counts.items()]
+             for (code, count), names in grouped.items()]
     return text("missing.table_note", lang, notes=text("missing.sep", lang).join(items))
 
 

@@ -24,6 +24,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "missing.row_note": ("“—”表示无法计算，不是 0：{notes}。", "“—” means it cannot be computed, not 0: {notes}."),
     "missing.row_item": ("{measure}（{reason}）", "{measure} ({reason})"),
     "missing.coverage_item": ("{measure}只计 {covered}/{tasks} 项任务", "{measure} from {covered} of {tasks} tasks"),
+    "missing.partial_note": ("部分台账未填报，以下只计填报了的台账：{notes}。",
+                             "Some ledgers do not give these; only those that do count: {notes}."),
     # under a table or chart: how many rows show "—" and why
     "missing.table_note": ("“—”表示无法计算，不是 0：{notes}。", "“—” means it cannot be computed, not 0: {notes}."),
     "missing.table_item": ("{measure}有 {count} 个{entity}{reason}", "{measure}: {count} {entity} ({reason})"),
