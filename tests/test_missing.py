@@ -8,6 +8,7 @@ whole and once without one column, and compares what the pages would show.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -181,3 +182,134 @@ def test_removing_a_column_from_a_ledger_never_turns_a_measure_into_zero(tmp_pat
             assert kpi.value is None                          # no plan, no completion rate
         else:
             assert kpi.value == before[key].value, (drop, key, kpi, before[key])
+
+
+# --- pages, Excel and the 通报 say "—" and why -----------------------------------------
+
+def _lacking_rows():
+    """东湖县's ledgers give everything; 西山县's have no 完成投资 column and no deadlines."""
+    rows = []
+    for unit, region, actual, deadline in (("甲镇", "东湖县", 60.0, "2021-05-31"), ("乙镇", "东湖县", 90.0, "2021-12-31"),
+                                           ("丙镇", "西山县", None, None), ("丁镇", "西山县", None, None)):
+        for i in range(5):
+            rows.append(task("2021-06", unit, f"{unit}任务{i}", "completed" if i < 3 else "in_progress",
+                             region=region, planned=100.0, actual=actual, deadline=deadline, beneficiaries=10))
+    return rows
+
+
+@pytest.fixture
+def lacking(tmp_path, monkeypatch):
+    path = str(build(tmp_path / "lacking.duckdb", _lacking_rows()))
+    monkeypatch.setenv("TAIZHANG_DB", path)
+    monkeypatch.delenv("TAIZHANG_CONFIG", raising=False)  # the project's config/taizhang.toml
+    return path
+
+
+def _open(path: str, lang: str = "zh", **params):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_month_flags import ROOT
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if path != "app_pages/overview.py":
+        at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _captions(at) -> str:
+    return "\n".join(str(c.value) for c in at.caption)
+
+
+@pytest.mark.parametrize("lang, words", [("zh", "投资完成率只计 10/20 项任务"), ("en", "Investment completion from 10 of 20 tasks")])
+def test_overview_tiles_say_what_a_partial_figure_stands_for(lacking, lang, words):
+    at = _open("app_pages/overview.py", lang)
+    values = {m.label: m.value for m in at.metric}
+    label = "投资完成率" if lang == "zh" else "Investment completion"
+    assert values[label] == "75.0%"                      # 东湖县 only: 150 / 200, not 150 / 400
+    assert words in _captions(at)
+
+
+def test_a_unit_without_the_columns_shows_dashes_with_reasons(lacking):
+    at = _open("app_pages/units.py", unit="丙镇")
+    values = {m.label: m.value for m in at.metric}
+    assert values["按期完成率"] == "—" and values["逾期"] == "—"
+    helps = {m.label: m.help for m in at.metric}
+    assert "台账未填报完成时限" in helps["按期完成率"]
+    assert "按期完成率、逾期（台账未填报完成时限）" in _captions(at)
+
+
+def test_rankings_list_units_without_the_input_apart_with_the_reason(lacking):
+    at = _open("app_pages/rankings.py")
+    at.selectbox(key="rankings_measure").set_value("investment_completion").run()
+    assert not at.exception
+    apart = [d.value for d in at.dataframe if "原因" in d.value.columns][0]
+    assert set(apart["单位"]) == {"丙镇", "丁镇"}
+    assert set(apart["原因"]) == {"台账未填报完成投资"}
+    at.selectbox(key="rankings_measure").set_value("composite").run()
+    # the project's weights include the satisfaction rates, which nobody here has
+    assert "4 个单位缺少部分指标，其权重按比例分给其余指标" in _captions(at)
+
+
+def test_excel_writes_a_dash_and_says_why(lacking):
+    import io
+
+    import openpyxl
+
+    from ui.excel import ranking_workbook
+    with reading(lacking) as con:
+        result = metrics.ranking(con, JUNE, measure="composite")
+    book = openpyxl.load_workbook(io.BytesIO(ranking_workbook(result, "zh")))
+    rows = list(book["排名"].iter_rows(values_only=True))
+    header, body = rows[0], {r[1]: dict(zip(rows[0], r)) for r in rows[1:]}
+    assert body["丙镇"]["投资完成率"] == "—" and body["丙镇"]["按期完成率"] == "—"
+    assert "投资完成率（台账未填报完成投资）" in body["丙镇"]["备注"]
+    assert body["甲镇"]["投资完成率"] == pytest.approx(0.6) and not body["甲镇"]["备注"]
+    notes = " ".join(str(v) for r in book[book.sheetnames[-1]].iter_rows(values_only=True) for v in r if v)
+    assert "2 个单位缺少部分指标" in notes
+
+
+def test_the_bulletin_says_why_instead_of_printing_zero(lacking):
+    from reports import bulletin, document
+    with reading(lacking) as con:
+        b = bulletin.assemble(con, JUNE, region="西山县", measure="composite")
+    text = document.render(b)
+    assert "按期完成率无法计算（台账未填报完成时限）" in text
+    assert "台账未填报完成时限，无法统计逾期任务" in text
+    assert "台账未填报完成投资，不计算投资完成率" in text
+    assert not re.search(r"(?<![\d.])0\.0%", text.split("附件")[0])  # no figure of a missing input printed as 0
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx", "xlsx"])
+def test_pdf_word_and_excel_of_the_bulletin_carry_the_reason(lacking, kind, tmp_path):
+    import io
+    import shutil
+    import subprocess
+    import zipfile
+
+    import openpyxl
+
+    from reports import bulletin, exports
+    with reading(lacking) as con:
+        b = bulletin.assemble(con, JUNE, region="西山县", measure="composite")
+    data = exports.make(kind, b, today=dt.date(2021, 7, 5))
+    if kind == "docx":
+        text = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
+        assert "台账未填报完成投资" in text and "按期完成率无法计算" in text
+    elif kind == "pdf":
+        if not shutil.which("pdftotext"):
+            pytest.skip("no pdftotext (apt-get install poppler-utils)")
+        (tmp_path / "b.pdf").write_bytes(data)
+        text = subprocess.run(["pdftotext", str(tmp_path / "b.pdf"), "-"], capture_output=True, text=True,
+                              check=True).stdout.replace("\n", "")
+        assert "台账未填报完成投资" in text and "按期完成率无法计算" in text
+    else:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        rows = list(book["单位排名"].iter_rows(values_only=True))
+        body = {r[2]: dict(zip(rows[0], r)) for r in rows[1:]}
+        assert body["丙镇"]["投资完成率"] == "—" and "台账未填报完成投资" in body["丙镇"]["说明"]
+        notes = " ".join(str(v) for r in book["说明"].iter_rows(values_only=True) for v in r if v)
+        assert "不是 0" in notes
