@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from loaders import accounts_cli
 from loaders.problems import describe_sources
 from taizhang.config import cli_lang, db_target
 
@@ -281,45 +282,6 @@ def cmd_demo(args) -> int:
     return 1 if bad else 0
 
 
-def _password(args) -> str:
-    """From --password-stdin (scripts) or an interactive prompt; never from argv."""
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    import getpass
-
-    first = getpass.getpass("Password / 密码: ")
-    if getpass.getpass("Again / 再次输入: ") != first:
-        raise SystemExit("passwords differ / 两次输入不一致")
-    return first
-
-
-def cmd_users(args) -> int:
-    from taizhang import accounts
-
-    db = db_target(args.db)
-    actor = os.environ.get("USER") or "cli"
-    try:
-        if args.action == "add":
-            accounts.add_user(db, args.username, _password(args), args.role, units=args.unit or [], display_name=args.name, actor=actor)
-        elif args.action == "passwd":
-            accounts.set_password(db, args.username, _password(args), actor=actor)
-        elif args.action == "role":
-            accounts.set_role(db, args.username, args.role, units=args.unit, actor=actor)
-        elif args.action == "disable":
-            accounts.remove_user(db, args.username, actor=actor)
-        elif args.action == "list":
-            users = accounts.list_users(db)
-            if args.json:
-                print(json.dumps(users, ensure_ascii=False))
-            for u in users if not args.json else []:
-                flag = " (disabled)" if u["disabled"] else ""
-                print(f"{u['username']:20} {u['role']:9} {'、'.join(u['units'] or [])}{flag}")
-    except accounts.AccountError as error:
-        print(str(error), file=sys.stderr)
-        return 1
-    return 0
-
-
 def cmd_units(args) -> int:
     from loaders.problems import FileRefused
     from loaders.units_sheet import load_units, read_units
@@ -446,16 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)
 
-    users = sub.add_parser("users", help="manage accounts: add, passwd, role, disable, list")
-    users.add_argument("action", choices=["add", "passwd", "role", "disable", "list"])
-    users.add_argument("username", nargs="?")
-    users.add_argument("--role", choices=["viewer", "uploader", "admin"], default="viewer")
-    users.add_argument("--unit", action="append", help="a unit the uploader may report for (repeatable)")
-    users.add_argument("--name", help="display name")
-    users.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    users.add_argument("--db")
-    users.add_argument("--json", action="store_true")
-    users.set_defaults(func=cmd_users)
+    accounts_cli.register(sub)  # users add|passwd|role|disable|list
 
     units = sub.add_parser("units", help="load the list of units expected to report (columns 单位, 县区)")
     units.add_argument("file", metavar="FILE")
@@ -522,8 +475,10 @@ def _storage_failure(error: Exception, lang: str, args) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command == "users" and args.action != "list" and not args.username:
-        parser.error("users " + args.action + " needs a user name")
+    usage_error = getattr(args, "usage_error", None)  # a command's own usage rule (users: a user name)
+    problem = usage_error(args) if usage_error else None
+    if problem:
+        parser.error(problem)
     try:
         return args.func(args)
     except KeyboardInterrupt:

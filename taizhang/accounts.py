@@ -28,14 +28,35 @@ _USERNAME = re.compile(r"^[\w.@-]{2,64}$")
 _hasher = PasswordHasher()
 
 
+# What str(AccountError) says, in English, for the command line. The dashboard shows
+# its own words for each code instead (ui/strings_accounts.py, "account.<code>").
+MESSAGES = {
+    "bad_username": "A user name is 2-64 letters, digits or . _ @ -",
+    "bad_role": "Role must be one of {roles}",
+    "short_password": "A password needs at least 8 characters",
+    "exists": "User {username} exists already; use 'users passwd' or 'users role' to change it",
+    "no_user": "No user {username}; add it with 'users add'",
+    "uploader_needs_unit": "An uploader needs at least one unit",
+    "not_yourself": "You cannot disable your own account or take away your own admin role",
+    "throttled": "Too many wrong passwords; try again in {seconds} s.",
+}
+
+
 class AccountError(Exception):
-    """A problem with an account request; the message says what to do."""
+    """A problem with an account request. `code` says which (a key of MESSAGES),
+    `params` the values its message names; str() is the English message."""
+
+    def __init__(self, code: str, **params):
+        self.code = code
+        self.params = params
+        template = MESSAGES.get(code)
+        super().__init__(template.format(**params) if template else code)
 
 
 class LoginThrottled(AccountError):
     def __init__(self, seconds: int):
         self.seconds = seconds
-        super().__init__(f"Too many wrong passwords; try again in {seconds} s.")
+        super().__init__("throttled", seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,24 @@ class User:
         return sorted({u for u in units if u not in allowed})
 
 
+# --- who may do what -------------------------------------------------------------
+
+def default_unit(user: User) -> str | None:
+    """The unit a sheet without a unit column is filed for: an uploader's only unit."""
+    return user.units[0] if user.role == "uploader" and len(user.units) == 1 else None
+
+
+def may_roll_back(user: User, upload_units) -> bool:
+    """Admins may roll back any upload; an uploader only one holding nothing but its own units."""
+    units = [] if upload_units is None else list(upload_units)
+    return user.can_upload() and not user.foreign_units(units)
+
+
+def may_see_upload(user: User, upload_units) -> bool:
+    """Admins see every upload; an uploader those holding at least one of its units."""
+    return user.is_admin() or bool(set([] if upload_units is None else upload_units) & set(user.units))
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
@@ -73,20 +112,70 @@ def audit(con, actor: str | None, action: str, target: str | None = None, **deta
     )
 
 
-def _check(username: str, role: str | None = None, password: str | None = None) -> None:
+def record(db: str, actor: str | None, action: str, target: str | None = None, **detail) -> None:
+    """One audit entry in its own short transaction (for what writes nothing else)."""
+    with database.writing(db) as con:
+        audit(con, actor, action, target, **detail)
+
+
+# --- the rules of an account request ---------------------------------------------
+
+def _check_username(username: str) -> None:
     if not _USERNAME.match(username or ""):
-        raise AccountError("A user name is 2-64 letters, digits or . _ @ -")
+        raise AccountError("bad_username")
+
+
+def _check_role(role: str | None) -> None:
     if role is not None and role not in ROLES:
-        raise AccountError(f"Role must be one of {', '.join(ROLES)}")
+        raise AccountError("bad_role", roles=", ".join(ROLES))
+
+
+def _check_password(password: str | None) -> None:
     if password is not None and len(password) < 8:
-        raise AccountError("A password needs at least 8 characters")
+        raise AccountError("short_password")
+
+
+def _check(username: str, role: str | None = None, password: str | None = None) -> None:
+    _check_username(username)
+    _check_role(role)
+    _check_password(password)
+
+
+def _check_units(role: str, units) -> None:
+    if role == "uploader" and not units:
+        raise AccountError("uploader_needs_unit")
+
+
+def check_new(username: str, password: str, role: str, units, existing) -> None:
+    """An administrator's request for a new account, asked before add_user (which checks
+    the name, role and password again, and that the name is free, in its transaction).
+    Raises AccountError for the first thing wrong. Stricter than the command line:
+    an uploader needs a unit."""
+    _check_username(username)
+    if username in existing:
+        raise AccountError("exists", username=username)
+    _check_role(role)
+    _check_password(password)
+    _check_units(role, units)
+
+
+def check_change(actor: str, username: str, role: str, units, password: str | None = None,
+                 disable: bool = False) -> None:
+    """An administrator's change to an account, asked before set_role, set_password and
+    remove_user. Raises AccountError for the first thing wrong: an administrator may not
+    disable itself or give up its own admin role, and an uploader needs a unit."""
+    if username == actor and (disable or role != "admin"):
+        raise AccountError("not_yourself")
+    _check_units(role, units)
+    _check_role(role)
+    _check_password(password)
 
 
 def add_user(db: str, username: str, password: str, role: str, units=(), display_name=None, actor=None) -> User:
     _check(username, role, password)
     with database.writing(db) as con:
         if con.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-            raise AccountError(f"User {username} exists already; use 'users passwd' or 'users role' to change it")
+            raise AccountError("exists", username=username)
         con.execute(
             "INSERT INTO users VALUES (?, ?, ?, ?, ?, ?, false)",
             [username, _hasher.hash(password), role, list(units), display_name, _now()],
@@ -99,7 +188,7 @@ def set_role(db: str, username: str, role: str, units=None, actor=None) -> None:
     _check(username, role)
     with database.writing(db) as con:
         if not con.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-            raise AccountError(f"No user {username}; add it with 'users add'")
+            raise AccountError("no_user", username=username)
         if units is None:
             con.execute("UPDATE users SET role = ? WHERE username = ?", [role, username])
         else:
@@ -111,7 +200,7 @@ def set_password(db: str, username: str, password: str, actor=None) -> None:
     _check(username, password=password)
     with database.writing(db) as con:
         if not con.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-            raise AccountError(f"No user {username}; add it with 'users add'")
+            raise AccountError("no_user", username=username)
         con.execute("UPDATE users SET password_hash = ? WHERE username = ?", [_hasher.hash(password), username])
         con.execute("DELETE FROM login_failures WHERE username = ?", [username])
         audit(con, actor, "password_change", username)

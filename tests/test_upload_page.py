@@ -410,19 +410,19 @@ VIEWER = User("v", "viewer", ())
     (VIEWER, ["市教育局"], False),
 ])
 def test_who_may_roll_back(user, units, allowed):
-    assert up.may_roll_back(user, units) is allowed
+    assert accounts.may_roll_back(user, units) is allowed
 
 
 @pytest.mark.parametrize("user, units, seen", [
     (CLERK, ["市教育局", "市民政局"], True), (CLERK, ["市民政局"], False), (ADMIN, ["市民政局"], True)])
 def test_who_sees_an_upload(user, units, seen):
-    assert up.may_see_upload(user, units) is seen
+    assert accounts.may_see_upload(user, units) is seen
 
 
 @pytest.mark.parametrize("user, unit", [
     (User("solo", "uploader", ("市教育局",)), "市教育局"), (CLERK, None), (ADMIN, None), (VIEWER, None)])
 def test_default_unit_is_an_uploaders_only_unit(user, unit):
-    assert up.default_unit(user) == unit
+    assert accounts.default_unit(user) == unit
 
 
 def test_foreign_unit_problems_name_each_unit_at_its_first_row():

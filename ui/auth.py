@@ -12,6 +12,7 @@ last as long as the browser tab's session (a reload signs out).
 """
 from __future__ import annotations
 
+import logging
 import time
 import tomllib
 from collections.abc import Callable, Mapping
@@ -20,12 +21,14 @@ import duckdb
 import streamlit as st
 
 from taizhang import accounts, database
-from taizhang.accounts import LoginThrottled, User
+from taizhang.accounts import AccountError, LoginThrottled, User
 from metrics.settings import config_path
 from taizhang.config import db_target
 from ui import data
 from ui.format import md
-from ui.i18n import lang, t
+from ui.i18n import STRINGS, lang, t
+
+log = logging.getLogger(__name__)
 
 SESSION = "tz_auth"            # {"user": User, "signed_in_at", "last_seen", "via"}
 _EXPIRED = "tz_auth_expired"   # set when a session ended by itself, to say so once
@@ -39,16 +42,19 @@ def session_role() -> str | None:
     return state["user"].role if isinstance(state, dict) and isinstance(state.get("user"), User) else None
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _accounts(target: str, version: tuple) -> dict[str, dict]:
-    return {u["username"]: u for u in accounts.list_users(target)}
+def account_message(error: AccountError) -> str:
+    """What an AccountError says, in the user's language: the catalogue's words for its
+    code (ui/strings_accounts.py), its params escaped as markdown; its own text otherwise."""
+    key = f"account.{error.code}"
+    if key not in STRINGS:
+        return md(str(error))
+    return t(key, **{name: md(value) if isinstance(value, str) else value for name, value in error.params.items()})
 
 
 def _lookup(username: str) -> dict | None | bool:
     """The account row; None when there is none; False when the store cannot be read now."""
-    target = db_target()
     try:
-        return _accounts(target, database.data_version(target)).get(username)
+        return data.account(username)
     except (database.StoreError, duckdb.Error):
         return False
 
@@ -98,10 +104,9 @@ def current_user() -> User | None:
         user = _user_from(row) if row else User(identity, "viewer", (), None)
         _start(user, "oidc")
         try:
-            with database.writing(db_target()) as con:
-                accounts.audit(con, identity, "login", identity, via="oidc")
-        except (database.StoreError, duckdb.Error):
-            pass
+            accounts.record(db_target(), identity, "login", identity, via="oidc")
+        except (database.StoreError, duckdb.Error) as error:  # signed in all the same; the log says why it is not audited
+            log.warning("OIDC sign-in of %s not audited: %s", identity, error)
         return user
     now = time.time()
     if accounts.session_expired(state["signed_in_at"], state["last_seen"], now):
@@ -131,14 +136,13 @@ def _attempt(username: str, password: str) -> None:
     if not username or not password:
         st.error(t("auth.fill_in"))
         return
-    target = db_target()
-    if not target.startswith("ducklake:") and not database.exists(target):
+    if not data.present():
         st.error(t("auth.no_accounts"))
         return
     try:
-        user = accounts.authenticate(target, username, password)
+        user = accounts.authenticate(db_target(), username, password)
     except LoginThrottled as throttled:
-        st.error(t("auth.throttled", seconds=throttled.seconds), icon=":material/timer:")
+        st.error(account_message(throttled), icon=":material/timer:")
         return
     except database.StoreBusy:
         st.warning(t("msg.busy"), icon=":material/hourglass_top:")

@@ -23,8 +23,11 @@ import pandas as pd
 import streamlit as st
 
 import metrics
+from loaders import impact, mappings_store
+from loaders.impact import known_regions
 from metrics.settings import ConfigError, Settings, config_path
-from taizhang import database
+from metrics.submissions import Submissions, submissions as submission_status
+from taizhang import accounts, database, ratings
 from taizhang.config import db_target
 from taizhang.database import (NoDatabase, StoreBusy, StoreError, data_version, exists, is_lake, lake_version,
                                reading)
@@ -32,6 +35,7 @@ from taizhang.database import (NoDatabase, StoreBusy, StoreError, data_version, 
 # A page view waits this long for a loader holding the write lock, then says so.
 READ_WAIT_SECONDS = 10.0
 CACHE = dict(show_spinner=False, max_entries=128)
+UPLOADS_CACHE = dict(show_spinner=False, max_entries=64)  # the upload, submissions and admin readers
 
 
 class Session:
@@ -357,3 +361,185 @@ def unit(month: dt.date, region: str | None, unit_name: str, category: str | Non
     finally:
         if own:
             s.close()
+
+
+# --- uploads, submissions, accounts, mappings, ratings ------------------------------
+# The readers of the upload, submissions and admin pages and of the sign-in. Each
+# opens its own short read-only connection (or the loaders' and accounts' own),
+# keyed on the store and its data_version like the rest.
+
+def _store() -> tuple[str, tuple]:
+    target = db_target()
+    return target, data_version(target)
+
+
+def _present(target: str) -> bool:
+    return target.startswith("ducklake:") or exists(target)
+
+
+def present() -> bool:
+    """Whether there is a store to read (a DuckLake always counts: asking would open it)."""
+    return _present(db_target())
+
+
+@st.cache_data(**UPLOADS_CACHE)
+def _upload_history(target: str, version: tuple) -> pd.DataFrame:
+    with reading(target) as con:
+        if not database.has_table(con, "uploads"):
+            return pd.DataFrame()
+        # The uploader as people know them: the display name given at `users add --name`.
+        name = ("(SELECT any_value(coalesce(display_name, username)) FROM users WHERE username = up.loaded_by)"
+                if database.has_table(con, "users") else "NULL")
+        return con.execute(
+            f"""SELECT upload_id, loaded_at, coalesce({name}, loaded_by) AS loaded_by, file_name, report_month, units,
+                      rows_loaded, rows_rejected, sha256, state, stored_path, sheet
+               FROM uploads AS up ORDER BY loaded_at DESC, upload_id LIMIT 2000"""
+        ).df()
+
+
+def upload_history() -> pd.DataFrame:
+    """Every upload, newest first (at most 2000); who may see which is ui.upload.history's."""
+    target, version = _store()
+    if not _present(target):
+        return pd.DataFrame()
+    return _upload_history(target, version)
+
+
+@st.cache_data(**UPLOADS_CACHE)
+def _known_region(target: str, version: tuple, unit: str) -> str | None:
+    with reading(target) as con:
+        return known_regions(con, [unit]).get(unit)
+
+
+def known_region(unit: str) -> str | None:
+    """The unit's region (units list, else its latest month), for the template."""
+    target, version = _store()
+    if not _present(target):
+        return None
+    return _known_region(target, version, unit)
+
+
+@st.cache_data(**UPLOADS_CACHE)
+def _submission_months(target: str, version: tuple) -> list[dt.date]:
+    with reading(target) as con:
+        if not database.has_table(con, "uploads"):
+            return []
+        return [r[0] for r in con.execute(
+            "SELECT DISTINCT report_month FROM uploads WHERE state <> 'rolled_back' ORDER BY 1 DESC").fetchall()]
+
+
+def submission_months() -> list[dt.date]:
+    """The months anything was uploaded for (rolled-back uploads left out), newest first."""
+    target, version = _store()
+    return _submission_months(target, version) if _present(target) else []
+
+
+@st.cache_data(**UPLOADS_CACHE)
+def _submissions(target: str, version: tuple, month: dt.date, deadline_day: int) -> Submissions:
+    with reading(target) as con:
+        return submission_status(con, month, deadline_day)
+
+
+def submissions(month: dt.date, deadline_day: int) -> Submissions | None:
+    """Who reported the month, late or not at all; None without a store."""
+    target, version = _store()
+    if not _present(target):
+        return None
+    return _submissions(target, version, month, deadline_day)
+
+
+EXPECTED_UNITS_COLUMNS = ["unit", "region", "active", "source", "since"]
+
+
+@st.cache_data(**UPLOADS_CACHE)
+def _expected_units(target: str, version: tuple) -> pd.DataFrame:
+    with reading(target) as con:
+        if not database.has_table(con, "units"):
+            return pd.DataFrame(columns=EXPECTED_UNITS_COLUMNS)
+        return con.execute(
+            "SELECT unit, region, active, source, since FROM units ORDER BY active DESC, region NULLS LAST, unit").df()
+
+
+def expected_units() -> pd.DataFrame:
+    """The `units` table (the list of units expected to report), expected ones first."""
+    target, version = _store()
+    if not _present(target):
+        return pd.DataFrame(columns=EXPECTED_UNITS_COLUMNS)
+    return _expected_units(target, version)
+
+
+@st.cache_data(**UPLOADS_CACHE)
+def _users(target: str, version: tuple) -> list[dict]:
+    return accounts.list_users(target)
+
+
+def users() -> list[dict]:
+    """Every account: username, role, units, display_name, disabled."""
+    target, version = _store()
+    return _users(target, version) if _present(target) else []
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _accounts(target: str, version: tuple) -> dict[str, dict]:
+    return {u["username"]: u for u in accounts.list_users(target)}
+
+
+def account(username: str) -> dict | None:
+    """The account's row, None when there is none. Raises StoreError or duckdb.Error
+    when the store cannot be read just now (the sign-in decides what that means)."""
+    target = db_target()
+    return _accounts(target, data_version(target)).get(username)
+
+
+@st.cache_data(**UPLOADS_CACHE)
+def _audit(target: str, version: tuple, limit: int) -> list[dict]:
+    return accounts.audit_entries(target, limit)
+
+
+def audit(limit: int = 1000) -> list[dict]:
+    """The audit log, newest first."""
+    target, version = _store()
+    return _audit(target, version, limit) if _present(target) else []
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _mapping_list(target: str, version: tuple) -> list[dict]:
+    return mappings_store.list_all(target)
+
+
+def mapping_list() -> list[dict]:
+    """Every saved column and word mapping, as mappings_store.list_all gives them."""
+    target = db_target()
+    return _mapping_list(target, data_version(target))
+
+
+def saved_mappings(units) -> mappings_store.Saved | None:
+    """The mappings saved before, preferring these units', for checking an upload
+    (not cached: read once per file checked); None when the store cannot be read
+    just now (the file is then checked as it is)."""
+    try:
+        return mappings_store.saved(db_target(), units=list(units))
+    except (StoreError, duckdb.Error):
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _recent_ratings(target: str, version: tuple, limit: int) -> list[dict]:
+    return ratings.recent(target, limit)
+
+
+def recent_ratings(limit: int) -> list[dict]:
+    """The latest residents' ratings, hidden ones included (for admins), newest first."""
+    target = db_target()
+    return _recent_ratings(target, data_version(target), limit)
+
+
+def upload_impact(prepared) -> bool:
+    """What confirming a checked upload would change, read from the store into
+    prepared.impact (loaders.impact.check). False when the store is busy: the
+    commit checks again."""
+    try:
+        impact.check(prepared, db_target())
+    except StoreBusy:
+        return False
+    return True

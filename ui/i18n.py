@@ -48,12 +48,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help.completion_rate": ("已完成 ÷ 全部任务。", "Completed ÷ all tasks."),
     "help.start_rate": ("已开工（推进中或已完成）÷ 全部任务。", "Started (in progress or completed) ÷ all tasks."),
     "help.on_time_rate": (
-        "按期完成 ÷（已完成 + 逾期）。台账按月报送，完成日期只知道到月：任务首次报为已完成的月份的第一天不晚于完成时限即算按期；没有时限（长期）的已完成任务算按期。",
-        "Completed on time ÷ (completed + overdue). Ledgers are monthly, so completion is known to the month: a task is on time if the first month it was reported completed starts on or before its deadline; completed tasks without a deadline count as on time."),
+        "按期完成 ÷（已完成 + 逾期）。台账按月报送，完成日期只知道到月：任务首次报为已完成的月份的第一天不晚于完成时限即算按期；没有时限（长期）的已完成任务算按期。只计填报了完成时限的台账；都未填报时显示“—”。",
+        "Completed on time ÷ (completed + overdue). Ledgers are monthly, so completion is known to the month: a task is on time if the first month it was reported completed starts on or before its deadline; completed tasks without a deadline count as on time. Only ledgers that give deadlines count; with none it shows \"—\"."),
     "help.overdue": ("完成时限早于报告月最后一天且尚未完成的任务。", "Tasks not completed whose deadline is before the last day of the report month."),
     "help.planned_investment": ("计划投资合计（万元，1亿元 = 10,000万元）。", "Sum of planned investment (1 m = 100万元)."),
     "help.actual_investment": ("完成投资合计。", "Sum of actual investment."),
-    "help.investment_completion": ("完成投资 ÷ 计划投资，只计有计划投资的任务。", "Actual ÷ planned investment, over tasks with planned investment."),
+    "help.investment_completion": ("完成投资 ÷ 计划投资，只计有计划投资的任务，且只计填报了完成投资的台账；都未填报时显示“—”，不是 0%。",
+                                   "Actual ÷ planned investment, over tasks with planned investment in ledgers that give actual investment; with none it shows \"—\", not 0%."),
     "help.beneficiaries": ("服务群众人次合计。", "Sum of person-visits served."),
     "help.composite": ("各项比率的加权平均（百分制），权重见 config/taizhang.toml：{weights}。单位没有的比率不计，其余权重按比例放大；投资完成率最多按 100% 计。",
                        "Weighted mean of the rates on a 100-point scale, weights from config/taizhang.toml: {weights}. A rate a unit lacks drops out and the other weights are rescaled; investment completion counts at most 100%."),
@@ -251,6 +252,8 @@ def _merge(more: dict[str, tuple[str, str]], source: str) -> None:
 
 from ui.strings_upload import STRINGS as _UPLOAD  # noqa: E402  sign-in, upload, submissions and admin
 _merge(_UPLOAD, "ui/strings_upload.py")
+from ui.strings_accounts import STRINGS as _ACCOUNTS  # noqa: E402  AccountError codes (taizhang.accounts)
+_merge(_ACCOUNTS, "ui/strings_accounts.py")
 from ui.strings_briefing import STRINGS as _BRIEFING  # noqa: E402
 _merge(_BRIEFING, "ui/strings_briefing.py")
 from ui.strings_feedback import STRINGS as _FEEDBACK  # noqa: E402  /feedback, the notice PDF, ratings on /admin

@@ -1,9 +1,8 @@
-"""Data and rules for the upload, submissions and admin pages.
+"""Rules and tables for the upload, submissions and admin pages.
 
-Pure rules (who may load or roll back what, the foreign-unit problems, the
-preview and problem tables) are plain functions tested without Streamlit; the
-cached readers follow ui/data.py: keyed on the store and its data_version, one
-short read-only connection each.
+Pure functions (the foreign-unit problems, the mapping step's choices, the
+preview and problem tables) tested without Streamlit. Who may load, see or roll
+back what is taizhang.accounts'; what is read from the store, ui/data.py's.
 """
 from __future__ import annotations
 
@@ -15,20 +14,16 @@ import pandas as pd
 import pyarrow.compute as pc
 import streamlit as st
 
-from loaders.impact import known_regions
 from loaders.clean import normalise_header, status_key
 from loaders.mapping import ASSIGNABLE, IGNORE, Mapping
 from loaders.pipeline import Prepared
 from loaders.problems import Problem
 from loaders.safety import max_file_bytes
-from metrics.submissions import Submissions, submissions as submission_status
-from taizhang import accounts
-from taizhang.accounts import User
-from taizhang.config import db_target
-from taizhang.database import data_version, exists, has_table, reading
+from taizhang.accounts import User, may_see_upload
+from ui import data
+from ui.data import known_region, submission_months, submissions  # noqa: F401  read here before; the submissions page's
 from ui.i18n import lang, t
 
-CACHE = dict(show_spinner=False, max_entries=64)
 PREVIEW_ROWS = 10
 PROBLEMS_LISTED = 30  # up to this many problems are listed as text; more go in a table
 
@@ -56,21 +51,6 @@ def foreign_unit_problems(prepared: Prepared, user: User) -> list[Problem]:
                 column=column if unit_field else None, column_name=column_name, params={"value": unit, "allowed": allowed})
         for unit in foreign
     ]
-
-
-def default_unit(user: User) -> str | None:
-    """The unit a sheet without a unit column is filed for: an uploader's only unit."""
-    return user.units[0] if user.role == "uploader" and len(user.units) == 1 else None
-
-
-def may_roll_back(user: User, upload_units) -> bool:
-    """Admins may roll back any upload; an uploader only one holding nothing but its own units."""
-    units = [] if upload_units is None else list(upload_units)
-    return user.can_upload() and not user.foreign_units(units)
-
-
-def may_see_upload(user: User, upload_units) -> bool:
-    return user.is_admin() or bool(set([] if upload_units is None else upload_units) & set(user.units))
 
 
 # --- the mapping step ------------------------------------------------------------
@@ -295,56 +275,15 @@ def safe_file_part(text: str) -> str:
     return cleaned[:60] or "unit"
 
 
-# --- cached readers ----------------------------------------------------------------
-
-def _store() -> tuple[str, tuple]:
-    target = db_target()
-    return target, data_version(target)
-
-
-def _present(target: str) -> bool:
-    return target.startswith("ducklake:") or exists(target)
-
-
-@st.cache_data(**CACHE)
-def _history(target: str, version: tuple) -> pd.DataFrame:
-    with reading(target) as con:
-        if not has_table(con, "uploads"):
-            return pd.DataFrame()
-        # The uploader as people know them: the display name given at `users add --name`.
-        name = ("(SELECT any_value(coalesce(display_name, username)) FROM users WHERE username = up.loaded_by)"
-                if has_table(con, "users") else "NULL")
-        return con.execute(
-            f"""SELECT upload_id, loaded_at, coalesce({name}, loaded_by) AS loaded_by, file_name, report_month, units,
-                      rows_loaded, rows_rejected, sha256, state, stored_path, sheet
-               FROM uploads AS up ORDER BY loaded_at DESC, upload_id LIMIT 2000"""
-        ).df()
-
+# --- what the store holds, for this user ---------------------------------------------
 
 def history(user: User) -> pd.DataFrame:
     """Uploads the user may see, newest first (admins: all; uploaders: their units')."""
-    target, version = _store()
-    if not _present(target):
-        return pd.DataFrame()
-    frame = _history(target, version)
+    frame = data.upload_history()
     if frame.empty or user.is_admin():
         return frame
     keep = [may_see_upload(user, units) for units in frame["units"]]
     return frame[keep].reset_index(drop=True)
-
-
-@st.cache_data(**CACHE)
-def _known_region(target: str, version: tuple, unit: str) -> str | None:
-    with reading(target) as con:
-        return known_regions(con, [unit]).get(unit)
-
-
-def known_region(unit: str) -> str | None:
-    """The unit's region (units list, else its latest month), for the template."""
-    target, version = _store()
-    if not _present(target):
-        return None
-    return _known_region(target, version, unit)
 
 
 def units_text(units, lang_: str, shown: int = 3) -> str:
@@ -376,66 +315,3 @@ def original(stored_path: str | None) -> bytes | None:
         return Path(stored_path).read_bytes()
     except OSError:
         return None
-
-
-@st.cache_data(**CACHE)
-def _submission_months(target: str, version: tuple) -> list[dt.date]:
-    with reading(target) as con:
-        if not has_table(con, "uploads"):
-            return []
-        return [r[0] for r in con.execute(
-            "SELECT DISTINCT report_month FROM uploads WHERE state <> 'rolled_back' ORDER BY 1 DESC").fetchall()]
-
-
-def submission_months() -> list[dt.date]:
-    target, version = _store()
-    return _submission_months(target, version) if _present(target) else []
-
-
-@st.cache_data(**CACHE)
-def _submissions(target: str, version: tuple, month: dt.date, deadline_day: int) -> Submissions:
-    with reading(target) as con:
-        return submission_status(con, month, deadline_day)
-
-
-def submissions(month: dt.date, deadline_day: int) -> Submissions | None:
-    target, version = _store()
-    if not _present(target):
-        return None
-    return _submissions(target, version, month, deadline_day)
-
-
-@st.cache_data(**CACHE)
-def _units(target: str, version: tuple) -> pd.DataFrame:
-    with reading(target) as con:
-        if not has_table(con, "units"):
-            return pd.DataFrame(columns=["unit", "region", "active", "source", "since"])
-        return con.execute(
-            "SELECT unit, region, active, source, since FROM units ORDER BY active DESC, region NULLS LAST, unit").df()
-
-
-def units() -> pd.DataFrame:
-    target, version = _store()
-    if not _present(target):
-        return pd.DataFrame(columns=["unit", "region", "active", "source", "since"])
-    return _units(target, version)
-
-
-@st.cache_data(**CACHE)
-def _users(target: str, version: tuple) -> list[dict]:
-    return accounts.list_users(target)
-
-
-def users() -> list[dict]:
-    target, version = _store()
-    return _users(target, version) if _present(target) else []
-
-
-@st.cache_data(**CACHE)
-def _audit(target: str, version: tuple, limit: int) -> list[dict]:
-    return accounts.audit_entries(target, limit)
-
-
-def audit(limit: int = 1000) -> list[dict]:
-    target, version = _store()
-    return _audit(target, version, limit) if _present(target) else []
