@@ -9,6 +9,7 @@
 Definitions live in metrics/sql/_macros.sql (measures), _measures.sql, ranking.sql, and
 metrics/derived.py (the tables the writers keep for them).
 """
+from metrics import derived  # noqa: F401  registers the derived tables' refresh with the schema upgrade
 from metrics.measures import (INPUTS, KPI_ORDER, LEVELS, MEASURES, RANKABLE, SATISFACTION, Kpi, Measure, catalog,
                               coverage, kpis, kpis_from, measures, missing_counts, missing_reason, months_back,
                               previous_month,

@@ -37,6 +37,11 @@ from __future__ import annotations
 
 import duckdb
 
+from metrics.sqlfiles import prepared, sql
+from taizhang import schema
+
+DERIVED = ("task_completions", "task_summary", "unit_summary", "region_summary", "unit_catalog")
+
 # A task is (region, unit, title) across monthly snapshots; task_key is its
 # 64-bit hash, as sql/_macros.sql joins it.
 COMPLETIONS_QUERY = """
@@ -127,11 +132,9 @@ CHOSEN_UNITS = "unit IN (SELECT unnest($units))"
 def refresh(con: duckdb.DuckDBPyConnection, units: list[str] | None = None) -> None:
     """Recompute the derived tables for these units (None: all), inside the caller's
     transaction, after task_rows of those units changed."""
-    from metrics.queries import prepare  # the macros (sql/_macros.sql) on this connection
-
     if units is not None and not units:
         return
-    prepare(con, writing=True)  # the macros, and no stand-in view shadowing a table written below
+    prepare_writer(con)  # the macros, and no stand-in view shadowing a table written below
     _replace(con, "task_completions", COMPLETIONS_QUERY, units)
     if units is None:
         # report-month order: the zone maps a one-month view skips the others by
@@ -187,3 +190,22 @@ def _replace(con: duckdb.DuckDBPyConnection, table: str, query: str, units: list
     con.execute(f"DELETE FROM {table} WHERE {where}", params)
     # by name: a table upgraded in place has its added columns last (taizhang/schema.py)
     con.execute(f"INSERT INTO {table} BY NAME " + query.format(units_filter=where), params)
+
+
+def prepare_writer(con: duckdb.DuckDBPyConnection) -> None:
+    """The measure macros on a writer's connection. A writer never gets the stand-in
+    views a reader of an old store gets (metrics.queries.prepare): its tables exist
+    (taizhang.schema ran), and a stand-in would shadow the real table its DELETE and
+    INSERT must reach ("Can only delete from base table", seen when two processes
+    created a DuckLake store at once)."""
+    for name in (*DERIVED, "resident_ratings"):
+        con.execute(f"DROP VIEW IF EXISTS temp.main.{name}")
+    prepared.discard(con)
+    con.execute(sql("_macros"))
+    con.execute(sql("_measures"))
+    prepared.add(con)
+
+
+# The schema upgrade (taizhang.schema.ensure_schema) fills the derived tables with
+# this: the store layer makes the tables, this layer knows what they hold.
+schema.on_upgrade(refresh)

@@ -7,34 +7,18 @@ from __future__ import annotations
 
 import functools
 import re
-import weakref
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 
-from metrics.derived import ALL_UNITS, CATALOG_QUERY, COMPLETIONS_QUERY, REGION_QUERY, SUMMARY_QUERY, UNIT_QUERY
+from metrics.derived import (ALL_UNITS, CATALOG_QUERY, COMPLETIONS_QUERY, DERIVED, REGION_QUERY, SUMMARY_QUERY,
+                             UNIT_QUERY, prepare_writer)
+from metrics.sqlfiles import SQL_DIR, QueryError, prepared, sql
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+__all__ = ["SQL_DIR", "QueryError", "parameters", "prepare", "run", "sql"]
+
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-# Connections on which the macros of _macros.sql and _measures.sql already exist.
-_prepared: "weakref.WeakSet[duckdb.DuckDBPyConnection]" = weakref.WeakSet()
-
-
-class QueryError(Exception):
-    """A named query was called wrongly (unknown name, missing parameter)."""
-
-
-@functools.cache
-def sql(name: str) -> str:
-    """The text of metrics/sql/<name>.sql."""
-    path = SQL_DIR / f"{name}.sql"
-    if not path.is_file():
-        known = ", ".join(sorted(p.stem for p in SQL_DIR.glob("*.sql") if not p.stem.startswith("_")))
-        raise QueryError(f"No query named {name!r}; known queries: {known}")
-    return path.read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -52,26 +36,25 @@ def prepare(con: duckdb.DuckDBPyConnection, *, writing: bool = False) -> None:
     would shadow the real table its DELETE and INSERT must reach ("Can only delete from
     base table", seen when two processes created a DuckLake store at once)."""
     if writing:
-        for name in (*DERIVED, "resident_ratings"):
-            con.execute(f"DROP VIEW IF EXISTS temp.main.{name}")
-        _prepared.discard(con)
-    if con in _prepared:
+        prepare_writer(con)
+        return
+    if con in prepared:
         return
     # one catalog query for every table asked about: each costs a few ms, on every page view
     present = {row[0] for row in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE table_name IN (SELECT unnest($names))",
         {"names": [*DERIVED, "resident_ratings"]}).fetchall()}
-    missing = [] if writing else [table for table in DERIVED if table not in present]
+    missing = [table for table in DERIVED if table not in present]
     if "task_completions" in missing:
         # A database from before schema version 2 that no writer has opened
         # since: the derived tables are computed on every query (slower, still right).
         con.execute("CREATE OR REPLACE TEMP VIEW task_completions AS "
                     + COMPLETIONS_QUERY.format(units_filter=ALL_UNITS))
-    if "resident_ratings" not in present and not writing:
+    if "resident_ratings" not in present:
         # a database from before resident ratings: none to count
         con.execute(EMPTY_RATINGS)
     con.execute(sql("_macros"))
-    if not writing and "task_summary" not in missing and not {"upload_id", "dissatisfied", "deadline_tasks"} <= _columns(
+    if "task_summary" not in missing and not {"upload_id", "dissatisfied", "deadline_tasks"} <= _columns(
             con, "task_summary"):
         # a task_summary from before schema version 5 (or the 群众满意度
         # counts, or version 6's counts of tasks reporting each input) that no writer has upgraded yet: computed from the rows
@@ -86,7 +69,7 @@ def prepare(con: duckdb.DuckDBPyConnection, *, writing: bool = False) -> None:
     if "unit_catalog" in missing:
         con.execute("CREATE OR REPLACE TEMP VIEW unit_catalog AS " + CATALOG_QUERY.format(units_filter=ALL_UNITS))
     con.execute(sql("_measures"))
-    _prepared.add(con)
+    prepared.add(con)
 
 
 EMPTY_RATINGS = """CREATE OR REPLACE TEMP VIEW resident_ratings AS
@@ -96,8 +79,6 @@ EMPTY_RATINGS = """CREATE OR REPLACE TEMP VIEW resident_ratings AS
            NULL::BOOLEAN AS hidden, NULL::BOOLEAN AS comment_hidden
     WHERE false"""
 
-
-DERIVED = ("task_completions", "task_summary", "unit_summary", "region_summary", "unit_catalog")
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:

@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from taizhang.config import PROJECT_ROOT
+from taizhang.config import DEFAULT_CONFIG, config_path  # noqa: F401  (metrics.settings.config_path is public)
 
-DEFAULT_CONFIG = PROJECT_ROOT / "config" / "taizhang.toml"
 WEIGHTABLE = ("completion_rate", "start_rate", "on_time_rate", "investment_completion",
               "satisfaction_rate", "resident_satisfaction_rate")
 # [ranking] not_reported: units expected this month that sent nothing are listed
@@ -39,11 +38,6 @@ class Settings:
 
     def weight(self, measure: str) -> float:
         return float(self.weights.get(measure, 0.0))
-
-
-def config_path() -> Path:
-    override = os.environ.get("TAIZHANG_CONFIG")
-    return Path(override) if override else DEFAULT_CONFIG
 
 
 def load(path: str | os.PathLike | None = None) -> Settings:

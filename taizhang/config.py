@@ -6,6 +6,13 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = PROJECT_ROOT / "data" / "taizhang.duckdb"
+DEFAULT_CONFIG = PROJECT_ROOT / "config" / "taizhang.toml"
+
+
+def config_path() -> Path:
+    """The settings file: $TAIZHANG_CONFIG, else config/taizhang.toml."""
+    override = os.environ.get("TAIZHANG_CONFIG")
+    return Path(override) if override else DEFAULT_CONFIG
 
 
 def db_target(explicit: str | os.PathLike | None = None) -> str:

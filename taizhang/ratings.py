@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from taizhang import database
 from taizhang.accounts import User, audit
+from taizhang.config import config_path
 
 RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
 COMMENT_MAX = 200
@@ -118,8 +119,6 @@ def base_url() -> str:
     settings file, else http://localhost:8501. No trailing slash."""
     value = os.environ.get("TAIZHANG_BASE_URL")
     if not value:
-        from metrics.settings import config_path
-
         try:
             site = tomllib.loads(config_path().read_text(encoding="utf-8")).get("site", {})
             value = site.get("base_url") if isinstance(site, dict) else None

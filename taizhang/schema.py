@@ -1,5 +1,7 @@
-"""The database schema. `tasks` and `uploads` are the public surface (CONTRACT.md)."""
+"""The database schema. `tasks` and `uploads` are the public surface (docs/contract.md)."""
 from __future__ import annotations
+
+from typing import Any, Callable
 
 SCHEMA_VERSION = 6
 
@@ -250,6 +252,22 @@ ADDED_TASK_COLUMNS = (("progress_note", "VARCHAR"), ("progress_pct", "DOUBLE"), 
                       ("satisfaction", "VARCHAR"), ("satisfaction_score", "DOUBLE"))
 
 
+# What fills the derived tables after they are made or upgraded: registered by the
+# metrics layer (metrics/derived.py, imported with the `metrics` package), which
+# knows what they hold. The store layer never imports it.
+_refreshers: list[Callable[[Any], None]] = []
+
+
+class SchemaError(Exception):
+    """The store cannot be brought to the current schema in this process; says what to run."""
+
+
+def on_upgrade(refresh: Callable[[Any], None]) -> None:
+    """Have `refresh(con)` fill the derived tables whenever ensure_schema makes them anew."""
+    if refresh not in _refreshers:
+        _refreshers.append(refresh)
+
+
 def ensure_schema(con) -> None:
     """Create what is missing. Cheap when the schema is current (one query, no DDL):
     on DuckLake every DDL statement would be a commit that can conflict with
@@ -260,6 +278,11 @@ def ensure_schema(con) -> None:
         current = None
     if current is not None and current[0] == str(SCHEMA_VERSION) and current[1]:
         return
+    if not _refreshers:
+        # a program error, not a clerk's: every program that writes imports `metrics`.
+        # Checked before any change, so that the summaries are never left empty.
+        raise SchemaError("The database's summary tables must be rebuilt, but nothing that can fill them is "
+                          "loaded: import metrics before opening the store for writing. The database is unchanged.")
     # Summaries from before version 5 have another grain or columns: made again. Only
     # in a store that has a version: a new one has none to drop, and another process
     # may be creating the same new store right now (DuckLake), its tables just made.
@@ -278,9 +301,9 @@ def ensure_schema(con) -> None:
     # (schema 3) get the unit's known one: the units list, else its most
     # frequent region in other rows; so a unit is never split in two.
     con.execute(FILL_KNOWN_REGIONS)
-    # A database from before the derived tables (version 1) gets them filled now.
-    from metrics.derived import refresh
-
-    refresh(con)
+    # A database from before the derived tables (version 1), or whose summaries were
+    # just dropped, gets them filled now. Never marked current with them empty.
+    for refresh in _refreshers:
+        refresh(con)
     con.execute("DELETE FROM schema_info WHERE key = 'schema_version'")
     con.execute("INSERT INTO schema_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
