@@ -17,7 +17,7 @@ import streamlit as st
 from taizhang import database, ratings
 from taizhang.config import db_target
 from ui import auth
-from ui import format as fmt
+from present import format as fmt
 from ui.i18n import lang, t
 
 KEY = "fb_"

@@ -1,9 +1,11 @@
 """/investment — planned against actual investment by region and category, treemap."""
 import streamlit as st
 
-from ui import charts, data, frame
-from ui import format as fmt
-from ui.charts import PLOTLY_CONFIG
+from ui import data, frame
+
+from present import charts
+from present import format as fmt
+from present.charts import PLOTLY_CONFIG
 from ui.i18n import t
 from ui.tables import measure_table
 

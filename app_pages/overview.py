@@ -2,9 +2,10 @@
 import streamlit as st
 
 from metrics import KPI_ORDER
-from ui import charts, data, frame
-from ui import format as fmt
-from ui.charts import PLOTLY_CONFIG
+from ui import data, frame
+from present import charts
+from present import format as fmt
+from present.charts import PLOTLY_CONFIG
 from ui.i18n import t
 
 PROGRESS = ("tasks", "completed", "completion_rate", "start_rate", "on_time_rate", "overdue")

@@ -7,10 +7,11 @@ import streamlit as st
 
 from metrics import RANKABLE, SATISFACTION
 from ui import data, frame
-from ui import format as fmt
-from ui import missing
-from ui.excel import ranking_workbook
-from ui.i18n import STRINGS, labels, lang, t
+from present import format as fmt
+from present import missing
+from present.excel import ranking_workbook
+from ui.i18n import labels, lang, t
+from present.catalogue import STRINGS
 from ui.tables import column_config
 
 LEVELS = ("unit", "region")
@@ -97,7 +98,7 @@ def note(row: dict) -> str:
 
 def reason(row: dict, min_tasks: int, min_rated: int = 5) -> str:
     """Why an entity is listed apart; a missing input (no deadlines, no 完成投资, ...) in the
-    words every page uses for a "—" (ui/strings_missing.py)."""
+    words every page uses for a "—" (present/strings_missing.py)."""
     code = row["reason"]
     if f"rankings.reason.{code}" not in STRINGS:
         return missing.reason(code, lang())

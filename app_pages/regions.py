@@ -5,9 +5,10 @@ import streamlit as st
 
 from metrics import KPI_ORDER, MEASURES
 from metrics.measures import SATISFACTION
-from ui import charts, data, frame
-from ui import format as fmt
-from ui.charts import PLOTLY_CONFIG
+from ui import data, frame
+from present import charts
+from present import format as fmt
+from present.charts import PLOTLY_CONFIG
 from ui.i18n import labels, t
 from ui.sidebar import choose_region
 from ui.tables import measure_table

@@ -16,7 +16,7 @@ from metrics.submissions import Submissions
 
 from ui import auth, data, frame
 from ui import notice
-from ui import format as fmt
+from present import format as fmt
 from ui import upload as up
 from ui.i18n import lang, t
 from ui.sidebar import filters

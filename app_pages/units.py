@@ -3,11 +3,12 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from ui import auth, charts, data, drill, frame
-from ui import format as fmt
-from ui import missing
+from ui import auth, data, drill, frame
+from present import charts
+from present import format as fmt
+from present import missing
 from ui import upload as uploads
-from ui.charts import PLOTLY_CONFIG
+from present.charts import PLOTLY_CONFIG
 from ui.i18n import t
 from ui.tables import column_config, display_frame
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from taizhang.accounts import User
 from ui import auth
-from ui import format as fmt
+from present import format as fmt
 from ui.i18n import t
 from ui.upload_check import KEY
 from ui.upload_files import upload_tab

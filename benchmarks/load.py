@@ -66,7 +66,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 PAGES = [("/rankings", '[data-testid="stDataFrame"]'), ("/", '[data-testid="stMetric"]')]
 QUIET_MS = 300
-# Texts of msg.busy and msg.unreadable (ui/i18n.py), in the default language.
+# Texts of msg.busy and msg.unreadable (present/catalogue.py), in the default language.
 STORE_TROUBLE = ["数据正在更新", "无法读取数据库"]
 
 # Polled in the page: null until settled, then what the page shows.

@@ -14,6 +14,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
+
+from loaders.read import read_grids
+from loaders.safety import sniff
 from openpyxl.utils import column_index_from_string
 
 from loaders.problems import Problem
@@ -67,9 +70,6 @@ def _mark(book: Workbook, problems: list[Problem], lang: str) -> None:
 
 
 def annotated_workbook(data: bytes, file_name: str, problems: list[Problem], lang: str = "zh") -> bytes:
-    from loaders.read import read_grids
-    from loaders.safety import sniff
-
     sniffed = sniff(data, file_name)
     if sniffed.kind == "xlsx":
         book = load_workbook(io.BytesIO(data))

@@ -74,8 +74,8 @@ def bulletin(args: argparse.Namespace, lang: str) -> int:
     from reports.fonts import FontMissing
     from reports.images import ChromiumMissing
     from taizhang import database
-    from ui.format import month as month_text
-    from ui.i18n import text
+    from present.format import month as month_text
+    from present.catalogue import text
 
     db = db_target(args.db)
     measure = args.measure or DEFAULT_MEASURE

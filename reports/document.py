@@ -37,9 +37,9 @@ from jinja2.sandbox import SandboxedEnvironment
 from metrics import MEASURES
 from reports.bulletin import Bulletin
 from taizhang.config import PROJECT_ROOT
-from ui import format as fmt
-from ui import missing
-from ui.i18n import STRINGS, text
+from present import format as fmt
+from present import missing
+from present.catalogue import STRINGS, text
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 DEFAULT_TEMPLATE = TEMPLATE_DIR / "bulletin.zh.md.j2"
@@ -146,7 +146,7 @@ def _ranked_row(row: dict, measure: str) -> dict:
 
 def reason(row: dict, min_tasks: int, min_rated: int = 5) -> str:
     """Why a unit is listed apart, in the bulletin's words (REASONS); an input its ledger
-    lacks in the words every page uses (ui/strings_missing.py)."""
+    lacks in the words every page uses (present/strings_missing.py)."""
     rows = row.get("rows_not_loaded")
     rows = 0 if _missing(rows) else int(rows)
     code = row["reason"]

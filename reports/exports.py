@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from reports import document, figures, images, pdf, word, workbook
 from reports.bulletin import Bulletin
-from ui import format as fmt
+from present import format as fmt
 
 KINDS = ("pdf", "docx", "xlsx", "png")
 CHART_SLIDES = ("regions", "movers", "investment", "overdue")

@@ -1,6 +1,6 @@
 """The briefing's charts, sized for a projector, from a Bulletin.
 
-Built with the dashboard's figure builders (ui/charts.py: one palette, one
+Built with the dashboard's figure builders (present/charts.py: one palette, one
 font, labels HTML-escaped) and then enlarged: a 1920x1080 slide is read from
 the back of a meeting room. Titles and axis names come from the caller, in the
 UI language.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from reports.bulletin import Bulletin
-from ui import charts
+from present import charts
 
 SLIDE_FONT = 22
 MAX_BARS = 15

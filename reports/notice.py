@@ -15,9 +15,9 @@ from fpdf import FPDF
 from fpdf.enums import WrapMode
 
 from reports.pdf import TEXT, new_document
-from taizhang import ratings
-from ui import format as fmt
-from ui.i18n import text
+from taizhang import database, ratings
+from present import format as fmt
+from present.catalogue import text
 
 RED = (178, 34, 34)
 GREY = (100, 110, 120)
@@ -108,8 +108,6 @@ def notice_pdf(unit: str, month: dt.date | None, titles: list[str], url: str, la
 def unit_notice(db: str, unit: str, actor: str | None, lang: str = "zh", base: str | None = None) -> bytes:
     """The notice of one unit: its link (made or reused, audited when made) and its latest
     month's completed tasks."""
-    from taizhang import database
-
     token = ratings.link_for(db, unit, actor)
     with database.reading(db) as con:
         month, tasks = ratings.latest_completed(con, unit)

@@ -12,7 +12,7 @@ import io
 import xlsxwriter
 
 from reports.workbook import formula_like
-from ui.i18n import text
+from present.catalogue import text
 
 COLUMNS = (("rated_at", "ratings.col.time", 18), ("region", "col.region", 12), ("unit", "col.unit", 24),
            ("title", "col.title", 36), ("report_month", "col.month", 10), ("rating", "ratings.col.rating", 12),

@@ -29,7 +29,7 @@ _hasher = PasswordHasher()
 
 
 # What str(AccountError) says, in English, for the command line. The dashboard shows
-# its own words for each code instead (ui/strings_accounts.py, "account.<code>").
+# its own words for each code instead (present/strings_accounts.py, "account.<code>").
 MESSAGES = {
     "bad_username": "A user name is 2-64 letters, digits or . _ @ -",
     "bad_role": "Role must be one of {roles}",

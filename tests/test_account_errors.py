@@ -10,7 +10,7 @@ from loaders import accounts_cli
 from taizhang import accounts
 from taizhang.accounts import AccountError, LoginThrottled
 from tests.test_upload_page import accounts_db, env, signed_in, texts  # noqa: F401  fixtures
-from ui.i18n import STRINGS, text
+from present.catalogue import STRINGS, text
 
 
 def _fields(template: str) -> set[str]:

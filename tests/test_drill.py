@@ -11,7 +11,7 @@ import pytest
 
 from taizhang import accounts
 from tests.test_pages import frame, metric, open_page, texts
-from ui import format as fmt
+from present import format as fmt
 from ui.frame import tile_fits, tile_rows
 
 

@@ -146,13 +146,13 @@ def test_admin_lists_ratings_as_text_and_hides_a_comment_with_an_audit_entry(uni
 
 
 def test_string_catalogues_never_overwrite_each_other():
-    """ui/i18n.py refuses a key redefined with other words; within one file a repeated key
+    """present/catalogue.py refuses a key redefined with other words; within one file a repeated key
     would silently win in the dict literal, so the files are read for that too."""
     import collections
 
-    from ui import i18n
+    from present import catalogue as i18n
 
-    for path in [ROOT / "ui" / "i18n.py", *sorted((ROOT / "ui").glob("strings_*.py"))]:
+    for path in [ROOT / "present" / "catalogue.py", *sorted((ROOT / "present").glob("strings_*.py"))]:
         keys = re.findall(r'^\s+"([\w.]+)":\s*\(', path.read_text(encoding="utf-8"), re.M)
         assert not [k for k, n in collections.Counter(keys).items() if n > 1], path.name
     before = dict(i18n.STRINGS)

@@ -38,3 +38,40 @@ def test_an_upgrade_without_metrics_loaded_refuses_and_changes_nothing(tmp_path)
     with writing(str(path)) as con:   # with metrics loaded (this process), the upgrade runs
         assert con.execute("SELECT value FROM schema_info WHERE key = 'schema_version'").fetchone()[0] != "5"
         assert con.execute("SELECT count(*) FROM task_summary").fetchone()[0] == before
+
+
+# Lower layers first; a module may import its own package and any layer below.
+LAYERS = {"taizhang": 0, "metrics": 1, "present": 2, "loaders": 3, "reports": 3, "ui": 4, "app_pages": 5}
+# Command lines import their subcommands' modules when a subcommand runs, so that
+# `python -m loaders ingest` does not pay for what `users` needs (start-up time, issue 14).
+LAZY_FOR_SPEED = {"loaders/__main__.py", "loaders/accounts_cli.py", "reports/__main__.py"}
+
+
+def _project_imports():
+    import ast
+    for package in LAYERS:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if top in LAYERS:
+                        yield path.relative_to(ROOT).as_posix(), package, top, node
+
+
+def test_imports_point_down_the_layers():
+    upward = [f"{path}:{node.lineno} imports {top}" for path, package, top, node in _project_imports()
+              if LAYERS[top] > LAYERS[package] or (LAYERS[top] == LAYERS[package] and top != package)]
+    assert not upward, upward
+
+
+def test_no_import_hides_inside_a_function():
+    nested = [f"{path}:{node.lineno} imports {top}" for path, package, top, node in _project_imports()
+              if node.col_offset > 0 and path not in LAZY_FOR_SPEED]
+    assert not nested, nested

@@ -259,7 +259,7 @@ def test_excel_writes_a_dash_and_says_why(lacking):
 
     import openpyxl
 
-    from ui.excel import ranking_workbook
+    from present.excel import ranking_workbook
     with reading(lacking) as con:
         result = metrics.ranking(con, JUNE, measure="composite")
     book = openpyxl.load_workbook(io.BytesIO(ranking_workbook(result, "zh")))

@@ -25,7 +25,7 @@ from reports import workbook as bulletin_workbook
 from taizhang.database import reading
 from tests import workbooks as wb
 from tests.dbfixtures import sample_config
-from ui.excel import ranking_workbook
+from present.excel import ranking_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 APRIL = dt.date(2021, 4, 1)

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.dbfixtures import build, task
-from ui import format as fmt
+from present import format as fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -336,7 +336,7 @@ def test_ranking_workbook(sample_env):
     import metrics
     from taizhang.database import reading
     from tests.dbfixtures import SAMPLE_JUNE_ORDER
-    from ui.excel import ranking_workbook
+    from present.excel import ranking_workbook
 
     with reading(str(sample_env)) as con:
         result = metrics.ranking(con, dt.date(2021, 6, 1))

@@ -146,7 +146,7 @@ def test_nothing_rated_is_missing_not_zero(tmp_path):
         r = metrics.ranking(con, JUNE, measure="satisfaction_rate")
     assert k["satisfaction_rate"].value is None and k["resident_satisfaction_rate"].value is None
     assert (k["rated"].value, k["resident_rated"].value) == (0, 0)
-    from ui import format as fmt  # the figure as shown is "—", never 0%
+    from present import format as fmt  # the figure as shown is "—", never 0%
     assert fmt.measure("satisfaction_rate", k["satisfaction_rate"].value) == "—"
     assert r.table.empty and set(r.unranked["reason"]) <= {"none_rated", "too_few_tasks"}
     assert "none_rated" in set(r.unranked["reason"])

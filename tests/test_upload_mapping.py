@@ -230,7 +230,7 @@ def test_unknown_words_once_each():
 
 def test_progress_fields_offered():
     assert "progress" in up.MAPPING_FIELDS and up.MAPPING_FIELDS[-1] == IGNORE
-    from ui.i18n import text
+    from present.catalogue import text
     for field in up.MAPPING_FIELDS:  # every choice has words in both languages, never a code
         assert text(f"up.field.{field}", "zh") != f"up.field.{field}"
         assert text(f"up.field.{field}", "en") != f"up.field.{field}"

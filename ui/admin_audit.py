@@ -8,7 +8,8 @@ import streamlit as st
 
 from ui import data
 from ui.admin_flash import KEY
-from ui.i18n import STRINGS, t
+from ui.i18n import t
+from present.catalogue import STRINGS
 
 
 def audit_tab() -> None:

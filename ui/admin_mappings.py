@@ -12,9 +12,10 @@ from taizhang import database
 from taizhang.accounts import User
 from taizhang.config import db_target
 from ui import data
-from ui import format as fmt
+from present import format as fmt
 from ui.admin_flash import KEY, flash, show_flash
-from ui.i18n import STRINGS, t
+from ui.i18n import t
+from present.catalogue import STRINGS
 
 
 def _shape_text(shape: str | None, width: int = 48) -> str:

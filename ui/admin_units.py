@@ -10,7 +10,7 @@ from taizhang import database
 from taizhang.accounts import User
 from taizhang.config import db_target
 from ui import data
-from ui import format as fmt
+from present import format as fmt
 from ui import upload as up
 from ui.admin_flash import KEY, flash, show_flash
 from ui.i18n import lang, t

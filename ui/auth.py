@@ -25,8 +25,9 @@ from taizhang.accounts import AccountError, LoginThrottled, User
 from metrics.settings import config_path
 from taizhang.config import db_target
 from ui import data
-from ui.format import md
-from ui.i18n import STRINGS, lang, t
+from present.format import md
+from ui.i18n import lang, t
+from present.catalogue import STRINGS
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def session_role() -> str | None:
 
 def account_message(error: AccountError) -> str:
     """What an AccountError says, in the user's language: the catalogue's words for its
-    code (ui/strings_accounts.py), its params escaped as markdown; its own text otherwise."""
+    code (present/strings_accounts.py), its params escaped as markdown; its own text otherwise."""
     key = f"account.{error.code}"
     if key not in STRINGS:
         return md(str(error))

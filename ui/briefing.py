@@ -33,9 +33,10 @@ from reports import document, exports, figures, images
 from reports.bulletin import Bulletin
 from taizhang.config import db_target
 from taizhang.database import data_version, reading
-from ui import charts
-from ui import format as fmt
-from ui import missing
+from present import charts
+from present import format as fmt
+from present import missing
+from ui.frame import satisfaction_counts
 from ui.i18n import t
 
 READ_WAIT_SECONDS = 10.0
@@ -556,8 +557,6 @@ def _overdue(b: Bulletin, lang: str, presenting_: bool, part: int) -> None:
 
 def _satisfaction(b: Bulletin, lang: str, part: int) -> None:
     """群众满意率 from both sources, each with its counts, and the units with 不满意."""
-    from ui.frame import satisfaction_counts
-
     units = document.satisfaction(b)["units"]
     spans = _spans("satisfaction", b)
     part = min(part, len(spans) - 1)

@@ -12,8 +12,8 @@ from metrics import Kpi, missing_reason
 from metrics.measures import SATISFACTION
 from taizhang.database import StoreBusy
 from ui import data
-from ui import format as fmt
-from ui import missing
+from present import format as fmt
+from present import missing
 from ui.i18n import t
 from ui.sidebar import Filters, choose_region, filters
 

@@ -1,4 +1,5 @@
-"""Every UI string in Chinese and English, and the current language.
+"""The current language of a page view, and its words from the catalogue
+(present/catalogue.py, where every string lives).
 
 The language comes from ?lang=zh|en, else the session, else Chinese. The
 sidebar switch writes both, so a copied link keeps the language.
@@ -7,201 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-LANGS = ("zh", "en")
-LANG_NAMES = {"zh": "中文", "en": "English"}
-_SESSION_KEY = "tz_lang"
+from present.catalogue import LANGS, text
 
-STRINGS: dict[str, tuple[str, str]] = {
-    # App and navigation
-    "app.title": ("台账看板", "Taizhang ledger dashboard"),
-    "nav.overview": ("总体概况", "Overview"),
-    "nav.regions": ("县区对比", "Regions"),
-    "nav.rankings": ("排名", "Rankings"),
-    "nav.investment": ("投资情况", "Investment"),
-    "nav.units": ("单位查询", "Units"),
-    "nav.upload": ("上传台账", "Upload"),
-    "nav.submissions": ("报送情况", "Submissions"),
-    "nav.briefing": ("通报", "Bulletin"),
-    # Sidebar
-    "sidebar.month": ("报告月份", "Report month"),
-    "sidebar.region": ("县区", "Region"),
-    "sidebar.category": ("类别", "Category"),
-    "sidebar.language": ("语言 / Language", "语言 / Language"),
-    "sidebar.all_regions": ("全部县区", "All regions"),
-    "sidebar.all_categories": ("全部类别", "All categories"),
-    "sidebar.data_note": ("数据截至 {month}，共 {months} 个月", "Data up to {month}, {months} months"),
-    # Measures
-    "m.tasks": ("任务数", "Tasks"),
-    "m.completed": ("已完成", "Completed"),
-    "m.completion_rate": ("完成率", "Completion rate"),
-    "m.start_rate": ("开工率", "Start rate"),
-    "m.on_time_rate": ("按期完成率", "On-time rate"),
-    "m.overdue": ("逾期", "Overdue"),
-    "m.planned_investment": ("计划投资", "Planned investment"),
-    "m.actual_investment": ("完成投资", "Actual investment"),
-    "m.investment_completion": ("投资完成率", "Investment completion"),
-    "m.beneficiaries": ("服务群众", "People served"),
-    "col.beneficiaries": ("服务群众（人次）", "People served"),
-    "m.composite": ("综合得分", "Composite score"),
-    "help.tasks": ("本月台账中的任务条数。", "Task rows in the month's ledgers."),
-    "help.completed": ("进展情况为“已完成”的任务。", "Tasks whose progress is completed."),
-    "help.completion_rate": ("已完成 ÷ 全部任务。", "Completed ÷ all tasks."),
-    "help.start_rate": ("已开工（推进中或已完成）÷ 全部任务。", "Started (in progress or completed) ÷ all tasks."),
-    "help.on_time_rate": (
-        "按期完成 ÷（已完成 + 逾期）。台账按月报送，完成日期只知道到月：任务首次报为已完成的月份的第一天不晚于完成时限即算按期；没有时限（长期）的已完成任务算按期。只计填报了完成时限的台账；都未填报时显示“—”。",
-        "Completed on time ÷ (completed + overdue). Ledgers are monthly, so completion is known to the month: a task is on time if the first month it was reported completed starts on or before its deadline; completed tasks without a deadline count as on time. Only ledgers that give deadlines count; with none it shows \"—\"."),
-    "help.overdue": ("完成时限早于报告月最后一天且尚未完成的任务。", "Tasks not completed whose deadline is before the last day of the report month."),
-    "help.planned_investment": ("计划投资合计（万元，1亿元 = 10,000万元）。", "Sum of planned investment (1 m = 100万元)."),
-    "help.actual_investment": ("完成投资合计。", "Sum of actual investment."),
-    "help.investment_completion": ("完成投资 ÷ 计划投资，只计有计划投资的任务，且只计填报了完成投资的台账；都未填报时显示“—”，不是 0%。",
-                                   "Actual ÷ planned investment, over tasks with planned investment in ledgers that give actual investment; with none it shows \"—\", not 0%."),
-    "help.beneficiaries": ("服务群众人次合计。", "Sum of person-visits served."),
-    "help.composite": ("各项比率的加权平均（百分制），权重见 config/taizhang.toml：{weights}。单位没有的比率不计，其余权重按比例放大；投资完成率最多按 100% 计。",
-                       "Weighted mean of the rates on a 100-point scale, weights from config/taizhang.toml: {weights}. A rate a unit lacks drops out and the other weights are rescaled; investment completion counts at most 100%."),
-    "delta.vs_previous": ("较上月", "vs last month"),
-    # Common messages
-    "msg.no_database": (
-        "还没有任何台账（{target}）。请在左侧菜单“上传台账”中登录并上传本单位的台账；管理员也可以在服务器上导入（见 README）。",
-        "There are no ledgers yet ({target}). Sign in under 'Upload' in the menu on the left and upload a unit's ledger; "
-        "an administrator can also load files on the server (see README)."),
-    "msg.empty_database": (
-        "还没有任何台账。请在左侧菜单“上传台账”中登录并上传本单位的台账；管理员也可以在服务器上导入（见 README）。",
-        "There are no ledgers yet. Sign in under 'Upload' in the menu on the left and upload a unit's ledger; "
-        "an administrator can also load files on the server (see README)."),
-    "msg.busy": ("数据正在更新，请稍后刷新页面。", "Data is being updated; refresh the page in a moment."),
-    "msg.unreadable": ("无法读取数据库 {target}：{error}", "The database {target} cannot be read: {error}"),
-    "msg.config_error": ("配置文件有误，已使用默认设置：{error}", "The settings file has an error; defaults are used: {error}"),
-    "msg.no_rows": ("{month}{scope}没有台账数据。请换一个月份或放宽筛选条件。",
-                    "No ledger rows for {month}{scope}. Pick another month or widen the filters."),
-    "msg.month_not_found": ("没有 {wanted} 的数据，已显示最近的 {month}。", "There is no data for {wanted}; showing the latest month, {month}."),
-    "scope.all": ("全部县区、全部类别", "all regions and categories"),
-    "scope.sep": ("，", ", "),
-    # Overview
-    "overview.title": ("总体概况", "Overview"),
-    "overview.by_region": ("各县区完成率", "Completion rate by region"),
-    "overview.by_unit": ("{region}各单位完成率", "Completion rate of units in {region}"),
-    "overview.trend": ("近 {months} 个月走势", "Last {months} months"),
-    "overview.definitions": ("指标说明", "How the measures are defined"),
-    "overview.average": ("整体", "Overall"),
-    # Regions
-    "regions.title": ("县区对比", "Regions compared"),
-    "regions.measure": ("对比指标", "Measure"),
-    "regions.bars": ("{measure}（{month}）", "{measure} ({month})"),
-    "regions.click_hint": ("点击柱条或在下方选择县区，查看其下各单位。", "Click a bar or pick a region below to see its units."),
-    "regions.map": ("{measure}分布图", "Map of {measure}"),
-    "regions.map_error": ("地图文件无法使用（{error}），已跳过地图。", "The map file cannot be used ({error}); the map is skipped."),
-    "regions.heat": ("各月{measure}（县区 × 月份）", "{measure} by month and region"),
-    "regions.pick": ("查看县区", "Show units of"),
-    "regions.units_of": ("{region}各单位{measure}", "{measure} of units in {region}"),
-    "regions.top_n": ("只显示前 {n} 个单位，完整名单见下表。", "Showing the first {n} units; the table lists all."),
-    "regions.no_regions": ("台账中没有县区信息。", "The ledgers hold no regions."),
-    # Rankings
-    "rankings.title": ("排名", "Rankings"),
-    "rankings.level": ("排名对象", "Rank"),
-    "rankings.level.unit": ("单位", "Units"),
-    "rankings.level.region": ("县区", "Regions"),
-    "rankings.measure": ("排名指标", "Ranked by"),
-    "rankings.rules": ("{month}，按{measure}排名，并列名次相同（如 1、2、2、4）。任务不足 {min} 项的{entity}不参与排名。",
-                       "{month}, ranked by {measure}; ties share a rank (1, 2, 2, 4). {entity_cap} with fewer than {min} tasks are not ranked."),
-    "rankings.red": ("红榜（前 {n} 名）", "Red list (top {n})"),
-    "rankings.black": ("黑榜（后 {n} 名）", "Black list (bottom {n})"),
-    "rankings.table": ("完整排名", "Full league table"),
-    "rankings.tied": ("因名次并列，共 {count} 个入榜。", "{count} listed, because of ties."),
-    "rankings.black_empty": ("参与排名的{entity}都已在红榜中，本期不设黑榜。", "Every ranked entry is on the red list; no black list this month."),
-    "rankings.unranked": ("未参与排名（{count}）", "Not ranked ({count})"),
-    "rankings.download": ("下载 Excel 排名表", "Download Excel league table"),
-    "rankings.none": ("没有可以排名的{entity}。", "Nothing to rank."),
-    "rankings.reason.too_few_tasks": ("任务不足 {min} 项", "fewer than {min} tasks"),
-    "rankings.reason.no_value": ("无可计算的数值", "no value to rank"),
-    "rankings.reason.unknown_region": ("县区未知", "region unknown"),
-    "rankings.reason.partial": ("数据不完整：{rows} 行未导入", "Incomplete: {rows} rows not loaded"),
-    "rankings.reason.not_reported": ("本月未报送", "Not reported this month"),
-    "rankings.rules.apart": ("本月未报送的单位不参与排名，另列于排名表下方。",
-                             "Units that did not report this month are not ranked; they are listed below the table."),
-    "rankings.rules.last": ("本月未报送的单位排在所有参与排名的单位之后，名次并列。",
-                            "Units that did not report this month are ranked after every ranked unit, tied."),
-    "rankings.rules.partial": ("有行未导入（数据不完整）的单位本月不参与排名。",
-                               "Units with rows not loaded (incomplete month) are not ranked this month."),
-    "rankings.not_reported": ("本月未报送（{count}）", "Not reported this month ({count})"),
-    "rankings.not_reported_note": ("以下单位应报送本月台账而未报送，不参与排名。",
-                                   "These units were expected to report this month and did not; they are not ranked."),
-    "rankings.not_reported_last_note": ("{count} 个单位本月未报送，排在末位（第 {rank} 名，并列）。",
-                                        "{count} units did not report this month and are ranked last (tied at {rank})."),
-    "rankings.partial_regions": ("{count} 个单位本月数据不完整（有行未导入），所在县区的数字只含已导入的行。",
-                                 "{count} units have an incomplete month (rows not loaded); their regions' figures hold only the rows loaded."),
-    "col.latest_month": ("最近报送", "Latest reported"),
-    "col.note": ("备注", "Note"),
-    "latest.never": ("从未报送", "never"),
-    "flags.partial": ("注：{count} 个单位本月数据不完整（有行未导入），相关数字只含已导入的行，这些单位不参与排名。",
-                      "Note: {count} units have an incomplete month (rows not loaded); the figures hold only the rows loaded and these units are not ranked."),
-    "flags.not_reported": ("注：{count} 个应报单位本月未报送台账，未计入以上数字。",
-                           "Note: {count} expected units did not report this month; they are not in the figures above."),
-    "rankings.sheet": ("排名", "Ranking"),
-    "rankings.sheet_unranked": ("未排名", "Not ranked"),
-    "rankings.sheet_notes": ("说明", "Notes"),
-    "col.rank": ("名次", "Rank"),
-    "col.change": ("较上月", "Change"),
-    "col.previous_rank": ("上月名次", "Last month"),
-    "col.unit": ("单位", "Unit"),
-    "col.region": ("县区", "Region"),
-    "col.category": ("类别", "Category"),
-    "col.title": ("项目名称", "Task"),
-    "col.status": ("进展情况", "Progress"),
-    "col.deadline": ("完成时限", "Deadline"),
-    "col.month": ("月份", "Month"),
-    "col.reason": ("原因", "Reason"),
-    "col.source": ("来源", "Source"),
-    "col.planned_wan": ("计划投资（万元）", "Planned (万元)"),
-    "col.actual_wan": ("完成投资（万元）", "Actual (万元)"),
-    "col.on_time": ("按期", "On time"),
-    "status.completed": ("已完成", "Completed"),
-    "status.in_progress": ("推进中", "In progress"),
-    "status.not_started": ("未启动", "Not started"),
-    "unknown_region": ("（县区未填）", "(region unknown)"),
-    "uncategorised": ("（未分类）", "(no category)"),
-    # Investment
-    "investment.title": ("投资情况", "Investment"),
-    "investment.by_region": ("各县区计划与完成投资", "Planned vs actual, by region"),
-    "investment.by_category": ("各类别计划与完成投资", "Planned vs actual, by category"),
-    "investment.treemap": ("投资构成与完成率", "Where the plan goes, and how far it is done"),
-    "investment.treemap_note": ("面积为计划投资，颜色为投资完成率（红低蓝高）。", "Area: planned investment. Colour: investment completion (red low, blue high)."),
-    "investment.none": ("{month}没有填报投资的任务。", "No task reports investment in {month}."),
-    "investment.unit_wan": ("万元", "万元 (10,000 yuan)"),
-    # Units
-    "units.title": ("单位查询", "Units"),
-    "units.find": ("查找单位", "Find a unit"),
-    "units.placeholder": ("输入单位名称搜索", "Type a unit name"),
-    "units.choose": ("请选择一个单位，查看其任务、逾期清单和历月进展。", "Pick a unit to see its tasks, overdue list and history."),
-    "units.not_reported": ("{unit}在{month}没有报送台账（最近一次：{latest}）。", "{unit} sent no ledger for {month} (latest: {latest})."),
-    "units.overdue": ("逾期任务（{count}）", "Overdue tasks ({count})"),
-    "units.no_overdue": ("本月没有逾期任务。", "No overdue tasks this month."),
-    "units.tasks": ("全部任务（{count}）", "All tasks ({count})"),
-    "units.history": ("历月进展", "History"),
-    "units.all": ("{month}各单位（{count}）", "All units, {month} ({count})"),
-    "units.all_hint": ("点击表头排序，选中一行查看该单位。", "Sort by a column header; choose a row to open the unit."),
-    "units.rank_help": ("按{measure}排名（与排名页同一规则）；较上月为名次变化。", "Rank by {measure} (the rankings page's rules); change is against last month's rank."),
-    "units.back": ("全部单位", "All units"),
-    "units.task_hint": ("选中一项任务，查看其来源。", "Choose a task to see where it came from."),
-    "units.source": ("来源：{file}，工作表“{sheet}”第 {row} 行。", "Source: {file}, sheet \"{sheet}\", row {row}."),
-    "units.source_gone": ("原始文件已不在服务器上。", "The original file is no longer kept on the server."),
-    "units.download_original": ("下载原始文件", "Download the original file"),
-    "units.original_locked": ("原始文件仅管理员和本单位的填报员登录后可下载。", "The original file can be downloaded by an administrator or this unit's uploader, signed in."),
-    "drill.hint": ("点击柱条查看明细。", "Click a bar to open it."),
-    "rankings.click_hint": ("选中一行，查看该{entity}。", "Choose a row to open that {entity}."),
-    # Placeholders
-    "upload.title": ("上传台账", "Upload ledgers"),
-    "upload.coming": ("网页上传即将上线：登录后选择月份和文件，系统逐格检查，问题会指出到行和列。目前请由管理员用 `python -m loaders ingest` 导入。",
-                      "Uploading in the browser is coming: sign in, pick the month and the file, and every cell is checked, with problems named by row and column. For now an administrator loads files with `python -m loaders ingest`."),
-    "upload.sign_in": ("登录", "Sign in"),
-    "upload.username": ("用户名", "User name"),
-    "upload.password": ("密码", "Password"),
-    "upload.sign_in_disabled": ("登录功能尚未开放。", "Sign-in is not open yet."),
-    "submissions.title": ("报送情况", "Submissions"),
-    "submissions.coming": ("即将上线：每月哪些单位已报、未报、迟报，一目了然。", "Coming soon: which units have reported each month, which have not, and which were late."),
-    "briefing.title": ("通报", "Bulletin"),
-    "briefing.coming": ("即将上线：每月通报（PDF），含总体进展、县区和单位排名、红黑榜，可直接下载印发。",
-                        "Coming soon: the monthly bulletin (PDF) with overall progress, region and unit rankings and the red and black lists, ready to download and circulate."),
-}
+_SESSION_KEY = "tz_lang"
 
 
 def lang() -> str:
@@ -223,12 +32,6 @@ def set_lang(value: str) -> None:
         st.query_params["lang"] = value
 
 
-def text(key: str, lang_: str, **values) -> str:
-    zh, en = STRINGS[key]
-    template = en if lang_ == "en" else zh
-    return template.format(**values) if values else template
-
-
 def labels(prefix: str, keys, **values) -> dict[str, str]:
     """{key: t(prefix + key)} in the current language: a pure format_func for widgets
     (AppTest calls format_func outside the script run)."""
@@ -239,26 +42,3 @@ def labels(prefix: str, keys, **values) -> dict[str, str]:
 def t(key: str, **values) -> str:
     """The UI string `key` in the current language, formatted with `values`."""
     return text(key, lang(), **values)
-
-
-def _merge(more: dict[str, tuple[str, str]], source: str) -> None:
-    """Add a module's strings. A key already defined with other words is an error at
-    import (tests import this module), never a silent overwrite; the same words twice are harmless."""
-    clashes = sorted(k for k, v in more.items() if k in STRINGS and STRINGS[k] != v)
-    if clashes:
-        raise ValueError(f"{source} redefines UI strings: {', '.join(clashes)}")
-    STRINGS.update(more)
-
-
-from ui.strings_upload import STRINGS as _UPLOAD  # noqa: E402  sign-in, upload, submissions and admin
-_merge(_UPLOAD, "ui/strings_upload.py")
-from ui.strings_accounts import STRINGS as _ACCOUNTS  # noqa: E402  AccountError codes (taizhang.accounts)
-_merge(_ACCOUNTS, "ui/strings_accounts.py")
-from ui.strings_briefing import STRINGS as _BRIEFING  # noqa: E402
-_merge(_BRIEFING, "ui/strings_briefing.py")
-from ui.strings_feedback import STRINGS as _FEEDBACK  # noqa: E402  /feedback, the notice PDF, ratings on /admin
-_merge(_FEEDBACK, "ui/strings_feedback.py")
-from ui.strings_satisfaction import STRINGS as _SATISFACTION  # noqa: E402  群众满意率 (overview, units, rankings)
-_merge(_SATISFACTION, "ui/strings_satisfaction.py")
-from ui.strings_missing import STRINGS as _MISSING  # noqa: E402  "—" and why (missing is not zero)
-_merge(_MISSING, "ui/strings_missing.py")

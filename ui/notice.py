@@ -14,7 +14,7 @@ from reports.notice import file_name, unit_notice
 from taizhang import database
 from taizhang.accounts import User
 from taizhang.config import db_target
-from ui import format as fmt
+from present import format as fmt
 from ui.i18n import lang, t
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from ui import format as fmt
+from present import format as fmt
 from ui.data import Catalog
-from ui.i18n import LANG_NAMES, LANGS, lang, set_lang, t
+from ui.i18n import lang, set_lang, t
+from present.catalogue import LANG_NAMES, LANGS
 
 ALL = ""  # the "all" choice of region and category
 _KEYS = {"month": "tz_month", "region": "tz_region", "category": "tz_category"}

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import KPI_ORDER, MEASURES
-from ui import missing
+from present import missing
 from ui.i18n import t
 
 LABEL_COLUMNS = {"unit": "col.unit", "region": "col.region", "category": "col.category"}

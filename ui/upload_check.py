@@ -24,7 +24,7 @@ from taizhang import accounts, database
 from taizhang.accounts import User
 from taizhang.config import db_target
 from ui import data
-from ui import format as fmt
+from present import format as fmt
 from ui import upload as up
 from ui.i18n import t
 

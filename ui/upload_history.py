@@ -9,7 +9,7 @@ from loaders.store import RollbackRefused, rollback
 from taizhang import database
 from taizhang.accounts import User, may_roll_back
 from taizhang.config import db_target
-from ui import format as fmt
+from present import format as fmt
 from ui import upload as up
 from ui.i18n import lang, t
 from ui.upload_check import KEY

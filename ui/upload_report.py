@@ -10,7 +10,7 @@ import streamlit as st
 from loaders import pipeline
 from loaders.annotate import annotated_workbook
 from loaders.problems import Problem, describe_sources
-from ui import format as fmt
+from present import format as fmt
 from ui import upload as up
 from ui.i18n import lang, t
 from ui.upload_check import KEY

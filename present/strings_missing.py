@@ -4,7 +4,7 @@ ledger of the scope gives is shown as "—" with one of these reasons, never as 
 figure stands for). Pages, Excel, the 通报 (PDF, Word) and the slides all say
 it with these words.
 
-Merged into ui.i18n.STRINGS at the end of that module.
+Merged into present.catalogue.STRINGS at the end of that module.
 """
 STRINGS: dict[str, tuple[str, str]] = {
     "missing.no_tasks": ("本月无台账", "no ledger this month"),

@@ -1,6 +1,6 @@
 """UI strings of /briefing (presenter mode, slides, exports), Chinese and English.
 
-Merged into ui.i18n.STRINGS at the end of that module. The bulletin itself is
+Merged into present.catalogue.STRINGS at the end of that module. The bulletin itself is
 Chinese whatever the UI language: its words are in templates/bulletin.zh.md.j2.
 """
 STRINGS: dict[str, tuple[str, str]] = {

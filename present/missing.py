@@ -1,5 +1,5 @@
 """Missing is not zero, in words: why a figure is "—", and for how much of the
-scope a figure stands, phrased from the catalogue (ui/strings_missing.py) for
+scope a figure stands, phrased from the catalogue (present/strings_missing.py) for
 tiles, tables, charts and the reports. No Streamlit here: every function takes
 the language, so the 通报 (PDF, Word, Excel) says exactly what the pages say.
 """
@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from metrics import Kpi, missing_counts
-from ui.i18n import text
+from present.catalogue import text
 
 
 def reason(code: str, lang: str) -> str:

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from metrics import MEASURES
-from ui import format as fmt
+from present import format as fmt
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 PRIMARY = "#1F4E8C"     # deep government blue: the data

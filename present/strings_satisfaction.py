@@ -2,7 +2,7 @@
 sources kept apart, 单位自评 (the ledger's own 群众满意度 column) and 群众评价
 (residents' ratings from the notice-board QR code), always with its counts.
 
-Merged into ui.i18n.STRINGS at the end of that module.
+Merged into present.catalogue.STRINGS at the end of that module.
 """
 STRINGS: dict[str, tuple[str, str]] = {
     # measures (metrics.MEASURES); every label names its source

@@ -15,9 +15,9 @@ import math
 import xlsxwriter
 
 from metrics import MEASURES, Ranking, missing_counts, missing_reason
-from ui import format as fmt
-from ui import missing
-from ui.i18n import STRINGS, text
+from present import format as fmt
+from present import missing
+from present.catalogue import STRINGS, text
 
 OTHER_MEASURES = ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "start_rate",
                   "investment_completion", "planned_investment", "actual_investment",
