@@ -21,8 +21,6 @@ from loaders.locate import Layout, RowBand, filled_column, unit_from_sheet_name
 from loaders.problems import Problem
 from taizhang.names import canonical_unit
 
-STATUS_CODES = ("not_started", "in_progress", "completed")
-
 
 @dataclass
 class Normalised:

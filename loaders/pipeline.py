@@ -51,8 +51,6 @@ class SavedMappings(Protocol):
 
     def for_shape(self, shape: str) -> Mapping | None: ...
 
-STAGES = ("read", "locate", "check", "write")
-
 
 @dataclass
 class SheetPart:

@@ -47,8 +47,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                               "Cell {cell} holds a formula with no saved result; open the file in Excel or WPS, save it once and upload again."),
     "read_error": ("读取文件时出错（{detail}）；请在 Excel 或 WPS 中另存为 .xlsx 后再上传。",
                    "The file could not be read ({detail}); save it as .xlsx in Excel or WPS and upload again."),
-    "wrong_month": ("文件中的月份（{found}）与所选月份（{chosen}）不一致；请确认后再上传。",
-                    "The month in the file ({found}) differs from the month chosen ({chosen}); check and upload again."),
     # Warnings: shown beside the result, never refusing a file
     "summary_mismatch": ("汇总表写“{unit}”{measure} {stated}，而导入的台账中是 {loaded}；请核对汇总表或台账。",
                          "The summary says {unit} has {stated} {measure_en}, but the ledger loaded has {loaded}; check the summary or the ledger."),
@@ -112,10 +110,6 @@ class Problem:
     column_name: str | None = None  # the header as written in the sheet
     params: dict = field(default_factory=dict, compare=False, hash=False)
 
-    @property
-    def is_row_problem(self) -> bool:
-        return self.row is not None and self.code not in FILE_LEVEL_ROW_CODES
-
     def place(self, lang: str = "zh") -> str:
         t = PLACE_TEMPLATES[lang]
         parts = []
@@ -157,10 +151,6 @@ class Problem:
             "message_zh": self.message("zh"),
             "message_en": self.message("en"),
         }
-
-
-# Codes that carry a row but refuse the whole file (e.g. a formula cell).
-FILE_LEVEL_ROW_CODES = {"formula_without_value"}
 
 
 class FileRefused(Exception):

@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import functools
 import io
+import logging
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +27,16 @@ import pyarrow as pa
 
 from loaders.problems import Problem, column_letter, refuse
 from loaders.safety import Sniffed
+
+# The readers' own chatter never reaches the clerk. calamine (inside fastexcel)
+# logs through Python's logging: a workbook with a chart sheet gives
+# "'chartsheet' not a valid worksheet" (fastexcel still returns that sheet, empty,
+# and locate passes it over). With no handler configured, as under
+# `python -m loaders`, Python's last-resort handler would print it on stderr
+# above our own message. A NullHandler ends that; an application that
+# configures logging still receives the records.
+for _library in ("calamine", "fastexcel"):
+    logging.getLogger(_library).addHandler(logging.NullHandler())
 
 
 @dataclass
@@ -155,12 +166,6 @@ def _xlsx_sheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, bool]]:
         state = _SHEET_STATE.search(m.group(0))
         parts.append((targets.get(key, ""), not state or state.group(1) == b"visible"))
     return parts
-
-
-def _unescape_name(raw: bytes) -> str:
-    import html
-
-    return html.unescape(raw.decode("utf-8", "replace"))
 
 
 SCAN_CHUNK = 4 << 20  # inflated sheet XML scanned at a time: a 500k-row sheet is ~210 MB

@@ -2,13 +2,20 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import fastexcel
 import openpyxl
 import pytest
+from openpyxl.chart import BarChart, Reference
 
 from loaders.read import _scan_sheet_xml, _sheet_xml_chunks, read_grids
 from loaders.safety import sniff
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _book_with_states() -> bytes:
@@ -58,3 +65,52 @@ def test_streamed_sheet_scan_finds_the_same_whatever_the_piece_size(prefix, size
     assert all(p.endswith(f"</{prefix}row>".encode()) for p in pieces[:-1])
     # first row 3, first column B (from row 60), C3:D3 merged, D60 a formula without its value
     assert _scan_sheet_xml(pieces) == (2, 1, [(2, 2, 2, 3)], [(59, 3)])
+
+
+def _book_with_chartsheet(ledger_rows: list[list]) -> bytes:
+    """A sheet of rows and, after it, a chart sheet (a chart on a whole tab)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    for row in ledger_rows:
+        ws.append(row)
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=len(ledger_rows)))
+    wb.create_chartsheet("进度图").add_chart(chart)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _ingest(path: Path, db: Path) -> subprocess.CompletedProcess:
+    """`python -m loaders ingest` as a clerk runs it (as in test_cli)."""
+    env = {**os.environ, "TAIZHANG_LANG": "zh"}
+    env.pop("TAIZHANG_DB", None)
+    return subprocess.run([sys.executable, "-m", "loaders", "ingest", str(path), "--db", str(db)],
+                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_a_chart_sheet_leaves_no_library_message_on_the_clerks_terminal(tmp_path):
+    # calamine reports the chart sheet ("'chartsheet' not a valid worksheet")
+    # through Python's logging, which printed it on stderr above our own lines.
+    ledger = tmp_path / "青山县_2021-05.xlsx"
+    ledger.write_bytes(_book_with_chartsheet([
+        ["青山县我为群众办实事重点项目台账（2021年5月）"],
+        ["序号", "乡镇（街道）", "项目名称", "计划投资（万元）", "项目进度"],
+        [1, "城关镇", "老旧小区改造", 120, "按序时推进"],
+        [2, "河口乡", "村道硬化", 35, "已完成"],
+    ]))
+    loaded = _ingest(ledger, tmp_path / "t.duckdb")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "已导入" in loaded.stdout
+    assert "chartsheet" not in loaded.stderr and "Warning" not in loaded.stderr
+    assert loaded.stderr == ""
+
+    # A refused file: our message is all the clerk sees.
+    notes = tmp_path / "说明.xlsx"
+    notes.write_bytes(_book_with_chartsheet([["填报说明"], ["进度见图表"]]))
+    refused = _ingest(notes, tmp_path / "t.duckdb")
+    assert refused.returncode == 1
+    assert "没有找到台账表" in refused.stderr
+    assert "chartsheet" not in refused.stderr and "Warning" not in refused.stderr
+    assert refused.stderr.startswith("说明.xlsx: ")  # nothing above our message

@@ -17,9 +17,10 @@ import xlwt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders import safety
 from loaders.problems import FileRefused
 from loaders.safety import MAX_SHEET_CELLS, OUT_CHUNK, Sniffed, sniff, sniff_path
+# The scanners' internals, and the limits they read when they run (patched there).
+from loaders.safety import limits, ole2, prefilter, refs, xml_scan
 
 # --------------------------------------------------------------------------
 # Builders
@@ -610,10 +611,10 @@ def test_utf16_sheet_part_is_scanned_too():
 
 
 def test_scan_budgets_bound_the_work(monkeypatch):
-    monkeypatch.setattr(safety, "SLOW_SCAN_BUDGET", 100)
+    monkeypatch.setattr(limits, "SLOW_SCAN_BUDGET", 100)
     loose = (b"<row>" + b"<c><v>1</v></c>" * 10 + b"</row>") * 20
     assert refused(with_sheet(loose), "预算.xlsx").problems[0].params["detail"] == "cells without references"
-    monkeypatch.setattr(safety, "EVENT_BUDGET", 1)
+    monkeypatch.setattr(limits, "EVENT_BUDGET", 1)
     assert code_of(with_sheet(ordinary_rows(30_000)), "预算.xlsx") == "zip_bomb"
 
 
@@ -696,13 +697,13 @@ _TOKENS = [
 
 def _exact_checks_react(region: bytes, prefix: bytes, k: int, tau: int) -> bool:
     """What the fast path's exact checks would act on (see _SheetScan.process)."""
-    bad_c, bad_row = safety._bad_tags(prefix)
+    bad_c, bad_row = refs._bad_tags(prefix)
     big_range = any(not region[max(0, m.start() - 10):m.start()].endswith(b"dimension")
-                    for m in safety._BIG_RANGE.finditer(region))
-    other_prefix = (safety._NO_PREFIX_TAG.search(region) if prefix
-                    else safety._PREFIXED_HINT.search(region) and safety._ANY_PREFIX_TAG.search(region))
-    return bool(safety._DECL.search(region) or big_range or bad_c.search(region) or bad_row.search(region)
-                or other_prefix or safety._event_re(k, tau).search(region))
+                    for m in refs._BIG_RANGE.finditer(region))
+    other_prefix = (refs._NO_PREFIX_TAG.search(region) if prefix
+                    else refs._PREFIXED_HINT.search(region) and refs._ANY_PREFIX_TAG.search(region))
+    return bool(xml_scan._DECL.search(region) or big_range or bad_c.search(region) or bad_row.search(region)
+                or other_prefix or refs._event_re(k, tau).search(region))
 
 
 @settings(max_examples=400, deadline=None)
@@ -713,14 +714,14 @@ def test_prefilter_never_skips_what_the_exact_checks_would_see(tokens, prefix, k
     if prefix:
         region = region.replace(b"<c", b"<x:c").replace(b"<row", b"<x:row").replace(b"<x:x:", b"<x:")
     if _exact_checks_react(region, prefix, k, tau):
-        assert safety._may_matter(region, prefix, k, tau)
+        assert prefilter._may_matter(region, prefix, k, tau)
 
 
 def test_prefilter_passes_ordinary_rows_and_flags_a_far_cell():
     rows = ordinary_rows(2_000)
-    assert not safety._may_matter(rows, b"", 13, 14_245)
-    assert safety._may_matter(rows + b'<c r="XFD3">', b"", 13, 14_245)
-    assert safety._may_matter(rows + b'<row r="20000">', b"", 13, 14_245)
+    assert not prefilter._may_matter(rows, b"", 13, 14_245)
+    assert prefilter._may_matter(rows + b'<c r="XFD3">', b"", 13, 14_245)
+    assert prefilter._may_matter(rows + b'<row r="20000">', b"", 13, 14_245)
 
 
 def test_xls_whose_workbook_stream_runs_past_the_file_is_corrupt():
@@ -741,7 +742,7 @@ def test_xls_with_a_chain_pointing_past_the_end_is_corrupt_not_a_reader_error():
     out = io.BytesIO()
     wb.save(out)
     data = bytearray(out.getvalue())
-    cfb = safety._CFB(bytes(data))
+    cfb = ole2._CFB(bytes(data))
     start = next(e[2] for e in cfb.entries if e[0] == "Workbook")
     middle = list(cfb._chain(start, cfb.fat))[40]
     fat_sector = struct.unpack_from("<I", data, 0x4C)[0]  # xlwt's FAT fits in its first sector
@@ -753,7 +754,7 @@ def test_xls_with_a_chain_pointing_past_the_end_is_corrupt_not_a_reader_error():
 
 def test_many_real_cells_in_a_small_extent_are_counted_when_the_part_could_hold_too_many(monkeypatch):
     # The same cell written over and over: a tiny extent, but calamine keeps every one.
-    monkeypatch.setattr(safety, "MAX_SHEET_CELLS", 1_000)
+    monkeypatch.setattr(limits, "MAX_SHEET_CELLS", 1_000)
     many = b'<row r="1">' + b'<c r="A1"><v>1</v></c>' * 2_000 + b"</row>"
     problem = refused(with_sheet(many), "重复.xlsx").problems[0]
     assert (problem.code, problem.params["detail"]) == ("absurd_dimensions", ">1,000 cells")
