@@ -1,11 +1,11 @@
-# The two commands of CONTRACT.md: `make run` and `make test`.
+# The two commands of docs/contract.md: `make run` and `make test`.
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 DB ?= $(if $(TAIZHANG_DB),$(TAIZHANG_DB),data/taizhang.duckdb)
 PORT ?= 8501
 
-.PHONY: run test demo bench audit clean
+.PHONY: run test lint demo bench audit clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# ruff (pyflakes, pycodestyle errors, isort, bugbear) then gradual mypy; both
+# configured in pyproject.toml.
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/ingest.py

@@ -1,7 +1,7 @@
 """台账看板: the router. Page config, st.navigation first, the shared sidebar, the page.
 
 Run with `streamlit run dashboard.py` (or `make run`). Pages live in app_pages/;
-their URL paths are part of the public surface (CONTRACT.md).
+their URL paths are part of the public surface (docs/contract.md).
 
 Why not pages/: Streamlit decides once per server process, from the mere
 existence of a pages/ folder beside the main script, to run in the old

@@ -1,4 +1,4 @@
-"""Command line over the loader pipeline (CONTRACT.md: ingest, demo, info; also users,
+"""Command line over the loader pipeline (docs/contract.md: ingest, demo, info; also users,
 units and mappings).
 
 Exit 0: every file loaded (or already loaded). Exit 1: at least one file was

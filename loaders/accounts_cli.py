@@ -30,6 +30,7 @@ def _password(args) -> str:
 
 
 def cmd_users(args) -> int:
+    import metrics.derived  # noqa: F401  an older store is upgraded by whatever writes to it first
     from taizhang import accounts
 
     db = db_target(args.db)

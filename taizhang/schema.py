@@ -278,9 +278,10 @@ def ensure_schema(con) -> None:
         current = None
     if current is not None and current[0] == str(SCHEMA_VERSION) and current[1]:
         return
-    if not _refreshers:
+    if not _refreshers and current is not None and current[0] is not None:
         # a program error, not a clerk's: every program that writes imports `metrics`.
-        # Checked before any change, so that the summaries are never left empty.
+        # Checked before any change, so that an upgraded store's summaries are never
+        # left empty (a new store has no rows to sum: its tables are made empty).
         raise SchemaError("The database's summary tables must be rebuilt, but nothing that can fill them is "
                           "loaded: import metrics before opening the store for writing. The database is unchanged.")
     # Summaries from before version 5 have another grain or columns: made again. Only
