@@ -50,14 +50,48 @@ COMPLETIONS_QUERY = """
     WHERE status = 'completed' AND ({units_filter})
     GROUP BY region, unit, title"""
 
-# The columns tz_measures sums; NULL planned_base means no task with planned investment.
-# Missing is not zero: a unit-month (one ledger) reports an input (deadlines,
+# The additive parts of every measure, defined once: (column, aggregate over the
+# rows of tz_task_facts with the unit-month flags below, type). Every summary
+# grain holds them, tz_measures (sql/_measures.sql) sums them and makes the
+# measures from the sums. A new measure adds its parts here and its formula there.
+#
+# Missing is not zero: a unit-month (one ledger) gives an input (deadlines,
 # planned or actual investment, people served) when any of its rows has it; a
-# measure is made only of the unit-months that report its inputs, and the
-# *_tasks columns count the tasks in them, so a group none of whose ledgers
-# gives, say, 完成投资 shows no investment completion at all rather than 0%
-# (sql/_macros.sql). Within a reporting ledger a blank cell is 0.
-SUMMARY_QUERY = """
+# measure is made only of the unit-months that give its inputs, and the *_tasks
+# parts count the tasks in them, so a group none of whose ledgers gives, say,
+# 完成投资 shows no investment completion at all rather than 0%
+# (sql/_macros.sql). Within a ledger that gives it, a blank cell is 0.
+PARTS: tuple[tuple[str, str, str], ...] = (
+    ("tasks", "count(*)", "BIGINT"),
+    ("completed", "count_if(is_completed)", "BIGINT"),
+    ("started", "count_if(is_started)", "BIGINT"),
+    ("overdue", "count_if(is_overdue)", "BIGINT"),
+    ("on_time", "count_if(is_on_time AND has_deadlines)", "BIGINT"),
+    ("on_time_base", "count_if((is_completed OR is_overdue) AND has_deadlines)", "BIGINT"),
+    ("planned_investment", "coalesce(sum(planned_investment), 0)", "DOUBLE"),
+    ("actual_investment", "coalesce(sum(actual_investment), 0)", "DOUBLE"),
+    # NULL: no task with planned investment in a ledger that gives 完成投资
+    ("planned_base", "sum(CASE WHEN planned_investment > 0 AND has_actual THEN planned_investment END)", "DOUBLE"),
+    ("actual_on_planned",
+     "coalesce(sum(CASE WHEN planned_investment > 0 AND has_actual THEN actual_investment END), 0)", "DOUBLE"),
+    ("beneficiaries", "coalesce(sum(beneficiaries), 0)", "BIGINT"),
+    # the ledger's 群众满意度 (单位自评): tasks rated, and per level
+    ("rated", "count(satisfaction)", "BIGINT"),
+    ("satisfied", "count(*) FILTER (WHERE satisfaction = 'satisfied')", "BIGINT"),
+    ("basically_satisfied", "count(*) FILTER (WHERE satisfaction = 'basically_satisfied')", "BIGINT"),
+    ("dissatisfied", "count(*) FILTER (WHERE satisfaction = 'dissatisfied')", "BIGINT"),
+    # tasks in unit-months whose ledger gives the input
+    ("deadline_tasks", "count_if(has_deadlines)", "BIGINT"),
+    ("planned_tasks", "count_if(has_planned)", "BIGINT"),
+    ("actual_tasks", "count_if(has_actual)", "BIGINT"),
+    ("beneficiaries_tasks", "count_if(has_beneficiaries)", "BIGINT"),
+)
+NULLABLE_PARTS = ("planned_base",)
+_PART_SELECT = ",\n           ".join(f"{sql_}::{kind} AS {name}" for name, sql_, kind in PARTS)
+_PART_COLUMNS = ",\n        ".join(f"{name} {kind}{'' if name in NULLABLE_PARTS else ' NOT NULL'}"
+                                   for name, _, kind in PARTS)
+
+SUMMARY_QUERY = f"""
     WITH facts AS (
         SELECT *,
                bool_or(deadline IS NOT NULL) OVER unit_month AS has_deadlines,
@@ -65,44 +99,16 @@ SUMMARY_QUERY = """
                bool_or(actual_investment IS NOT NULL) OVER unit_month AS has_actual,
                bool_or(beneficiaries IS NOT NULL) OVER unit_month AS has_beneficiaries
         FROM tz_task_facts(DATE '0001-01-01', DATE '9999-12-01', NULL, NULL, NULL, true)
-        WHERE {units_filter}
+        WHERE {{units_filter}}
         WINDOW unit_month AS (PARTITION BY report_month, region, unit)
     )
     SELECT report_month, region, unit, category, upload_id,
-           count(*)::BIGINT AS tasks,
-           count_if(is_completed)::BIGINT AS completed,
-           count_if(is_started)::BIGINT AS started,
-           count_if(is_overdue)::BIGINT AS overdue,
-           count_if(is_on_time AND has_deadlines)::BIGINT AS on_time,
-           count_if((is_completed OR is_overdue) AND has_deadlines)::BIGINT AS on_time_base,
-           coalesce(sum(planned_investment), 0) AS planned_investment,
-           coalesce(sum(actual_investment), 0) AS actual_investment,
-           sum(CASE WHEN planned_investment > 0 AND has_actual THEN planned_investment END) AS planned_base,
-           coalesce(sum(CASE WHEN planned_investment > 0 AND has_actual THEN actual_investment END), 0)
-               AS actual_on_planned,
-           coalesce(sum(beneficiaries), 0)::BIGINT AS beneficiaries,
-           count(satisfaction)::BIGINT AS rated,
-           count(*) FILTER (WHERE satisfaction = 'satisfied')::BIGINT AS satisfied,
-           count(*) FILTER (WHERE satisfaction = 'basically_satisfied')::BIGINT AS basically_satisfied,
-           count(*) FILTER (WHERE satisfaction = 'dissatisfied')::BIGINT AS dissatisfied,
-           count_if(has_deadlines)::BIGINT AS deadline_tasks,
-           count_if(has_planned)::BIGINT AS planned_tasks,
-           count_if(has_actual)::BIGINT AS actual_tasks,
-           count_if(has_beneficiaries)::BIGINT AS beneficiaries_tasks
+           {_PART_SELECT}
     FROM facts
     GROUP BY report_month, region, unit, category, upload_id"""
 
 # The additive columns of task_summary, summed to a coarser grain.
-SUMS = """sum(tasks)::BIGINT AS tasks, sum(completed)::BIGINT AS completed, sum(started)::BIGINT AS started,
-           sum(overdue)::BIGINT AS overdue, sum(on_time)::BIGINT AS on_time,
-           sum(on_time_base)::BIGINT AS on_time_base,
-           sum(planned_investment) AS planned_investment, sum(actual_investment) AS actual_investment,
-           sum(planned_base) AS planned_base, sum(actual_on_planned) AS actual_on_planned,
-           sum(beneficiaries)::BIGINT AS beneficiaries, sum(rated)::BIGINT AS rated,
-           sum(satisfied)::BIGINT AS satisfied, sum(basically_satisfied)::BIGINT AS basically_satisfied,
-           sum(dissatisfied)::BIGINT AS dissatisfied,
-           sum(deadline_tasks)::BIGINT AS deadline_tasks, sum(planned_tasks)::BIGINT AS planned_tasks,
-           sum(actual_tasks)::BIGINT AS actual_tasks, sum(beneficiaries_tasks)::BIGINT AS beneficiaries_tasks"""
+SUMS = ",\n           ".join(f"sum({name})::{kind} AS {name}" for name, _, kind in PARTS)
 UNIT_QUERY = f"""
     SELECT report_month, region, unit, list(DISTINCT upload_id ORDER BY upload_id) AS upload_ids, {SUMS}
     FROM task_summary
@@ -120,10 +126,51 @@ REGION_QUERY = f"""
     GROUP BY report_month, region, category"""
 
 # task_summary's columns in one order, for the row comparisons of refresh()
-SUMMARY_COLUMNS = ("report_month, region, unit, category, upload_id, tasks, completed, started, overdue, on_time, "
-                   "on_time_base, planned_investment, actual_investment, planned_base, actual_on_planned, "
-                   "beneficiaries, rated, satisfied, basically_satisfied, dissatisfied, deadline_tasks, planned_tasks, "
-                   "actual_tasks, beneficiaries_tasks")
+SUMMARY_COLUMNS = ", ".join(("report_month", "region", "unit", "category", "upload_id",
+                             *(name for name, _, _ in PARTS)))
+
+# The tables, created by taizhang.schema from this registration (register_derived below).
+TABLES = {
+    "task_completions": """CREATE TABLE IF NOT EXISTS task_completions (
+        task_key UBIGINT NOT NULL,
+        region VARCHAR,
+        unit VARCHAR NOT NULL,
+        first_completed DATE NOT NULL
+    )""",
+    # per grain (unit x category, unit, region x category), each written in
+    # report-month order; upload_id says which upload holds a unit-month
+    "task_summary": f"""CREATE TABLE IF NOT EXISTS task_summary (
+        report_month DATE NOT NULL,
+        region VARCHAR,
+        unit VARCHAR NOT NULL,
+        category VARCHAR,
+        upload_id VARCHAR NOT NULL,
+        {_PART_COLUMNS}
+    )""",
+    "unit_summary": f"""CREATE TABLE IF NOT EXISTS unit_summary (
+        report_month DATE NOT NULL,
+        region VARCHAR,
+        unit VARCHAR NOT NULL,
+        upload_ids VARCHAR[] NOT NULL,
+        {_PART_COLUMNS}
+    )""",
+    # every (region, unit) that ever reported and its latest month: the unit finder
+    "unit_catalog": """CREATE TABLE IF NOT EXISTS unit_catalog (
+        region VARCHAR,
+        unit VARCHAR NOT NULL,
+        latest_month DATE NOT NULL
+    )""",
+    "region_summary": f"""CREATE TABLE IF NOT EXISTS region_summary (
+        report_month DATE NOT NULL,
+        region VARCHAR,
+        category VARCHAR,
+        {_PART_COLUMNS}
+    )""",
+}
+# A store whose summaries lack a part (an older version) has them made again.
+REQUIRED = ("task_summary.upload_id", "unit_summary.upload_ids", "unit_catalog.latest_month",
+            *(f"{table}.{name}" for table in ("task_summary", "unit_summary", "region_summary")
+              for name, _, _ in PARTS))
 
 ALL_UNITS = "true"
 CHOSEN_UNITS = "unit IN (SELECT unnest($units))"
@@ -206,6 +253,8 @@ def prepare_writer(con: duckdb.DuckDBPyConnection) -> None:
     prepared.add(con)
 
 
-# The schema upgrade (taizhang.schema.ensure_schema) fills the derived tables with
-# this: the store layer makes the tables, this layer knows what they hold.
-schema.on_upgrade(refresh)
+# The schema upgrade (taizhang.schema.ensure_schema) makes these tables and fills
+# them: the store layer runs it, this layer knows what they hold.
+schema.register_derived(schema.Derived(
+    tables=TABLES, remade=("task_summary", "unit_summary", "unit_catalog", "region_summary"),
+    required=REQUIRED, refresh=refresh))

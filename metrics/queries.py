@@ -12,8 +12,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from metrics.derived import (ALL_UNITS, CATALOG_QUERY, COMPLETIONS_QUERY, DERIVED, REGION_QUERY, SUMMARY_QUERY,
-                             UNIT_QUERY, prepare_writer)
+from metrics.derived import (ALL_UNITS, CATALOG_QUERY, COMPLETIONS_QUERY, DERIVED, PARTS, REGION_QUERY,
+                             SUMMARY_QUERY, UNIT_QUERY, prepare_writer)
 from metrics.sqlfiles import SQL_DIR, QueryError, prepared, sql
 
 __all__ = ["SQL_DIR", "QueryError", "parameters", "prepare", "run", "sql"]
@@ -54,10 +54,10 @@ def prepare(con: duckdb.DuckDBPyConnection, *, writing: bool = False) -> None:
         # a database from before resident ratings: none to count
         con.execute(EMPTY_RATINGS)
     con.execute(sql("_macros"))
-    if "task_summary" not in missing and not {"upload_id", "dissatisfied", "deadline_tasks"} <= _columns(
+    if "task_summary" not in missing and not {"upload_id", *(name for name, _, _ in PARTS)} <= _columns(
             con, "task_summary"):
-        # a task_summary from before schema version 5 (or the 群众满意度
-        # counts, or version 6's counts of tasks reporting each input) that no writer has upgraded yet: computed from the rows
+        # a task_summary without every part (metrics/derived.py PARTS: an older
+        # store) that no writer has upgraded yet: computed from the rows
         # instead, like a missing one, and the coarser summaries from it
         missing += ["task_summary", "unit_summary", "region_summary", "unit_catalog"]
     if "task_summary" in missing:

@@ -1,6 +1,7 @@
 """The database schema. `tasks` and `uploads` are the public surface (docs/contract.md)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 SCHEMA_VERSION = 6
@@ -33,31 +34,6 @@ TASK_COLUMNS = """
     satisfaction VARCHAR,
     satisfaction_score DOUBLE
 """
-
-# The additive parts of every measure, the same in each summary grain
-# (metrics/derived.py sums them; the pages add them up).
-SUMMARY_MEASURES = """tasks BIGINT NOT NULL,
-        completed BIGINT NOT NULL,
-        started BIGINT NOT NULL,
-        overdue BIGINT NOT NULL,
-        on_time BIGINT NOT NULL,
-        on_time_base BIGINT NOT NULL,
-        planned_investment DOUBLE NOT NULL,
-        actual_investment DOUBLE NOT NULL,
-        planned_base DOUBLE,
-        actual_on_planned DOUBLE NOT NULL,
-        beneficiaries BIGINT NOT NULL,
-        -- the ledger's 群众满意度 (单位自评): tasks rated, and per level
-        rated BIGINT NOT NULL,
-        satisfied BIGINT NOT NULL,
-        basically_satisfied BIGINT NOT NULL,
-        dissatisfied BIGINT NOT NULL,
-        -- tasks in unit-months whose ledger gives the input (version 6): a
-        -- measure of an input nobody reported is missing, not 0
-        deadline_tasks BIGINT NOT NULL,
-        planned_tasks BIGINT NOT NULL,
-        actual_tasks BIGINT NOT NULL,
-        beneficiaries_tasks BIGINT NOT NULL"""
 
 # One schema for both stores: a DuckDB file and a DuckLake catalog. DuckLake has
 # no PRIMARY KEY/UNIQUE constraints and no defaults for lists, so uniqueness is
@@ -122,43 +98,6 @@ DDL = [
         source VARCHAR,
         -- expected to report from this month on (NULL: every month)
         since DATE
-    )""",
-    # Derived from task_rows and kept in step by the writers, in the same
-    # transaction (metrics/derived.py says what they hold and why).
-    """CREATE TABLE IF NOT EXISTS task_completions (
-        task_key UBIGINT NOT NULL,
-        region VARCHAR,
-        unit VARCHAR NOT NULL,
-        first_completed DATE NOT NULL
-    )""",
-    # Version 5: per grain (unit x category, unit, region x category), each
-    # written in report-month order; upload_id says which upload holds a unit-month.
-    f"""CREATE TABLE IF NOT EXISTS task_summary (
-        report_month DATE NOT NULL,
-        region VARCHAR,
-        unit VARCHAR NOT NULL,
-        category VARCHAR,
-        upload_id VARCHAR NOT NULL,
-        {SUMMARY_MEASURES}
-    )""",
-    f"""CREATE TABLE IF NOT EXISTS unit_summary (
-        report_month DATE NOT NULL,
-        region VARCHAR,
-        unit VARCHAR NOT NULL,
-        upload_ids VARCHAR[] NOT NULL,
-        {SUMMARY_MEASURES}
-    )""",
-    # every (region, unit) that ever reported and its latest month: the unit finder
-    """CREATE TABLE IF NOT EXISTS unit_catalog (
-        region VARCHAR,
-        unit VARCHAR NOT NULL,
-        latest_month DATE NOT NULL
-    )""",
-    f"""CREATE TABLE IF NOT EXISTS region_summary (
-        report_month DATE NOT NULL,
-        region VARCHAR,
-        category VARCHAR,
-        {SUMMARY_MEASURES}
     )""",
     # What clerks told the loader once (loaders/mapping.py): per unit and header
     # shape, or for every unit (unit and header_shape NULL: status words only).
@@ -234,51 +173,52 @@ FILL_KNOWN_REGIONS = """
     WHERE task_rows.unit = known.unit AND task_rows.region IS NULL AND known.region IS NOT NULL
 """
 
-# The derived tables (metrics/derived.py): dropped and made again, in their
-# current shape, when a store is upgraded; refresh() below refills them. A
-# store whose summaries lack a column (the 群众满意度 counts, upload_id, the
-# *_tasks counts of version 6) or a
-# table is upgraded so, whatever its schema_version says.
-DERIVED_SUMMARIES = ("task_summary", "unit_summary", "unit_catalog", "region_summary")
+# The derived tables (metrics/derived.py) are the metrics layer's: it registers
+# their DDL, which of them are made again when a store is upgraded, the columns a
+# current store has, and what fills them (register_derived). This layer never
+# imports metrics; it runs what is registered.
 CURRENT_QUERY = """
     SELECT (SELECT value FROM schema_info WHERE key = 'schema_version'),
-           (SELECT count(*) = 9 FROM duckdb_columns()
-            WHERE (table_name = 'task_summary' AND column_name IN ('upload_id', 'dissatisfied', 'deadline_tasks'))
-               OR (table_name = 'unit_summary' AND column_name IN ('upload_ids', 'dissatisfied', 'deadline_tasks'))
-               OR (table_name = 'unit_catalog' AND column_name = 'latest_month')
-               OR (table_name = 'region_summary' AND column_name IN ('dissatisfied', 'deadline_tasks')))"""
+           (SELECT count(*) FROM duckdb_columns()
+            WHERE table_name || '.' || column_name IN (SELECT unnest($required)))"""
+
+
+@dataclass(frozen=True)
+class Derived:
+    tables: dict[str, str]                  # name -> CREATE TABLE IF NOT EXISTS ...
+    remade: tuple[str, ...]                 # dropped and made again when a store is upgraded
+    required: tuple[str, ...]               # "table.column" every current store has
+    refresh: Callable[[Any], None]          # fills them all from task_rows: refresh(con)
+
+
+_derived: list[Derived] = []
+
+
+def register_derived(derived: Derived) -> None:
+    """Have ensure_schema make these tables and fill them whenever it makes them anew."""
+    if all(d.tables != derived.tables for d in _derived):
+        _derived.append(derived)
 
 ADDED_TASK_COLUMNS = (("progress_note", "VARCHAR"), ("progress_pct", "DOUBLE"), ("status_rule", "VARCHAR"),
                       ("satisfaction", "VARCHAR"), ("satisfaction_score", "DOUBLE"))
-
-
-# What fills the derived tables after they are made or upgraded: registered by the
-# metrics layer (metrics/derived.py, imported with the `metrics` package), which
-# knows what they hold. The store layer never imports it.
-_refreshers: list[Callable[[Any], None]] = []
 
 
 class SchemaError(Exception):
     """The store cannot be brought to the current schema in this process; says what to run."""
 
 
-def on_upgrade(refresh: Callable[[Any], None]) -> None:
-    """Have `refresh(con)` fill the derived tables whenever ensure_schema makes them anew."""
-    if refresh not in _refreshers:
-        _refreshers.append(refresh)
-
-
 def ensure_schema(con) -> None:
     """Create what is missing. Cheap when the schema is current (one query, no DDL):
     on DuckLake every DDL statement would be a commit that can conflict with
     another process's load."""
+    required = [column for derived in _derived for column in derived.required]
     try:
-        current = con.execute(CURRENT_QUERY).fetchone()
+        current = con.execute(CURRENT_QUERY, {"required": required}).fetchone()
     except Exception:  # no schema_info yet (the error type differs between DuckDB and DuckLake)
         current = None
-    if current is not None and current[0] == str(SCHEMA_VERSION) and current[1]:
+    if current is not None and current[0] == str(SCHEMA_VERSION) and current[1] == len(required):
         return
-    if not _refreshers and current is not None and current[0] is not None:
+    if not _derived and current is not None and current[0] is not None:
         # a program error, not a clerk's: every program that writes imports `metrics`.
         # Checked before any change, so that an upgraded store's summaries are never
         # left empty (a new store has no rows to sum: its tables are made empty).
@@ -288,7 +228,7 @@ def ensure_schema(con) -> None:
     # in a store that has a version: a new one has none to drop, and another process
     # may be creating the same new store right now (DuckLake), its tables just made.
     if current is not None and current[0] is not None:
-        for table in DERIVED_SUMMARIES:
+        for table in (name for derived in _derived for name in derived.remade):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in DDL:
         if "CREATE OR REPLACE VIEW tasks" in statement:
@@ -298,13 +238,15 @@ def ensure_schema(con) -> None:
                 for column, kind in ADDED_TASK_COLUMNS:
                     con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
         con.execute(statement)
+    for statement in (ddl for derived in _derived for ddl in derived.tables.values()):
+        con.execute(statement)
     # Rows stored without a region before a unit's region was settled per unit
     # (schema 3) get the unit's known one: the units list, else its most
     # frequent region in other rows; so a unit is never split in two.
     con.execute(FILL_KNOWN_REGIONS)
     # A database from before the derived tables (version 1), or whose summaries were
     # just dropped, gets them filled now. Never marked current with them empty.
-    for refresh in _refreshers:
-        refresh(con)
+    for derived in _derived:
+        derived.refresh(con)
     con.execute("DELETE FROM schema_info WHERE key = 'schema_version'")
     con.execute("INSERT INTO schema_info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

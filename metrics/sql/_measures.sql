@@ -5,79 +5,50 @@
 -- tz_task_facts) in between.
 
 CREATE OR REPLACE TEMP MACRO tz_measures(month_from, month_to, region_filter, category_filter, unit_filter, level, with_on_time) AS TABLE
--- Sums of the derived summaries: the additive parts of the measures, with the
--- flags of tz_task_facts applied row by row when the writer stored them
--- (metrics/derived.py). Same results as aggregating tz_task_facts here, from
--- far fewer rows. The coarsest summary that has the groups and filters asked
--- for is read; the macro's arguments are constants when a query runs, so
--- DuckDB drops the branches not taken before reading anything:
+-- Sums of the derived summaries: the additive parts of the measures
+-- (metrics/derived.py PARTS, the flags of tz_task_facts applied row by row when
+-- the writer stored them). Same results as aggregating tz_task_facts here, from
+-- far fewer rows. The parts are never listed here: every column of a summary
+-- but its keys is a part, summed by COLUMNS(*), so a new part needs no change
+-- in this file, only its measure's formula in the last SELECT. The coarsest
+-- summary that has the groups and filters asked for is read; the macro's
+-- arguments are constants when a query runs, so DuckDB drops the branches not
+-- taken before reading anything:
 --   region_summary (month x region x category)  no unit asked for
 --   unit_summary   (month x region x unit)      level 'unit' without a category
 --                  filter: its rows are the groups already, read as they are
 --   task_summary   (month x region x unit x category)  the rest (units with
 --                  categories, or a unit's total)
-WITH keyed AS (
+WITH parts AS (
+    SELECT *, NULL::VARCHAR AS unit
+    FROM region_summary
+    WHERE unit_filter IS NULL AND level <> 'unit'
+    UNION ALL BY NAME
+    SELECT * EXCLUDE (upload_id)
+    FROM task_summary
+    WHERE NOT (unit_filter IS NULL AND level <> 'unit')
+      AND NOT (level = 'unit' AND category_filter IS NULL)
+),
+keyed AS (
     SELECT report_month,
            CASE WHEN level IN ('region', 'unit', 'region_category') THEN region END AS group_region,
            CASE WHEN level = 'unit' THEN unit END AS group_unit,
            CASE WHEN level IN ('category', 'region_category') THEN category END AS group_category,
-           tasks, completed, started, overdue, on_time, on_time_base,
-           planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries,
-           rated, satisfied, basically_satisfied, dissatisfied,
-           deadline_tasks, planned_tasks, actual_tasks, beneficiaries_tasks
-    FROM (SELECT report_month, region, NULL::VARCHAR AS unit, category,
-                 tasks, completed, started, overdue, on_time, on_time_base,
-                 planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries,
-                 rated, satisfied, basically_satisfied, dissatisfied,
-                 deadline_tasks, planned_tasks, actual_tasks, beneficiaries_tasks
-          FROM region_summary
-          WHERE unit_filter IS NULL AND level <> 'unit'
-          UNION ALL
-          SELECT report_month, region, unit, category,
-                 tasks, completed, started, overdue, on_time, on_time_base,
-                 planned_investment, actual_investment, planned_base, actual_on_planned, beneficiaries,
-                 rated, satisfied, basically_satisfied, dissatisfied,
-                 deadline_tasks, planned_tasks, actual_tasks, beneficiaries_tasks
-          FROM task_summary
-          WHERE NOT (unit_filter IS NULL AND level <> 'unit')
-            AND NOT (level = 'unit' AND category_filter IS NULL))
+           COLUMNS(* EXCLUDE (report_month, region, unit, category))
+    FROM parts
     WHERE report_month BETWEEN month_from AND month_to
       AND (region_filter IS NULL OR region = region_filter)
       AND (category_filter IS NULL OR category = category_filter)
       AND (unit_filter IS NULL OR unit = unit_filter)
 ),
 grouped AS (
-    SELECT report_month,
-           group_region AS region, group_unit AS unit, group_category AS category,
-           sum(tasks) AS tasks,
-           sum(completed) AS completed,
-           sum(started) AS started,
-           sum(overdue) AS overdue,
-           CASE WHEN with_on_time THEN sum(on_time) END AS on_time,
-           sum(on_time_base) AS on_time_base,
-           sum(planned_investment) AS planned_investment,
-           sum(actual_investment) AS actual_investment,
-           sum(planned_base) AS planned_base,
-           sum(actual_on_planned) AS actual_on_planned,
-           sum(beneficiaries) AS beneficiaries,
-           sum(rated) AS rated,
-           sum(satisfied) AS satisfied,
-           sum(basically_satisfied) AS basically_satisfied,
-           sum(dissatisfied) AS dissatisfied,
-           sum(deadline_tasks) AS deadline_tasks,
-           sum(planned_tasks) AS planned_tasks,
-           sum(actual_tasks) AS actual_tasks,
-           sum(beneficiaries_tasks) AS beneficiaries_tasks
+    SELECT report_month, group_region AS region, group_unit AS unit, group_category AS category,
+           sum(COLUMNS(* EXCLUDE (report_month, group_region, group_unit, group_category)))
     FROM keyed
     GROUP BY ALL
-    UNION ALL
+    UNION ALL BY NAME
     -- unit_summary is at the grain of level 'unit': one row per (month, region, unit)
-    SELECT report_month, region, unit, NULL::VARCHAR AS category,
-           tasks, completed, started, overdue,
-           CASE WHEN with_on_time THEN on_time END AS on_time,
-           on_time_base, planned_investment, actual_investment, planned_base, actual_on_planned,
-           beneficiaries, rated, satisfied, basically_satisfied, dissatisfied,
-           deadline_tasks, planned_tasks, actual_tasks, beneficiaries_tasks
+    SELECT NULL::VARCHAR AS category, * EXCLUDE (upload_ids)
     FROM unit_summary
     WHERE level = 'unit' AND category_filter IS NULL
       AND report_month BETWEEN month_from AND month_to
@@ -104,30 +75,19 @@ with_residents AS (
 combined AS (
     SELECT *, false AS is_total FROM with_residents WHERE level <> 'total'
     UNION ALL BY NAME
-    SELECT report_month, true AS is_total,
-           sum(tasks) AS tasks, sum(completed) AS completed, sum(started) AS started,
-           sum(overdue) AS overdue, sum(on_time) AS on_time, sum(on_time_base) AS on_time_base,
-           sum(planned_investment) AS planned_investment, sum(actual_investment) AS actual_investment,
-           sum(planned_base) AS planned_base, sum(actual_on_planned) AS actual_on_planned,
-           sum(beneficiaries) AS beneficiaries,
-           sum(rated) AS rated, sum(satisfied) AS satisfied,
-           sum(basically_satisfied) AS basically_satisfied, sum(dissatisfied) AS dissatisfied,
-           sum(deadline_tasks) AS deadline_tasks, sum(planned_tasks) AS planned_tasks,
-           sum(actual_tasks) AS actual_tasks, sum(beneficiaries_tasks) AS beneficiaries_tasks,
-           sum(resident_rated) AS resident_rated, sum(resident_satisfied) AS resident_satisfied,
-           sum(resident_basically_satisfied) AS resident_basically_satisfied,
-           sum(resident_dissatisfied) AS resident_dissatisfied
+    SELECT report_month, true AS is_total, sum(COLUMNS(* EXCLUDE (report_month, region, unit, category)))
     FROM with_residents
     GROUP BY report_month
 )
+-- The measures from the sums: each measure's formula, once.
 SELECT report_month, region, unit, category, is_total,
        tasks::BIGINT AS tasks, completed::BIGINT AS completed, started::BIGINT AS started,
        -- missing is not zero: a figure whose input no ledger of the group gives is NULL
        CASE WHEN deadline_tasks > 0 THEN overdue END::BIGINT AS overdue,
-       CASE WHEN deadline_tasks > 0 THEN on_time END::BIGINT AS on_time,
+       CASE WHEN with_on_time AND deadline_tasks > 0 THEN on_time END::BIGINT AS on_time,
        completed / tasks AS completion_rate,
        started / tasks AS start_rate,
-       on_time / nullif(on_time_base, 0) AS on_time_rate,
+       CASE WHEN with_on_time THEN on_time / nullif(on_time_base, 0) END AS on_time_rate,
        CASE WHEN planned_tasks > 0 THEN planned_investment END AS planned_investment,
        CASE WHEN actual_tasks > 0 THEN actual_investment END AS actual_investment,
        actual_on_planned / planned_base AS investment_completion,
