@@ -17,46 +17,9 @@ from pathlib import Path
 
 from loaders import accounts_cli
 from loaders.problems import describe_sources
+from present.catalogue import STRINGS
 from taizhang.config import cli_lang, db_target
 
-MESSAGES = {
-    "loaded": ("已导入", "loaded"),
-    "unchanged": ("内容未变，已跳过", "unchanged, already loaded"),
-    "rejected": ("未导入", "refused"),
-    "checked": ("检查通过（未写入）", "checked, nothing written"),
-    "rows": ("{n} 行", "{n} rows"),
-    "sheet": ("工作表“{s}”", "sheet '{s}'"),
-    "month": ("{m}", "{m}"),
-    "units": ("{n} 个单位", "{n} units"),
-    "replaced": ("替换原有 {n} 行", "replaced {n} earlier rows"),
-    "more": ("……另有 {n} 个问题（用 --json 查看全部）", "... and {n} more problems (see all with --json)"),
-    "mapping_applied": ("已按保存的列与词对应读取", "read with a saved column and word mapping"),
-    "identical": ("这个文件在 {when} 已导入过，内容相同，导入不会有任何改动", "this file was loaded on {when}; loading it again changes nothing"),
-    "replaces": ("将替换 {unit} {month} 现有的 {now} 行（本文件 {new} 行）", "replaces {unit} {month}: {now} rows now, {new} in this file"),
-    "replaces_fewer": ("注意：将替换 {unit} {month} 现有的 {now} 行，而本文件只有 {new} 行；请确认不是只报了一部分",
-                       "note: replaces {unit} {month}: {now} rows now, only {new} in this file; make sure the sheet is complete"),
-    "kept_going": ("已跳过 {n} 行有问题的数据", "skipped {n} rows with problems"),
-    "summary": ("共 {files} 个文件：导入 {ok} 个，未导入 {bad} 个", "{files} files: {ok} loaded, {bad} refused"),
-    "no_file": ("找不到文件“{f}”", "file '{f}' not found"),
-    "demo_writing": ("正在生成示例台账……", "writing demo ledgers..."),
-    "units_loaded": ("{file}：工作表“{sheet}”中 {n} 个单位，新增 {added} 个，更新 {updated} 个，停用 {deactivated} 个",
-                     "{file}: {n} units on sheet '{sheet}', {added} added, {updated} updated, {deactivated} no longer expected"),
-    "demo_done": ("示例数据库已建好：{db}（{files} 个文件，{rows} 行）", "demo database ready: {db} ({files} files, {rows} rows)"),
-    "no_mapping": ("“{m}”既不是文件，也不是已保存的对应名称。用 `python -m loaders mappings list` 查看已保存的对应。",
-                   "'{m}' is neither a file nor the name of a saved mapping. See the saved ones with "
-                   "`python -m loaders mappings list`."),
-    "bad_mapping_file": ("映射文件“{f}”不能使用：{detail}", "The mapping file '{f}' cannot be used: {detail}"),
-    "mappings_none": ("还没有保存任何列与词的对应。", "No column or word mappings are saved yet."),
-    "mappings_header": ("编号              单位          表头样式                          列  词  保存人      时间",
-                        "id                unit          header shape                      cols words by     when"),
-    "mappings_everyone": ("（全部单位）", "(everyone)"),
-    "mapping_deleted": ("已删除对应 {id}。", "Mapping {id} deleted."),
-    "mapping_delete_needs_id": ("请给出要删除的对应编号（见 mappings list）。",
-                                "Give the id of the mapping to delete (see mappings list)."),
-    "words_needed": ("请给出 词=进展情况，例如 拖延=推进中。", "Give WORD=STATUS pairs, e.g. 拖延=推进中 or stalled=in_progress."),
-    "bad_word_pair": ("“{pair}”不是 词=进展情况 的格式。", "'{pair}' is not of the form WORD=STATUS."),
-    "words_saved": ("已为所有单位保存 {n} 个词：{words}", "{n} words saved for everyone: {words}"),
-}
 PROBLEMS_SHOWN = 20
 
 
@@ -65,7 +28,8 @@ def _lang(explicit: str | None) -> str:
 
 
 def _m(key: str, lang: str, **kw) -> str:
-    zh, en = MESSAGES[key]
+    """A message of the catalogue ("cli.*" keys: present/strings_cli.py)."""
+    zh, en = STRINGS[key]
     return (zh if lang == "zh" else en).format(**kw)
 
 
@@ -112,22 +76,22 @@ class ProgressBar:
 
 
 def _print_report(report, lang: str) -> None:
-    status = _m(report.status, lang)
+    status = _m(f"cli.status.{report.status}", lang)
     parts = []
     sheets = report.sheets or ([report.sheet] if report.sheet else [])
     if sheets:
-        parts.append(_m("sheet", lang, s="、".join(sheets) if lang == "zh" else "', '".join(sheets)))
+        parts.append(_m("cli.sheet", lang, s="、".join(sheets) if lang == "zh" else "', '".join(sheets)))
     months = report.months or ([report.report_month] if report.report_month else [])
     if months:
         parts.append("、".join(m.strftime("%Y-%m") for m in months))
     if report.units:
-        parts.append(_m("units", lang, n=len(report.units)))
+        parts.append(_m("cli.units", lang, n=len(report.units)))
     if report.status == "loaded":
-        parts.append(_m("rows", lang, n=report.rows_loaded))
+        parts.append(_m("cli.rows", lang, n=report.rows_loaded))
         if report.replaced_rows:
-            parts.append(_m("replaced", lang, n=report.replaced_rows))
+            parts.append(_m("cli.replaced", lang, n=report.replaced_rows))
         if report.rows_rejected:
-            parts.append(_m("kept_going", lang, n=report.rows_rejected))
+            parts.append(_m("cli.kept_going", lang, n=report.rows_rejected))
     sep = "，" if lang == "zh" else ", "
     line = f"{report.file}: {status}" + (f" ({sep.join(parts)})" if parts else "")
     stream = sys.stderr if report.status == "rejected" else sys.stdout
@@ -135,13 +99,13 @@ def _print_report(report, lang: str) -> None:
     if report.status != "rejected" and report.status_sources and set(report.status_sources) != {"word"}:
         print("  " + describe_sources(report.status_sources, lang))
     if report.mapping and report.status != "rejected":
-        print("  " + _m("mapping_applied", lang))
+        print("  " + _m("cli.mapping_applied", lang))
     impact = report.impact
     if impact is not None and report.status in ("checked", "loaded"):
         if impact.identical_upload and report.status == "checked":
-            print("  " + _m("identical", lang, when=f"{impact.identical_loaded_at:%Y-%m-%d %H:%M}"))
+            print("  " + _m("cli.identical", lang, when=f"{impact.identical_loaded_at:%Y-%m-%d %H:%M}"))
         for r in ([] if impact.identical_upload else impact.replacements):
-            key = "replaces_fewer" if r.shrinks else "replaces"
+            key = "cli.replaces_fewer" if r.shrinks else "cli.replaces"
             line = _m(key, lang, unit=r.unit, month=r.month.strftime("%Y-%m"), now=r.rows_now, new=r.rows_new)
             print(("  ! " if r.shrinks else "  ") + line)
     for warning in report.warnings:
@@ -150,7 +114,7 @@ def _print_report(report, lang: str) -> None:
         for problem in report.problems[:PROBLEMS_SHOWN]:
             print("  - " + problem.message(lang), file=sys.stderr)
         if len(report.problems) > PROBLEMS_SHOWN:
-            print("  " + _m("more", lang, n=len(report.problems) - PROBLEMS_SHOWN), file=sys.stderr)
+            print("  " + _m("cli.more", lang, n=len(report.problems) - PROBLEMS_SHOWN), file=sys.stderr)
 
 
 def _mapping_arg(value: str | None, db: str, lang: str):
@@ -165,14 +129,14 @@ def _mapping_arg(value: str | None, db: str, lang: str):
         try:
             return mappings_store.load_file(value), None
         except mappings_store.MappingFileError as error:
-            print(_m("bad_mapping_file", lang, f=error.path, detail=error.detail), file=sys.stderr)
+            print(_m("cli.bad_mapping_file", lang, f=error.path, detail=error.detail), file=sys.stderr)
             return None, 2
         except MappingError as error:
             print(str(error), file=sys.stderr)
             return None, 2
     found = mappings_store.by_name(db, value)
     if found is None:
-        print(_m("no_mapping", lang, m=value), file=sys.stderr)
+        print(_m("cli.no_mapping", lang, m=value), file=sys.stderr)
         return None, 2
     return found, None
 
@@ -195,7 +159,7 @@ def cmd_ingest(args) -> int:
         if not path.is_file():
             from loaders.pipeline import FileReport
 
-            report = FileReport(file=path.name, status="rejected", problems=[Problem("read_error", file=path.name, params={"detail": _m("no_file", lang, f=name)})])
+            report = FileReport(file=path.name, status="rejected", problems=[Problem("read_error", file=path.name, params={"detail": _m("cli.no_file", lang, f=name)})])
         else:
             bar = ProgressBar(path.name, enabled=sys.stderr.isatty() and not args.json)
             report = ingest(
@@ -222,7 +186,7 @@ def cmd_ingest(args) -> int:
             _print_report(report, lang)
     bad = sum(r.status == "rejected" for r in reports)
     if not args.json and len(reports) > 1:
-        print(_m("summary", lang, files=len(reports), ok=len(reports) - bad, bad=bad))
+        print(_m("cli.summary", lang, files=len(reports), ok=len(reports) - bad, bad=bad))
     return 1 if bad else 0
 
 
@@ -249,8 +213,7 @@ def cmd_info(args) -> int:
         print(json.dumps(result, ensure_ascii=False))
     else:
         lang = _lang(args.lang)
-        header = ("月份  单位数  任务数  已完成" if lang == "zh" else "month    units  tasks  completed")
-        print(header)
+        print(_m("cli.info_header", lang))
         for r in result:
             print(f"{r['month']}  {r['units']:>6}  {r['tasks']:>6}  {r['completed']:>6}")
     return 0
@@ -263,7 +226,7 @@ def cmd_demo(args) -> int:
     lang = _lang(args.lang)
     db = db_target(args.db)
     out_dir = Path(args.out) if args.out else Path(db).resolve().parent / "demo"
-    print(_m("demo_writing", lang), file=sys.stderr)
+    print(_m("cli.demo_writing", lang), file=sys.stderr)
     files = write_demo_files(out_dir, months=args.months)
     bad = 0
     rows = 0
@@ -278,7 +241,7 @@ def cmd_demo(args) -> int:
             bar.done()
             _print_report(report, lang)
     bar.done()
-    print(_m("demo_done", lang, db=db, files=len(files), rows=rows))
+    print(_m("cli.demo_done", lang, db=db, files=len(files), rows=rows))
     return 1 if bad else 0
 
 
@@ -290,7 +253,7 @@ def cmd_units(args) -> int:
     db = db_target(args.db)
     path = Path(args.file)
     if not path.is_file():
-        print(_m("no_file", lang, f=args.file), file=sys.stderr)
+        print(_m("cli.no_file", lang, f=args.file), file=sys.stderr)
         return 1
     try:
         sheet = read_units(path.read_bytes(), path.name)
@@ -300,7 +263,7 @@ def cmd_units(args) -> int:
         for problem in refused.problems:
             print(problem.message(lang), file=sys.stderr)
         return 1
-    print(_m("units_loaded", lang, file=path.name, sheet=sheet.sheet, n=len(sheet.units), **counts))
+    print(_m("cli.units_loaded", lang, file=path.name, sheet=sheet.sheet, n=len(sheet.units), **counts))
     return 0
 
 
@@ -324,11 +287,11 @@ def cmd_mappings(args) -> int:
             print(json.dumps(rows, ensure_ascii=False))
             return 0
         if not rows:
-            print(_m("mappings_none", lang))
+            print(_m("cli.mappings_none", lang))
             return 0
-        print(_m("mappings_header", lang))
+        print(_m("cli.mappings_header", lang))
         for row in rows:
-            unit = row["unit"] or (_m("mappings_everyone", lang) if row["header_shape"] is None else "*")
+            unit = row["unit"] or (_m("cli.mappings_everyone", lang) if row["header_shape"] is None else "*")
             when = row["updated_at"].strftime("%Y-%m-%d %H:%M") if row["updated_at"] else ""
             print(f"{row['mapping_id']:17} {_short(unit, 12):13} {_short(row['header_shape'], 32):33} "
                   f"{len(row['columns']):>3} {len(row['words']):>3}  {_short(row['created_by'], 10):10}  {when}")
@@ -337,24 +300,24 @@ def cmd_mappings(args) -> int:
         return 0
     if args.action == "delete":
         if len(args.items) != 1:
-            print(_m("mapping_delete_needs_id", lang), file=sys.stderr)
+            print(_m("cli.mapping_delete_needs_id", lang), file=sys.stderr)
             return 2
         try:
             mappings_store.delete(db, args.items[0], actor)
         except mappings_store.NoSuchMapping as error:
             print(str(error), file=sys.stderr)
             return 1
-        print(_m("mapping_deleted", lang, id=args.items[0]))
+        print(_m("cli.mapping_deleted", lang, id=args.items[0]))
         return 0
     # words
     if not args.items:
-        print(_m("words_needed", lang), file=sys.stderr)
+        print(_m("cli.words_needed", lang), file=sys.stderr)
         return 2
     words = {}
     for pair in args.items:
         word, sep, status = pair.rpartition("=") if "=" in pair else ("", "", "")
         if not sep or not word.strip() or not status.strip():
-            print(_m("bad_word_pair", lang, pair=pair), file=sys.stderr)
+            print(_m("cli.bad_word_pair", lang, pair=pair), file=sys.stderr)
             return 2
         try:
             words[word.strip()] = mappings_store.status_from(status)
@@ -367,7 +330,7 @@ def cmd_mappings(args) -> int:
         print(str(error), file=sys.stderr)
         return 2
     sep = "、" if lang == "zh" else ", "
-    print(_m("words_saved", lang, n=len(words), words=sep.join(f"{w}={s}" for w, s in words.items())))
+    print(_m("cli.words_saved", lang, n=len(words), words=sep.join(f"{w}={s}" for w, s in words.items())))
     return 0
 
 
@@ -438,16 +401,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-STORAGE_FAILURES = {
-    "denied": ("无法写入“{path}”：没有写入权限。正在导入的文件未写入，数据库保持原样；请检查该文件及其所在文件夹的权限。",
-               "Cannot write '{path}': permission denied. The file being loaded was not written and the database "
-               "is as it was; check the permissions of the file and its folder."),
-    "full": ("无法写入“{path}”：磁盘空间不足（或超出文件大小限制）。正在导入的文件未写入，数据库保持原样；请清理磁盘空间后重新导入。",
-             "Cannot write '{path}': the disk is full (or a file size limit was reached). The file being loaded "
-             "was not written and the database is as it was; free some disk space and load it again."),
-}
-
-
 def _storage_failure(error: Exception, lang: str, args) -> str | None:
     """A clear message for a database or upload folder that cannot be written
     (permissions, read-only file system, full disk) instead of the raw OS or
@@ -457,19 +410,18 @@ def _storage_failure(error: Exception, lang: str, args) -> str | None:
     text = str(error)
     code = getattr(error, "errno", None)
     if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text or "Read-only file system" in text:
-        kind = "denied"
+        key = "cli.storage_denied"
     elif code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or any(
         word in text for word in ("No space left on device", "Disk quota exceeded", "File too large")
     ):
-        kind = "full"
+        key = "cli.storage_full"
     else:
         return None
     quoted = re.search(r'"([^"]+)"', text)
     path = getattr(error, "filename", None) or (quoted.group(1) if quoted else None) or db_target(getattr(args, "db", None))
     if Path(str(path)).name.startswith(".") and str(path).endswith(".tmp"):
         path = Path(str(path)).parent  # store.keep_original's temporary file: name its folder
-    zh, en = STORAGE_FAILURES[kind]
-    return (zh if lang == "zh" else en).format(path=path)
+    return _m(key, lang, path=path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -490,13 +442,13 @@ def main(argv: list[str] | None = None) -> int:
         storage = _storage_failure(error, lang, args) if args.command in ("ingest", "demo") else None
         if storage:
             print(storage, file=sys.stderr)
-        elif isinstance(error, StoreBusy) and lang == "zh":
-            print(f"数据库 {db_target(getattr(args, 'db', None))} 被另一个程序占用超过 {LOCK_WAIT_SECONDS:g} 秒，"
-                  f"本次未写入，数据库保持原样；请等对方完成后再试。", file=sys.stderr)
+        elif isinstance(error, StoreBusy) and lang == "zh":  # in English, StoreBusy's own words
+            print(_m("cli.store_busy", lang, db=db_target(getattr(args, "db", None)), seconds=f"{LOCK_WAIT_SECONDS:g}"),
+                  file=sys.stderr)
         elif isinstance(error, StoreError):
             print(str(error), file=sys.stderr)
         else:
-            print(("出错了：" if lang == "zh" else "error: ") + f"{type(error).__name__}: {error}", file=sys.stderr)
+            print(_m("cli.error", lang) + f"{type(error).__name__}: {error}", file=sys.stderr)
         if os.environ.get("TAIZHANG_DEBUG"):
             raise
         return 1

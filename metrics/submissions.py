@@ -32,7 +32,10 @@ class Submissions:
         return [r["unit"] for r in rows if r["status"] == status]
 
     def reminder(self, lang: str = "zh") -> str:
-        """A text to paste into the office chat: the units still missing, by region."""
+        """A text to paste into the office chat: the units still missing, by region.
+
+        Its words are here, not in present/catalogue.py: metrics sits below present
+        and cannot import it (tests/test_layers.py)."""
         missing = [r for r in self.table.to_pylist() if r["status"] == "missing"]
         month = f"{self.month.year}年{self.month.month}月" if lang == "zh" else self.month.strftime("%Y-%m")
         due = f"{self.deadline.month}月{self.deadline.day}日" if lang == "zh" else self.deadline.strftime("%d %b")

@@ -4,7 +4,12 @@ adds the current language of a page view.
 
 Each key is defined once: a module's strings are merged below, and a key
 redefined with other words is an error at import. tests/test_catalogue.py checks
-that every key is used somewhere and has both languages.
+that every key is used somewhere, is defined in one place only, has both
+languages and the same {placeholders} in each.
+
+Two lower layers keep words of their own, as they cannot import this one:
+taizhang/accounts.py (the English of AccountError for the command line; the
+pages say "account.<code>") and metrics/submissions.py (the reminder text).
 """
 from __future__ import annotations
 
@@ -58,7 +63,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "help.beneficiaries": ("服务群众人次合计。", "Sum of person-visits served."),
     "help.composite": ("各项比率的加权平均（百分制），权重见 config/taizhang.toml：{weights}。单位没有的比率不计，其余权重按比例放大；投资完成率最多按 100% 计。",
                        "Weighted mean of the rates on a 100-point scale, weights from config/taizhang.toml: {weights}. A rate a unit lacks drops out and the other weights are rescaled; investment completion counts at most 100%."),
-    "delta.vs_previous": ("较上月", "vs last month"),
     # Common messages
     "msg.no_database": (
         "还没有任何台账（{target}）。请在左侧菜单“上传台账”中登录并上传本单位的台账；管理员也可以在服务器上导入（见 README）。",
@@ -74,7 +78,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "msg.no_rows": ("{month}{scope}没有台账数据。请换一个月份或放宽筛选条件。",
                     "No ledger rows for {month}{scope}. Pick another month or widen the filters."),
     "msg.month_not_found": ("没有 {wanted} 的数据，已显示最近的 {month}。", "There is no data for {wanted}; showing the latest month, {month}."),
-    "scope.all": ("全部县区、全部类别", "all regions and categories"),
     "scope.sep": ("，", ", "),
     # Overview
     "overview.title": ("总体概况", "Overview"),
@@ -94,7 +97,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "regions.pick": ("查看县区", "Show units of"),
     "regions.units_of": ("{region}各单位{measure}", "{measure} of units in {region}"),
     "regions.top_n": ("只显示前 {n} 个单位，完整名单见下表。", "Showing the first {n} units; the table lists all."),
-    "regions.no_regions": ("台账中没有县区信息。", "The ledgers hold no regions."),
     # Rankings
     "rankings.title": ("排名", "Rankings"),
     "rankings.level": ("排名对象", "Rank"),
@@ -153,7 +155,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.source": ("来源", "Source"),
     "col.planned_wan": ("计划投资（万元）", "Planned (万元)"),
     "col.actual_wan": ("完成投资（万元）", "Actual (万元)"),
-    "col.on_time": ("按期", "On time"),
     "status.completed": ("已完成", "Completed"),
     "status.in_progress": ("推进中", "In progress"),
     "status.not_started": ("未启动", "Not started"),
@@ -166,12 +167,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "investment.treemap": ("投资构成与完成率", "Where the plan goes, and how far it is done"),
     "investment.treemap_note": ("面积为计划投资，颜色为投资完成率（红低蓝高）。", "Area: planned investment. Colour: investment completion (red low, blue high)."),
     "investment.none": ("{month}没有填报投资的任务。", "No task reports investment in {month}."),
-    "investment.unit_wan": ("万元", "万元 (10,000 yuan)"),
     # Units
     "units.title": ("单位查询", "Units"),
     "units.find": ("查找单位", "Find a unit"),
     "units.placeholder": ("输入单位名称搜索", "Type a unit name"),
-    "units.choose": ("请选择一个单位，查看其任务、逾期清单和历月进展。", "Pick a unit to see its tasks, overdue list and history."),
     "units.not_reported": ("{unit}在{month}没有报送台账（最近一次：{latest}）。", "{unit} sent no ledger for {month} (latest: {latest})."),
     "units.overdue": ("逾期任务（{count}）", "Overdue tasks ({count})"),
     "units.no_overdue": ("本月没有逾期任务。", "No overdue tasks this month."),
@@ -188,19 +187,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "units.original_locked": ("原始文件仅管理员和本单位的填报员登录后可下载。", "The original file can be downloaded by an administrator or this unit's uploader, signed in."),
     "drill.hint": ("点击柱条查看明细。", "Click a bar to open it."),
     "rankings.click_hint": ("选中一行，查看该{entity}。", "Choose a row to open that {entity}."),
-    # Placeholders
+    # Page titles
     "upload.title": ("上传台账", "Upload ledgers"),
-    "upload.coming": ("网页上传即将上线：登录后选择月份和文件，系统逐格检查，问题会指出到行和列。目前请由管理员用 `python -m loaders ingest` 导入。",
-                      "Uploading in the browser is coming: sign in, pick the month and the file, and every cell is checked, with problems named by row and column. For now an administrator loads files with `python -m loaders ingest`."),
-    "upload.sign_in": ("登录", "Sign in"),
-    "upload.username": ("用户名", "User name"),
-    "upload.password": ("密码", "Password"),
-    "upload.sign_in_disabled": ("登录功能尚未开放。", "Sign-in is not open yet."),
     "submissions.title": ("报送情况", "Submissions"),
-    "submissions.coming": ("即将上线：每月哪些单位已报、未报、迟报，一目了然。", "Coming soon: which units have reported each month, which have not, and which were late."),
-    "briefing.title": ("通报", "Bulletin"),
-    "briefing.coming": ("即将上线：每月通报（PDF），含总体进展、县区和单位排名、红黑榜，可直接下载印发。",
-                        "Coming soon: the monthly bulletin (PDF) with overall progress, region and unit rankings and the red and black lists, ready to download and circulate."),
 }
 
 
@@ -231,3 +220,9 @@ from present.strings_satisfaction import STRINGS as _SATISFACTION  # noqa: E402 
 _merge(_SATISFACTION, "present/strings_satisfaction.py")
 from present.strings_missing import STRINGS as _MISSING  # noqa: E402  "—" and why (missing is not zero)
 _merge(_MISSING, "present/strings_missing.py")
+from present.strings_problems import STRINGS as _PROBLEMS  # noqa: E402  problems in a file (loaders.problems)
+_merge(_PROBLEMS, "present/strings_problems.py")
+from present.strings_cli import STRINGS as _CLI  # noqa: E402  python -m loaders
+_merge(_CLI, "present/strings_cli.py")
+from present.strings_reports import STRINGS as _REPORTS  # noqa: E402  python -m reports, the bulletin's own words
+_merge(_REPORTS, "present/strings_reports.py")

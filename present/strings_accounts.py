@@ -2,7 +2,7 @@
 
 The command line prints the error's own English text; the dashboard shows these,
 filled with the error's params (escaped by the caller, ui.format.md). Merged into
-ui.i18n.STRINGS; a key defined twice is an error there, never a silent overwrite.
+present.catalogue.STRINGS; a key defined twice is an error there, never a silent overwrite.
 """
 from __future__ import annotations
 

@@ -5,9 +5,7 @@ Chinese whatever the UI language: its words are in templates/bulletin.zh.md.j2.
 """
 STRINGS: dict[str, tuple[str, str]] = {
     "briefing.title": ("通报", "Bulletin"),
-    "briefing.caption": ("按{measure}排名；幻灯片与通报用同一份数据。", "Ranked by {measure}; the slides and the bulletin use the same figures."),
     "briefing.measure": ("排名指标", "Ranked by"),
-    "briefing.exports": ("下载", "Downloads"),
     "briefing.pdf": ("下载通报 PDF", "Download bulletin PDF"),
     "briefing.docx": ("下载通报 Word（可编辑）", "Download bulletin Word (.docx, editable)"),
     "briefing.xlsx": ("下载附表 Excel", "Download tables Excel"),
@@ -15,7 +13,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.png": ("下载本页图表 PNG", "Download this chart as PNG"),
     "briefing.bulletin_note": ("通报为中文公文，文字来自可编辑的模板 templates/bulletin.zh.md.j2。",
                                "The bulletin is a Chinese document; its wording comes from the editable template templates/bulletin.zh.md.j2."),
-    "briefing.preview": ("通报预览", "Bulletin preview (Chinese)"),
     "briefing.template_error": ("通报模板有误：{error}", "The bulletin template has an error: {error}"),
     "briefing.font_error": ("无法生成 PDF：{error}", "The PDF cannot be made: {error}"),
     "briefing.chart_error": ("无法生成图片：{error}", "The chart image cannot be made: {error}"),
@@ -61,7 +58,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "slide.overdue_items": ("逾期最久的事项", "Longest overdue"),
     "slide.days": ("逾期天数", "Days overdue"),
     "slide.count": ("逾期项数", "Overdue"),
-    "slide.region_names": ("县区", "Region"),
     "slide.move": ("名次变化", "Rank change"),
     "slide.planned": ("计划投资", "Planned"),
     "slide.actual": ("完成投资", "Actual"),

@@ -1,6 +1,6 @@
 """UI strings of residents' feedback (/feedback), the notice PDF and the ratings on /admin.
 
-Merged into ui.i18n.STRINGS; a key defined twice is an error there, never a silent overwrite.
+Merged into present.catalogue.STRINGS; a key defined twice is an error there, never a silent overwrite.
 """
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fb.busy": ("系统繁忙，请稍后再试。", "The system is busy; please try again shortly."),
     "fb.footer": ("每个浏览器对每项任务保留一次评价，再次评价会替换上一次。评价仅用于改进工作。",
                   "One rating per browser per task is kept; rating again replaces it. Ratings are used only to improve the work."),
-    "fb.task_no": ("第 {n} 项", "Task {n}"),
     # The notice (公示栏) PDF
     "notice.title": ("群众评价公示", "Residents' feedback notice"),
     "notice.month": ("{month}已完成任务", "Tasks completed in {month}"),

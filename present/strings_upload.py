@@ -1,6 +1,6 @@
 """UI strings of sign-in, upload, submissions and admin, in Chinese and English.
 
-Merged into ui.i18n.STRINGS at its end; same (zh, en) format. Values put into
+Merged into present.catalogue.STRINGS at its end; same (zh, en) format. Values put into
 them are escaped by the caller (ui.format.md) wherever they are shown as markdown.
 """
 from __future__ import annotations

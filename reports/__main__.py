@@ -18,23 +18,13 @@ import re
 import sys
 from pathlib import Path
 
+from present.catalogue import STRINGS
 from taizhang.config import cli_lang, db_target
-
-MESSAGES = {
-    "written": ("已生成 {file}（{month}{scope}，{kind}）", "wrote {file} ({month}{scope}, {kind})"),
-    "no_database": ("找不到数据库：{db}；请先导入台账。", "no database at {db}; load a ledger first."),
-    "no_month": ("{month} 没有任何台账数据（已有月份：{months}）。", "no ledger data for {month} (months with data: {months})."),
-    "no_region": ("{month} 没有县区“{region}”的数据（已有：{regions}）。", "no data for region '{region}' in {month} (regions: {regions})."),
-    "bad_measure": ("排名指标“{measure}”不存在；可用：{choices}。", "unknown measure '{measure}'; one of {choices}."),
-    "config": ("配置文件有误：{error}", "the configuration is wrong: {error}"),
-    "no_chart": ("{month} 的“{chart}”图没有可画的内容（例如没有逾期事项）。", "the {chart} chart has nothing to draw for {month}."),
-    "failed": ("无法生成通报：{error}", "could not make the bulletin: {error}"),
-    "busy": ("数据库正被其他程序占用，请稍后再试：{error}", "the database is busy; try again later: {error}"),
-}
 
 
 def _say(key: str, lang: str, **values) -> str:
-    zh, en = MESSAGES[key]
+    """A message of the catalogue ("report_cli.*" keys: present/strings_reports.py)."""
+    zh, en = STRINGS[key]
     return (zh if lang == "zh" else en).format(**values)
 
 
@@ -80,25 +70,26 @@ def bulletin(args: argparse.Namespace, lang: str) -> int:
     db = db_target(args.db)
     measure = args.measure or DEFAULT_MEASURE
     if measure not in metrics.RANKABLE:
-        print(_say("bad_measure", lang, measure=measure, choices=", ".join(metrics.RANKABLE)), file=sys.stderr)
+        print(_say("report_cli.bad_measure", lang, measure=measure, choices=", ".join(metrics.RANKABLE)),
+              file=sys.stderr)
         return 2
     if not database.is_lake(db) and not database.exists(db):
-        print(_say("no_database", lang, db=db), file=sys.stderr)
+        print(_say("report_cli.no_database", lang, db=db), file=sys.stderr)
         return 1
     try:
         settings = load()
     except ConfigError as error:
-        print(_say("config", lang, error=error), file=sys.stderr)
+        print(_say("report_cli.config", lang, error=error), file=sys.stderr)
         return 1
     try:
         with database.reading(db) as con:
             months, regions, _ = metrics.catalog(con)
             if args.month not in months:
-                print(_say("no_month", lang, month=args.month.strftime("%Y-%m"),
+                print(_say("report_cli.no_month", lang, month=args.month.strftime("%Y-%m"),
                            months="、".join(m.strftime("%Y-%m") for m in months) or "—"), file=sys.stderr)
                 return 1
             if args.region and args.region not in regions:
-                print(_say("no_region", lang, month=args.month.strftime("%Y-%m"), region=args.region,
+                print(_say("report_cli.no_region", lang, month=args.month.strftime("%Y-%m"), region=args.region,
                            regions="、".join(regions) or "—"), file=sys.stderr)
                 return 1
             b = assemble(con, args.month, region=args.region, category=args.category, measure=measure,
@@ -108,13 +99,13 @@ def bulletin(args: argparse.Namespace, lang: str) -> int:
                             say=lambda key, **values: text(key, lang, **values),
                             chart_key=None if whole_zip else args.chart)
     except database.StoreBusy as error:
-        print(_say("busy", lang, error=error), file=sys.stderr)
+        print(_say("report_cli.busy", lang, error=error), file=sys.stderr)
         return 1
     except exports.NoChart:
-        print(_say("no_chart", lang, chart=args.chart, month=args.month.strftime("%Y-%m")), file=sys.stderr)
+        print(_say("report_cli.no_chart", lang, chart=args.chart, month=args.month.strftime("%Y-%m")), file=sys.stderr)
         return 1
     except (TemplateProblem, FontMissing, ChromiumMissing) as error:
-        print(_say("failed", lang, error=error), file=sys.stderr)
+        print(_say("report_cli.failed", lang, error=error), file=sys.stderr)
         return 1
     target = args.output
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +113,8 @@ def bulletin(args: argparse.Namespace, lang: str) -> int:
     partial.write_bytes(data)
     os.replace(partial, target)  # a cron job's reader never sees half a file
     scope = f"，{args.region}" if args.region and lang == "zh" else (f", {args.region}" if args.region else "")
-    print(_say("written", lang, file=target, month=month_text(args.month, lang), scope=scope, kind=args.kind))
+    print(_say("report_cli.written", lang, file=target, month=month_text(args.month, lang), scope=scope,
+               kind=args.kind))
     return 0
 
 

@@ -43,19 +43,17 @@ from present.catalogue import STRINGS, text
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 DEFAULT_TEMPLATE = TEMPLATE_DIR / "bulletin.zh.md.j2"
-UNKNOWN_REGION = "（县区未填）"
-MEASURE_NAMES = {
-    "tasks": "任务数", "completed": "已完成", "completion_rate": "完成率", "start_rate": "开工率",
-    "on_time_rate": "按期完成率", "overdue": "逾期", "planned_investment": "计划投资",
-    "actual_investment": "完成投资", "investment_completion": "投资完成率", "beneficiaries": "服务群众",
-    "composite": "综合得分",
-    "satisfaction_rate": "群众满意率（单位自评）", "rated": "已评价任务（单位自评）",
-    "dissatisfied": "不满意（单位自评）", "resident_satisfaction_rate": "群众满意率（群众评价）",
-    "resident_rated": "群众评价条数", "resident_dissatisfied": "不满意（群众评价）",
-}
-REASONS = {"too_few_tasks": "任务不足 {min} 项", "no_value": "无可计算的数值", "unknown_region": "县区未填",
-           "partial": "数据不完整：{rows} 行未导入", "not_reported": "本月未报送",
-           "too_few_rated": "已评价不足 {rated} 项", "none_rated": "没有已评价的任务"}
+UNKNOWN_REGION = text("unknown_region", "zh")
+# The bulletin's names of the measures: the pages' Chinese ("m.<key>").
+MEASURE_NAMES = {key: text(f"m.{key}", "zh") for key in (*MEASURES, "composite")}
+# Why a unit is listed apart, in the bulletin's words: the pages' ("rankings.reason.<code>"),
+# except unknown_region, 县区未填 in the bulletin where the pages say 县区未知.
+REASONS = {"too_few_tasks": "rankings.reason.too_few_tasks", "no_value": "rankings.reason.no_value",
+           "unknown_region": "bulletin.reason.unknown_region", "partial": "rankings.reason.partial",
+           "not_reported": "rankings.reason.not_reported", "too_few_rated": "rankings.reason.too_few_rated",
+           "none_rated": "rankings.reason.none_rated"}
+# the statuses an overdue item can have, as the pages name them ("status.<status>")
+OVERDUE_STATUSES = ("not_started", "in_progress")
 # the measures the bulletin's tables show besides the ranked one (their "—" are explained under them)
 TABLE_MEASURES = ("completion_rate", "on_time_rate", "overdue")
 _MARKUP = re.compile(r"([\\`*_#~\-<>|\[\]!])")
@@ -152,12 +150,18 @@ def reason(row: dict, min_tasks: int, min_rated: int = 5) -> str:
     code = row["reason"]
     if code not in REASONS and f"missing.{code}" in STRINGS:
         return missing.reason(code, "zh")
-    return REASONS.get(code, code).format(min=min_tasks, rows=rows, rated=min_rated)
+    words = text(REASONS[code], "zh") if code in REASONS else code
+    return words.format(min=min_tasks, rows=rows, rated=min_rated)
 
 
 def latest_zh(value) -> str:
     """A not-reported unit's latest month with rows: 2021年5月, or 从未报送."""
-    return fmt.month(value) if isinstance(value, dt.date) else "从未报送"
+    return fmt.month(value) if isinstance(value, dt.date) else text("latest.never", "zh")
+
+
+def status_zh(status: str | None) -> str | None:
+    """An overdue item's status in words: 未启动, 推进中; anything else as it is."""
+    return text(f"status.{status}", "zh") if status in OVERDUE_STATUSES else status
 
 
 def satisfaction(b: Bulletin) -> dict:
@@ -200,7 +204,7 @@ def context(b: Bulletin, today: dt.date | None = None) -> dict:
                 "tasks": int(r["tasks"])} for r in _rows(b.overdue_by_unit)]
     items = [{"region": _name(r["region"]), "unit": _name(r["unit"]), "title": r["title"] or "",
               "category": r["category"] or "", "deadline": date_zh(r["deadline"]), "days": int(r["days_overdue"]),
-              "status": {"not_started": "未启动", "in_progress": "推进中"}.get(r["status"], r["status"])}
+              "status": status_zh(r["status"])}
              for r in _rows(b.overdue)]
     investment = [{"name": _name(r["unit"] if b.region else r["region"]),
                    "planned": fmt.money(r["planned_investment"]), "actual": fmt.money(r["actual_investment"]),

@@ -16,7 +16,7 @@ import xlsxwriter
 
 from reports.bulletin import Bulletin
 from metrics import MEASURES, missing_reason
-from reports.document import MEASURE_NAMES, UNKNOWN_REGION, date_zh, latest_zh, reason
+from reports.document import MEASURE_NAMES, UNKNOWN_REGION, date_zh, latest_zh, reason, status_zh
 from present import format as fmt
 from present.catalogue import text as _text
 
@@ -109,29 +109,35 @@ def write(b: Bulletin) -> bytes:
             row["note"] = text_zh("missing.row_note", notes=text_zh("missing.sep").join(items)) if items else ""
         return rows
 
-    league = [("rank", "名次", 7), ("change", "较上月", 8), ("unit", "单位", 28), ("region", "县区", 14),
-              ("value", MEASURE_NAMES[measure], 11), ("previous_rank", "上月名次", 9), ("tasks", "任务数", 8),
-              ("completed", "已完成", 8), ("completion_rate", "完成率", 9), ("on_time_rate", "按期完成率", 11),
-              ("investment_completion", "投资完成率", 11), ("overdue", "逾期", 7),
+    names = MEASURE_NAMES
+    unit, region, notes_word = text_zh("col.unit"), text_zh("col.region"), text_zh("rankings.sheet_notes")
+    league = [("rank", text_zh("col.rank"), 7), ("change", text_zh("col.change"), 8), ("unit", unit, 28),
+              ("region", region, 14), ("value", names[measure], 11),
+              ("previous_rank", text_zh("col.previous_rank"), 9), ("tasks", names["tasks"], 8),
+              ("completed", names["completed"], 8), ("completion_rate", names["completion_rate"], 9),
+              ("on_time_rate", names["on_time_rate"], 11),
+              ("investment_completion", names["investment_completion"], 11), ("overdue", names["overdue"], 7),
               # 群众满意度 from both sources, each with its counts
-              ("satisfaction_rate", "群众满意率（单位自评）", 12), ("rated", "已评价任务（单位自评）", 12),
-              ("dissatisfied", "不满意（单位自评）", 11),
-              ("resident_satisfaction_rate", "群众满意率（群众评价）", 12), ("resident_rated", "群众评价条数", 10),
-              ("resident_dissatisfied", "不满意（群众评价）", 11), ("note", "说明", 40)]
+              ("satisfaction_rate", names["satisfaction_rate"], 12), ("rated", names["rated"], 12),
+              ("dissatisfied", names["dissatisfied"], 11),
+              ("resident_satisfaction_rate", names["resident_satisfaction_rate"], 12),
+              ("resident_rated", names["resident_rated"], 10),
+              ("resident_dissatisfied", names["resident_dissatisfied"], 11), ("note", notes_word, 40)]
     table("单位排名", league, named(b.units.table))
     if b.regions is not None:
-        table("县区排名", [c if c[0] != "unit" else ("region", "县区", 14) for c in league if c[0] != "region"],
+        table("县区排名", [c if c[0] != "unit" else ("region", region, 14) for c in league if c[0] != "region"],
               named(b.regions.table))
-    table("红榜", league, named(b.units.red))
-    table("黑榜", league, named(b.units.black))
+    table(text_zh("slide.red"), league, named(b.units.red))
+    table(text_zh("slide.black"), league, named(b.units.black))
     overdue = named(b.overdue)
     for row in overdue:
         row["deadline"] = date_zh(row["deadline"])
-        row["status"] = {"not_started": "未启动", "in_progress": "推进中"}.get(row["status"], row["status"])
-    table("逾期事项", [("region", "县区", 14), ("unit", "单位", 26), ("title", "事项", 44), ("category", "类别", 16),
-                   ("status", "进展情况", 10), ("deadline", "完成时限", 16), ("days_overdue", "逾期天数", 9),
-                   ("planned_investment", "计划投资（万元）", 14), ("source_sheet", "来源工作表", 14),
-                   ("source_row", "来源行", 8)], overdue)
+        row["status"] = status_zh(row["status"])
+    table(text_zh("slide.overdue"), [
+        ("region", region, 14), ("unit", unit, 26), ("title", "事项", 44), ("category", text_zh("col.category"), 16),
+        ("status", text_zh("col.status"), 10), ("deadline", text_zh("col.deadline"), 16),
+        ("days_overdue", text_zh("slide.days"), 9), ("planned_investment", text_zh("col.planned_wan"), 14),
+        ("source_sheet", "来源工作表", 14), ("source_row", "来源行", 8)], overdue)
     unranked = named(b.units.unranked)
     for row in unranked:
         row["reason"] = reason(row, b.min_tasks, b.units.min_rated)
@@ -139,14 +145,16 @@ def write(b: Bulletin) -> bytes:
     if not b.units.not_reported_last:  # ranked last otherwise, in 单位排名
         unranked += [{**row, "tasks": None, "reason": reason({"reason": "not_reported"}, b.min_tasks),
                       "latest": latest_zh(row["latest_month"])} for row in named(b.units.not_reported)]
-    table("未排名", [("unit", "单位", 28), ("region", "县区", 14), ("tasks", "任务数", 8), ("reason", "原因", 24),
-                   ("latest", "最近报送", 12)], unranked)
-    notes = book.add_worksheet("说明")
+    table(text_zh("rankings.sheet_unranked"), [
+        ("unit", unit, 28), ("region", region, 14), ("tasks", names["tasks"], 8), ("reason", text_zh("col.reason"), 24),
+        ("latest", text_zh("col.latest_month"), 12)], unranked)
+    notes = book.add_worksheet(notes_word)
     notes.set_column(0, 0, 14)
     notes.set_column(1, 1, 80)
     for r, (label, value) in enumerate((
-            ("月份", fmt.month(b.month)), ("县区", b.region or "全部县区"), ("类别", b.category or "全部类别"),
-            ("排名指标", MEASURE_NAMES[measure]),
+            (text_zh("col.month"), fmt.month(b.month)), (region, b.region or text_zh("sidebar.all_regions")),
+            (text_zh("col.category"), b.category or text_zh("sidebar.all_categories")),
+            (text_zh("rankings.measure"), names[measure]),
             ("规则", f"并列名次相同（如 1、2、2、4）；任务不足 {b.min_tasks} 项或数据不完整（有行未导入）的单位"
                      f"不参与排名；本月未报送的单位"
                      f"{'排在末位，名次并列' if b.units.not_reported_last else '不参与排名'}；"

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from taizhang import database, ratings
 from tests.dbfixtures import build, task
-from tests.test_upload_page import accounts_db, env, frame, sign_in, signed_in, texts  # noqa: F401  fixtures
+from tests.test_upload_page import frame, signed_in, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = "市教育局"  # bound to the account "clerk"
@@ -143,23 +143,3 @@ def test_admin_lists_ratings_as_text_and_hides_a_comment_with_an_audit_entry(uni
         assert con.execute("SELECT actor, action, target FROM audit_log WHERE action LIKE '%_hide' "
                            "ORDER BY action").fetchall() == [
             ("boss", "comment_hide", rating_id), ("boss", "rating_hide", rating_id)]
-
-
-def test_string_catalogues_never_overwrite_each_other():
-    """present/catalogue.py refuses a key redefined with other words; within one file a repeated key
-    would silently win in the dict literal, so the files are read for that too."""
-    import collections
-
-    from present import catalogue as i18n
-
-    for path in [ROOT / "present" / "catalogue.py", *sorted((ROOT / "present").glob("strings_*.py"))]:
-        keys = re.findall(r'^\s+"([\w.]+)":\s*\(', path.read_text(encoding="utf-8"), re.M)
-        assert not [k for k, n in collections.Counter(keys).items() if n > 1], path.name
-    before = dict(i18n.STRINGS)
-    with pytest.raises(ValueError, match="fb.title"):
-        i18n._merge({"fb.title": ("别的", "Other")}, "test")
-    i18n._merge({"fb.title": before["fb.title"]}, "test")  # the same words twice are harmless
-    assert i18n.STRINGS == before
-    for key, (zh, en) in i18n.STRINGS.items():
-        if key.startswith(("fb.", "notice.", "ratings.")):
-            assert zh and en and zh != en, key

@@ -1,0 +1,108 @@
+"""Problems found in an uploaded file, Chinese and English: "problem.<code>" for each
+code of loaders.problems (its CATALOGUE is read from here), "place.*" for where a
+problem is (file, sheet, row, column), and "status_source.*" for how the rows'
+progress was read (loaders.problems.describe_sources).
+
+Templates may use the problem's params and {value}. Keep them short and say what to
+fix. Merged into present.catalogue.STRINGS at the end of that module.
+"""
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # Whole-file problems
+    "problem.file_too_large": ("文件过大（{size_mb} MB），上限为 {limit_mb} MB；请拆分后再上传。",
+                               "The file is too large ({size_mb} MB, limit {limit_mb} MB); split it and upload again."),
+    "problem.empty_file": ("文件是空的（0 字节）。", "The file is empty (0 bytes)."),
+    "problem.unsupported_format": ("不支持的文件类型“{suffix}”；请上传 .xlsx、.xlsm、.xls 或 .csv 文件。",
+                                   "Unsupported file type '{suffix}'; upload an .xlsx, .xlsm, .xls or .csv file."),
+    "problem.not_a_spreadsheet": ("文件名像表格，但内容不是表格（{detail}）；请上传台账本身：Excel 文件（.xlsx、.xls）或 CSV。若它是表格软件另存的其他格式，请用 Excel 或 WPS 打开后另存为 .xlsx。",
+                                  "The file has a spreadsheet name but is not a spreadsheet ({detail}); upload the ledger itself: an Excel file (.xlsx, .xls) or a CSV. If a spreadsheet program saved it in another format, open it in Excel or WPS and save it as .xlsx."),
+    "problem.encrypted": ("文件设置了打开密码，无法读取；请在 Excel 或 WPS 中取消密码后另存再上传。",
+                          "The workbook is password-protected; remove the password in Excel or WPS, save and upload again."),
+    "problem.zip_bomb": ("文件结构异常（{detail}），为安全起见拒绝读取；请在 Excel 或 WPS 中打开后另存为 .xlsx。",
+                         "The file's structure is abnormal ({detail}) and was refused for safety; open it in Excel or WPS and save it as .xlsx."),
+    "problem.corrupt_file": ("文件已损坏，无法读取（{detail}）；请重新导出或另存后上传。",
+                             "The file is damaged and cannot be read ({detail}); export or save it again and upload."),
+    "problem.absurd_dimensions": ("工作表“{sheet}”的范围异常（{detail}）；请删除多余的行列后另存。",
+                                  "Sheet '{sheet}' has an abnormal extent ({detail}); delete the stray rows and columns and save again."),
+    "problem.empty_workbook": ("工作簿中没有任何数据。", "The workbook holds no data."),
+    "problem.csv_binary": ("CSV 文件中含有二进制内容，不是文本表格；请从原系统重新导出。",
+                           "The CSV file contains binary data, not a text table; export it again from the source system."),
+    "problem.csv_encoding": ("无法识别 CSV 文件的编码（已尝试 UTF-8 和 GB18030）；请另存为“CSV UTF-8”。",
+                             "The CSV file's encoding was not recognised (tried UTF-8 and GB18030); save it as 'CSV UTF-8'."),
+    "problem.no_ledger_sheet": ("没有找到台账表：各工作表中都没有“项目名称”“进展情况”等表头（已查看：{sheets}）。",
+                                "No ledger found: no sheet has headers such as 项目名称 and 进展情况 (looked at: {sheets})."),
+    "problem.hidden_ledger_sheet": ("台账在隐藏的工作表“{sheet}”中；请取消隐藏后另存再上传，以免误报。",
+                                    "The ledger is on the hidden sheet '{sheet}'; unhide it, save and upload again so nothing is reported by mistake."),
+    "problem.missing_column": ("表头中缺少必需的列“{column_name}”；请补上该列（可用的名称：{aliases}）。",
+                               "The header lacks the required column '{column_name}'; add it (accepted names: {aliases})."),
+    "problem.no_month": ("无法确定报送月份：标题和文件名中都没有“2021年4月”之类的字样；请在命令中加 --month YYYY-MM，或在网页上选择月份。",
+                         "The report month is unknown: neither the title nor the file name says e.g. '2021年4月'; pass --month YYYY-MM or pick the month on the page."),
+    "problem.no_unit": ("无法确定填报单位：表中没有“单位”“县区”或“乡镇”列，也没有“填报单位：”一行；请在命令中加 --unit 单位名称。",
+                        "The reporting unit is unknown: the sheet has no 单位, 县区 or 乡镇 column and no '填报单位：' line; pass --unit NAME."),
+    "problem.no_rows": ("台账中没有任何任务行。", "The ledger holds no task rows."),
+    "problem.formula_without_value": ("单元格 {cell} 是公式但没有保存计算结果；请在 Excel 或 WPS 中打开文件并保存一次后再上传。",
+                                      "Cell {cell} holds a formula with no saved result; open the file in Excel or WPS, save it once and upload again."),
+    "problem.read_error": ("读取文件时出错（{detail}）；请在 Excel 或 WPS 中另存为 .xlsx 后再上传。",
+                           "The file could not be read ({detail}); save it as .xlsx in Excel or WPS and upload again."),
+    # Warnings: shown beside the result, never refusing a file
+    "problem.summary_mismatch": ("汇总表写“{unit}”{measure} {stated}，而导入的台账中是 {loaded}；请核对汇总表或台账。",
+                                 "The summary says {unit} has {stated} {measure_en}, but the ledger loaded has {loaded}; check the summary or the ledger."),
+    "problem.summary_unit_missing": ("汇总表列出“{unit}”（{stated} 项），但文件中没有它的台账。",
+                                     "The summary lists {unit} ({stated} tasks), but the file holds no ledger for it."),
+    "problem.region_differs": ("表中“{unit}”的县区写作“{region}”，而该单位已知属于“{known}”；仍按“{known}”统计（如需更改，请管理员在单位名单中修改）。",
+                               "The sheet puts {unit} in '{region}', but the unit is known to be in '{known}'; it is counted under '{known}' (an admin can change it in the units list)."),
+    # Row problems
+    "problem.blank_title": ("项目名称为空。", "The task name is blank."),
+    "problem.blank_unit": ("单位为空。", "The unit is blank."),
+    "problem.blank_status": ("进展情况为空；请填写“已完成”“推进中”或“未启动”。",
+                             "The progress is blank; fill in 已完成, 推进中 or 未启动."),
+    "problem.bad_status": ("进展情况“{value}”无法识别；请填写“已完成”“推进中”或“未启动”。",
+                           "Progress '{value}' is not recognised; use 已完成, 推进中 or 未启动."),
+    "problem.status_conflict": ("进展情况“{value}”与是否完成“{flag}”相互矛盾；请更正其中之一。",
+                                "Progress '{value}' contradicts 是否完成 '{flag}'; correct one of them."),
+    "problem.bad_flag": ("是否完成“{value}”无法识别；请填写“是”或“否”。",
+                         "是否完成 '{value}' is not recognised; use 是 or 否."),
+    "problem.bad_amount": ("金额“{value}”无法识别；请填写数字，单位为万元（如 350 或 1.2亿元）。",
+                           "Amount '{value}' is not recognised; enter a number in 万元 (e.g. 350 or 1.2亿元)."),
+    "problem.negative_amount": ("金额“{value}”为负数；投资额不能小于 0。", "Amount '{value}' is negative; investment cannot be below 0."),
+    "problem.bad_count": ("人数“{value}”无法识别；请填写整数（如 1200）。",
+                          "Head count '{value}' is not recognised; enter a whole number (e.g. 1200)."),
+    "problem.bad_date": ("日期“{value}”无法识别；请填写如 2021-06-30 或“2021年6月底前”，长期任务填“长期”。",
+                         "Date '{value}' is not recognised; write e.g. 2021-06-30 or 2021年6月底前, or 长期 for ongoing tasks."),
+    "problem.ambiguous_date": ("日期“{value}”存成了数字，无法区分 1 月和 10 月；请把该列设为日期或文本格式，写成 2021-10-31。",
+                               "Date '{value}' is stored as a number, so January and October look the same; format the column as date or text and write 2021-10-31."),
+    "problem.date_as_number": ("日期“{value}”存成了普通数字；请把该列设为日期格式。",
+                               "Date '{value}' is stored as a plain number; format the column as a date."),
+    "problem.bad_satisfaction": ("群众满意度“{value}”无法识别；请填写“满意”“基本满意”“不满意”，或 0–100 的分数（如 95）。",
+                                 "Satisfaction '{value}' is not recognised; write 满意, 基本满意 or 不满意, or a score from 0 to 100 (e.g. 95)."),
+    "problem.bad_percent": ("完成进度“{value}”无法识别；请填写 0% 到 100% 之间的百分比（如 60%）。",
+                            "Completion '{value}' is not recognised; enter a percentage from 0% to 100% (e.g. 60%)."),
+    "problem.foreign_unit": ("单位“{value}”不在您的账号可报送的单位之内（{allowed}）。",
+                             "Unit '{value}' is not one your account may report for ({allowed})."),
+    # Where a problem is: 文件“a.xlsx”，工作表“4月”，第 5 行，C 列（进展情况）：…
+    "place.file": ("文件“{file}”", "file '{file}'"),
+    "place.sheet": ("工作表“{sheet}”", "sheet '{sheet}'"),
+    "place.row": ("第 {row} 行", "row {row}"),
+    "place.column": ("{column} 列", "column {column}"),
+    "place.column_name": ("（{name}）", " ({name})"),
+    "place.sep": ("，", ", "),
+    "place.end": ("：", ": "),
+    # How rows' statuses were decided (pipeline.Prepared.status_sources), said with the
+    # result in the browser and on the command line, so a clerk sees what was read and
+    # what a rule inferred. "status_source.rule.<name>" for the source "rule:<name>", in
+    # the order they are listed.
+    "status_source.line": ("进展判断：{parts}", "How progress was read: {parts}"),
+    "status_source.word": ("按状态词 {n} 行", "{n} rows by status word"),
+    "status_source.flag": ("按是否完成 {n} 行", "{n} by 是否完成 (completed yes/no)"),
+    "status_source.percent": ("按完成进度 {n} 行", "{n} by completion %"),
+    "status_source.rule": ("按文字规则 {n} 行（其中{detail}）", "{n} by rules on the written text ({detail})"),
+    "status_source.rule.negation_not_started": ("“尚未完成，未开工”类视为未启动 {n} 行",
+                                                "{n} like 尚未完成，未开工 (not done, not begun): not started"),
+    "status_source.rule.negation": ("“尚未完成…”类视为推进中 {n} 行", "{n} like 尚未完成… (not done yet): in progress"),
+    "status_source.rule.percent": ("按文字中的百分比 {n} 行", "{n} by a percentage in the text"),
+    "status_source.rule.pending_acceptance": ("“待验收”类视为推进中 {n} 行", "{n} like 待验收 (awaiting acceptance): in progress"),
+    "status_source.rule.not_started_words": ("“未启动、待开工”类视为未启动 {n} 行", "{n} like 待启动 (yet to begin): not started"),
+    "status_source.rule.completed_words": ("“已完成…”类 {n} 行", "{n} like 已完成… (done): completed"),
+    "status_source.rule.other_text": ("其他文字视为推进中 {n} 行", "{n} other text: in progress"),
+}
