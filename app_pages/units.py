@@ -227,7 +227,8 @@ def show(f, s: data.Session) -> None:
         dissatisfied_table(view.tasks, view.dissatisfied_ratings, f.lang)
 
         overdue = view.tasks[view.tasks["is_overdue"]]
-        st.subheader(t("units.overdue", count=len(overdue)))
+        # no deadlines: the count is "—" (nothing can be said to be overdue), not 0
+        st.subheader(t("units.overdue", count=fmt.DASH if kpis["overdue"].missing else len(overdue)))
         if kpis["overdue"].missing:  # no deadlines: nothing can be overdue, and that is not "none overdue"
             st.caption(missing.tile_help(kpis["overdue"], f.lang))
         elif overdue.empty:

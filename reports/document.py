@@ -247,6 +247,11 @@ def context(b: Bulletin, today: dt.date | None = None) -> dict:
         # missing is not zero: what the "—" in the unit and region tables mean ("" when none),
         # and how the composite's weights went to the parts a unit has
         "units_missing_note": missing.table_note(b.units.reported, (measure, *TABLE_MEASURES), "unit", "zh") or "",
+        # the same for the red and black lists, under their own tables
+        "red_missing_note": missing.table_note(b.units.red, (measure, "completion_rate", "overdue"), "unit", "zh")
+        or "",
+        "black_missing_note": missing.table_note(b.units.black, (measure, "completion_rate", "overdue"), "unit", "zh")
+        or "",
         "regions_missing_note": (missing.table_note(b.regions.table, (measure, *TABLE_MEASURES), "region", "zh") or "")
         if b.regions else "",
         "composite_note": (missing.composite_note(b.units.reported, "unit", "zh") or "") if measure == "composite" else "",

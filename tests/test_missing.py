@@ -11,8 +11,7 @@ import datetime as dt
 import re
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import metrics
 from loaders.pipeline import ingest
@@ -133,7 +132,8 @@ def test_missing_counts_for_a_table_footnote(db):
 
 # --- through the loader: removing a column never turns a measure into 0 --------------
 
-HEADER = ["序号", "单位", "任务名称", "类别", "进展情况", "完成时限", "计划投资（万元）", "完成投资（万元）", "服务群众（人次）"]
+HEADER = ["序号", "单位", "任务名称", "类别", "进展情况", "完成时限", "计划投资（万元）", "完成投资（万元）",
+          "服务群众（人次）"]
 # column -> the measures that need it
 NEEDS = {
     "完成时限": ("on_time_rate", "overdue"),
@@ -189,7 +189,8 @@ def test_removing_a_column_from_a_ledger_never_turns_a_measure_into_zero(tmp_pat
 def _lacking_rows():
     """东湖县's ledgers give everything; 西山县's have no 完成投资 column and no deadlines."""
     rows = []
-    for unit, region, actual, deadline in (("甲镇", "东湖县", 60.0, "2021-05-31"), ("乙镇", "东湖县", 90.0, "2021-12-31"),
+    for unit, region, actual, deadline in (("甲镇", "东湖县", 60.0, "2021-05-31"),
+                                           ("乙镇", "东湖县", 90.0, "2021-12-31"),
                                            ("丙镇", "西山县", None, None), ("丁镇", "西山县", None, None)):
         for i in range(5):
             rows.append(task("2021-06", unit, f"{unit}任务{i}", "completed" if i < 3 else "in_progress",
@@ -224,7 +225,8 @@ def _captions(at) -> str:
     return "\n".join(str(c.value) for c in at.caption)
 
 
-@pytest.mark.parametrize("lang, words", [("zh", "投资完成率只计 10/20 项任务"), ("en", "Investment completion from 10 of 20 tasks")])
+@pytest.mark.parametrize("lang, words", [("zh", "投资完成率只计 10/20 项任务"),
+                                         ("en", "Investment completion from 10 of 20 tasks")])
 def test_overview_tiles_say_what_a_partial_figure_stands_for(lacking, lang, words):
     at = _open("app_pages/overview.py", lang)
     values = {m.label: m.value for m in at.metric}
@@ -240,6 +242,8 @@ def test_a_unit_without_the_columns_shows_dashes_with_reasons(lacking):
     helps = {m.label: m.help for m in at.metric}
     assert "台账未填报完成时限" in helps["按期完成率"]
     assert "按期完成率、逾期（台账未填报完成时限）" in _captions(at)
+    # the overdue list's heading says "—", not (0): nothing can be overdue without deadlines
+    assert "逾期任务（—）" in [h.value for h in at.subheader]
 
 
 def test_rankings_list_units_without_the_input_apart_with_the_reason(lacking):
@@ -264,7 +268,8 @@ def test_excel_writes_a_dash_and_says_why(lacking):
         result = metrics.ranking(con, JUNE, measure="composite")
     book = openpyxl.load_workbook(io.BytesIO(ranking_workbook(result, "zh")))
     rows = list(book["排名"].iter_rows(values_only=True))
-    header, body = rows[0], {r[1]: dict(zip(rows[0], r)) for r in rows[1:]}
+    header = rows[0]
+    body = {r[1]: dict(zip(header, r)) for r in rows[1:]}
     assert body["丙镇"]["投资完成率"] == "—" and body["丙镇"]["按期完成率"] == "—"
     assert "投资完成率（台账未填报完成投资）" in body["丙镇"]["备注"]
     assert body["甲镇"]["投资完成率"] == pytest.approx(0.6) and not body["甲镇"]["备注"]
@@ -280,6 +285,8 @@ def test_the_bulletin_says_why_instead_of_printing_zero(lacking):
     assert "按期完成率无法计算（台账未填报完成时限）" in text
     assert "台账未填报完成时限，无法统计逾期任务" in text
     assert "台账未填报完成投资，不计算投资完成率" in text
+    red = text.split("### （一）红榜")[1].split("### （二）黑榜")[0]
+    assert "注：“—”表示无法计算，不是 0：" in red and "台账未填报完成时限" in red   # under the list itself
     assert not re.search(r"(?<![\d.])0\.0%", text.split("附件")[0])  # no figure of a missing input printed as 0
 
 

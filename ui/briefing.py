@@ -480,7 +480,11 @@ def _list(which: str, b: Bulletin, lang: str, part: int) -> None:
         return
     spans = _spans(which, b)
     start, stop = spans[min(part, len(spans) - 1)]
-    _table(_ranked_rows(frame.iloc[start:stop], b, lang), _left_over(len(frame), spans, part, "slide.more_tied"))
+    shown = frame.iloc[start:stop]
+    # missing is not zero: a "—" in the table says why, on the slide itself
+    notes = [_left_over(len(frame), spans, part, "slide.more_tied"),
+             missing.table_note(shown, ("completion_rate", "overdue"), "unit", lang) or ""]
+    _table(_ranked_rows(shown, b, lang), " ".join(n for n in notes if n))
 
 
 def _movers(b: Bulletin, lang: str, presenting_: bool, part: int) -> None:
@@ -508,9 +512,14 @@ def _investment(b: Bulletin, lang: str, presenting_: bool) -> None:
     if not figures.has_investment(b):
         st.info(t("slide.no_investment"))
         return
-    for column, key in zip(st.columns(3, gap="medium"),
-                           ("planned_investment", "actual_investment", "investment_completion")):
+    keys = ("planned_investment", "actual_investment", "investment_completion")
+    for column, key in zip(st.columns(3, gap="medium"), keys):
         _metric(key, b, lang, column)
+    notes = [missing.tiles_note(b.kpis, keys, lang),
+             missing.table_note(b.investment, ("actual_investment", "investment_completion"),
+                                "unit" if b.region else "region", lang)]
+    if any(notes):  # a bar not drawn, or a figure of only some ledgers, says so
+        st.caption(" ".join(n for n in notes if n))
     _chart("investment", b, lang, presenting_)
 
 

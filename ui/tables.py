@@ -55,7 +55,7 @@ def measure_table(frame: pd.DataFrame, label_columns: Sequence[str], lang: str, 
     """The table, and under it what its "—" mean (missing is not zero)."""
     shown, config = display_frame(frame, label_columns, measures)
     st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key=key, width="stretch")
-    entity = "unit" if "unit" in label_columns else "region" if "region" in label_columns else "month"
+    entity = next((c for c in ("unit", "region", "category") if c in label_columns), "month")
     note = missing.table_note(frame, [m for m in measures if m in frame], entity, lang)
     if note:
         st.caption(note)
