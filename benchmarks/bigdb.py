@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from taizhang.database import writing
 from metrics import derived
+from taizhang.database import writing
 
 REGIONS = ["城关区", "东湖县", "西山县", "南溪县", "北岭县", "青龙区", "白云县",
            "金沙县", "石门县", "桃源县", "高新区", "经开区", "临港新区", "凤凰县"]

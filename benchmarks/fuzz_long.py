@@ -32,7 +32,6 @@ from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
 from tests import test_fuzz as fz  # noqa: E402
 
-
 BATCH = 400
 
 
@@ -68,7 +67,8 @@ class Run:
 
     def _failed(self, label, data, name, kwargs, error) -> None:
         where = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
-        key = f"{type(error).__name__} at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else type(error).__name__
+        key = (f"{type(error).__name__} at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where
+               else type(error).__name__)
         self.failures[key] += 1
         self.outcomes[f"{label}/FAILED"] += 1
         if self.failures[key] <= 3:  # a few reproducers per distinct failure

@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CATEGORIES = ["解民忧暖民心", "关爱老区关心英烈后代", "党员志愿活动", "政策惠民", "项目建设服务", "历史遗留问题及信访积案化解"]
+CATEGORIES = ["解民忧暖民心", "关爱老区关心英烈后代", "党员志愿活动", "政策惠民", "项目建设服务",
+              "历史遗留问题及信访积案化解"]
 STATUSES = ["已完成", "正在推进", "按序时推进", "未启动", "✔已完成", "已启动，正在实施"]
 DEADLINES = ["2021年6月底前", "2021.9.30", "长期坚持", "2021/12/31"]
 
@@ -50,7 +51,8 @@ def build_ledger(path: Path, rows: int) -> None:
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
     sheet.merge_range(0, 0, 0, 12, "江州市“我为群众办实事”项目台账（2021年4月）")
     sheet.write(1, 0, "填报单位（盖章）：市直机关工委    填报人：张三    填报时间：2021年4月25日")
-    top = ["序号", "县区", "责任单位", "项目名称", "类别", "具体内容", "责任人", "完成时限", "投资情况（万元）", None, "服务群众（人次）", "进展情况", "备注"]
+    top = ["序号", "县区", "责任单位", "项目名称", "类别", "具体内容", "责任人", "完成时限", "投资情况（万元）", None,
+           "服务群众（人次）", "进展情况", "备注"]
     for col, text in enumerate(top):
         if text == "投资情况（万元）":
             sheet.merge_range(2, col, 2, col + 1, text)
@@ -64,7 +66,7 @@ def build_ledger(path: Path, rows: int) -> None:
     for g, category in enumerate(CATEGORIES):
         sheet.write(row, 0, f"{'一二三四五六'[g]}、{category}")
         row += 1
-        for i in range(per_group):
+        for _ in range(per_group):
             if written == rows:
                 break
             n = written
@@ -271,7 +273,8 @@ def main() -> None:
     main_run = bench(args.rows, args.repeat, with_baseline=True)
     print(f"ledger: {main_run['rows']:,} rows, {main_run['file_mb']} MB")
     print(f"  ours (ingest into DuckDB)      {main_run['ours_s']:7.2f} s   peak RSS {main_run['ours_rss_mb']:6.0f} MB")
-    print(f"  pandas.read_excel(openpyxl)    {main_run['baseline_s']:7.2f} s   peak RSS {main_run['baseline_rss_mb']:6.0f} MB")
+    print(f"  pandas.read_excel(openpyxl)    {main_run['baseline_s']:7.2f} s   "
+          f"peak RSS {main_run['baseline_rss_mb']:6.0f} MB")
     target = 8 if main_run["rows"] <= 50_000 else 10
     print(f"  ratio baseline/ours            {main_run['ratio']:7.1f}x   (target >= {target}x)")
     floor = main_run["fastexcel_s"] + main_run["write_s"]
@@ -291,7 +294,8 @@ def main() -> None:
     if args.big:
         big = bench(args.big, 1, with_baseline=False)
         print(f"big ledger: {big['rows']:,} rows, {big['file_mb']} MB")
-        print(f"  ours                           {big['ours_s']:7.2f} s   peak RSS {big['ours_rss_mb']:6.0f} MB   (target < 8 s, < 900 MB)")
+        print(f"  ours                           {big['ours_s']:7.2f} s   peak RSS {big['ours_rss_mb']:6.0f} MB   "
+              "(target < 8 s, < 900 MB)")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from taizhang.database import writing
 from metrics import derived
+from taizhang.database import writing
 
 TASK_FIELDS = ("report_month", "region", "unit", "title", "category", "status", "deadline",
                "planned_investment", "actual_investment", "beneficiaries", "responsible_person",

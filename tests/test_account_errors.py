@@ -7,10 +7,10 @@ import duckdb
 import pytest
 
 from loaders import accounts_cli
+from present.catalogue import STRINGS, text
 from taizhang import accounts
 from taizhang.accounts import AccountError, LoginThrottled
-from tests.test_upload_page import accounts_db, env, signed_in, texts  # noqa: F401  fixtures
-from present.catalogue import STRINGS, text
+from tests.test_upload_page import signed_in, texts
 
 
 def _fields(template: str) -> set[str]:
@@ -26,7 +26,8 @@ def test_every_code_has_words_in_both_languages_naming_the_same_values(code):
 def test_the_command_line_text_is_kept():
     assert str(AccountError("exists", username="clerk")) == (
         "User clerk exists already; use 'users passwd' or 'users role' to change it")
-    assert str(AccountError("bad_role", roles="viewer, uploader, admin")) == "Role must be one of viewer, uploader, admin"
+    assert (str(AccountError("bad_role", roles="viewer, uploader, admin"))
+            == "Role must be one of viewer, uploader, admin")
     throttled = LoginThrottled(30)
     assert (throttled.code, throttled.params, throttled.seconds) == ("throttled", {"seconds": 30}, 30)
     assert str(throttled) == "Too many wrong passwords; try again in 30 s."
@@ -84,7 +85,8 @@ def test_the_command_line_offers_the_accounts_roles():
     assert accounts_cli.ROLES == list(accounts.ROLES)
 
 
-@pytest.mark.parametrize("lang, said", [("zh", "填报员至少要绑定一个单位。"), ("en", "An uploader needs at least one unit.")])
+@pytest.mark.parametrize("lang, said", [("zh", "填报员至少要绑定一个单位。"),
+                                        ("en", "An uploader needs at least one unit.")])
 def test_the_admin_page_says_a_refused_request_in_the_users_language(env, lang, said):
     at = signed_in("boss", "app_pages/admin.py", lang=lang)
     at.text_input(key="admin_new_name").input("county")

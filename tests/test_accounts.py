@@ -66,11 +66,13 @@ def test_uploader_may_load_only_its_units():
 def test_role_change_is_audited_and_takes_effect(db):
     accounts.set_role(db, "clerk", "admin", actor="root")
     assert accounts.authenticate(db, "clerk", "correct horse").role == "admin"
-    assert ("role_change", "clerk", "root") in [(e["action"], e["target"], e["actor"]) for e in accounts.audit_entries(db)]
+    assert ("role_change", "clerk", "root") in [(e["action"], e["target"], e["actor"])
+                                                for e in accounts.audit_entries(db)]
 
 
 @pytest.mark.parametrize(
-    "name,role,password", [("x", "viewer", "longenough"), ("ok_name", "boss", "longenough"), ("ok_name", "viewer", "short")]
+    "name,role,password",
+    [("x", "viewer", "longenough"), ("ok_name", "boss", "longenough"), ("ok_name", "viewer", "short")],
 )
 def test_bad_account_requests_say_what_to_fix(db, name, role, password):
     with pytest.raises(AccountError):

@@ -5,7 +5,7 @@ import pytest
 
 from loaders import mappings_store as ms
 from loaders.mapping import Mapping, header_shape
-from tests.test_upload_page import accounts_db, actions, env, frame, signed_in, texts  # noqa: F401  fixtures
+from tests.test_upload_page import actions, frame, signed_in, texts
 
 SHAPE = header_shape(["序号", "工作任务", "牵头单位", "推进情况"])
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from loaders.aliases import (
-    ALIASES, REQUIRED, REQUIRED_ONE_OF, header_score, match_header, match_header_band,
-)
+from loaders.aliases import ALIASES, REQUIRED, REQUIRED_ONE_OF, header_score, match_header, match_header_band
 from loaders.clean import normalise_header
 
 CANONICAL = {

@@ -6,8 +6,7 @@ from __future__ import annotations
 import math
 
 import pyarrow as pa
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from loaders import clean
 from loaders.normalise import parse_amounts, parse_counts

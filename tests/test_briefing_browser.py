@@ -161,7 +161,8 @@ def test_auto_advance_in_the_browser(server, browser):
         assert _slide_title(page) == HEADERS[0]
         started = time.monotonic()
         page.wait_for_function(
-            "t => { const h = document.querySelector('.st-key-briefing_deck h2'); return h && h.innerText.trim() === t; }",
+            "t => { const h = document.querySelector('.st-key-briefing_deck h2'); "
+            "return h && h.innerText.trim() === t; }",
             arg=HEADERS[1], timeout=20_000)
         assert time.monotonic() - started >= 2      # not at once: after the interval
     finally:

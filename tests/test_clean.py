@@ -3,17 +3,32 @@ from __future__ import annotations
 
 import datetime as dt
 import pickle
-from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from loaders import clean
 from loaders.clean import (
-    CELL_ERROR_CODES, PROGRESS_RULE_CODES, PROGRESS_RULES, STATUSES, CellError, classify_progress,
-    find_report_month, money_unit, money_unit_line, normalise_header, normalise_text, parse_amount,
-    parse_completed_flag, parse_count, parse_date, parse_percent, parse_satisfaction, parse_status,
-    percent_column_is_fraction, status_key,
+    CELL_ERROR_CODES,
+    PROGRESS_RULE_CODES,
+    PROGRESS_RULES,
+    STATUSES,
+    CellError,
+    classify_progress,
+    find_report_month,
+    money_unit,
+    money_unit_line,
+    normalise_header,
+    normalise_text,
+    parse_amount,
+    parse_completed_flag,
+    parse_count,
+    parse_date,
+    parse_percent,
+    parse_satisfaction,
+    parse_status,
+    percent_column_is_fraction,
+    status_key,
 )
 from loaders.problems import CATALOGUE
 

@@ -102,7 +102,8 @@ def test_month_flag_and_dry_run(tmp_path, files):
 def test_db_from_environment(tmp_path, files):
     db = tmp_path / "env.duckdb"
     env = {**os.environ, "TAIZHANG_DB": str(db), "TAIZHANG_LANG": "zh"}
-    ok = subprocess.run([sys.executable, "-m", "loaders", "ingest", str(files["county.xlsx"])], cwd=ROOT, env=env, capture_output=True, text=True)
+    ok = subprocess.run([sys.executable, "-m", "loaders", "ingest", str(files["county.xlsx"])], cwd=ROOT, env=env,
+                        capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert db.exists()
 

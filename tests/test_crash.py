@@ -23,7 +23,6 @@ import os
 import queue
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import threading
@@ -44,7 +43,8 @@ APRIL = dt.date(2021, 4, 1)
 MARCH = dt.date(2021, 3, 1)
 UNITS = ["市教育局", "市民政局", "市卫生健康委", "市交通局"]
 BIG_ROWS = 50_000
-HEADER = ["序号", "责任单位", "项目名称", "类别", "进展情况", "计划投资（万元）", "完成投资（万元）", "完成时限", "服务群众（人次）"]
+HEADER = ["序号", "责任单位", "项目名称", "类别", "进展情况", "计划投资（万元）", "完成投资（万元）", "完成时限",
+          "服务群众（人次）"]
 
 
 def ledger(rows: int, month: str, statuses: list[str], prefix: str) -> bytes:
@@ -317,7 +317,8 @@ def test_read_only_database_gives_a_clear_message_and_keeps_everything(world, tm
 def test_database_locked_by_another_writer_gives_a_clear_message(world, tmp_path):
     db = world.fresh_db(tmp_path / "locked")
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()", db],
+        [sys.executable, "-c",
+         "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()", db],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=child_env(),
     )
     try:
@@ -334,12 +335,14 @@ def test_database_locked_by_another_writer_gives_a_clear_message(world, tmp_path
     assert waited < 60  # gave up after the short wait, not the default minute
     assert read_state(db) == world.before
     with subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()", db],
+        [sys.executable, "-c",
+         "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True); sys.stdin.read()", db],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=child_env(),
     ) as holder:
         assert holder.stdout.readline().strip() == "held"
         zh = subprocess.run([sys.executable, "-m", "loaders", "--lang", "zh", "ingest", str(world.big), "--db", db],
-                            capture_output=True, text=True, cwd=ROOT, env=child_env(TAIZHANG_LOCK_WAIT="0.5"), timeout=120)
+                            capture_output=True, text=True, cwd=ROOT, env=child_env(TAIZHANG_LOCK_WAIT="0.5"),
+                            timeout=120)
         holder.stdin.close()
     assert zh.returncode == 1 and f"数据库 {db} 被另一个程序占用超过 0.5 秒" in zh.stderr, zh.stderr
     assert cli(["ingest", str(world.big), "--db", db]).returncode == 0  # once released, it loads
@@ -355,7 +358,8 @@ def _can_mount_tmpfs() -> bool:
     return probe.returncode == 0
 
 
-@pytest.mark.skipif(not _can_mount_tmpfs(), reason="needs a private mount namespace (unshare, root) for a real full disk")
+@pytest.mark.skipif(not _can_mount_tmpfs(),
+                    reason="needs a private mount namespace (unshare, root) for a real full disk")
 @pytest.mark.parametrize("room", ["no-room-for-the-original", "no-room-for-the-rows"])
 def test_full_disk_gives_a_clear_message_and_keeps_everything(world, tmp_path, room):
     """A real ENOSPC: the database lives on a small tmpfs mounted in a private
@@ -380,7 +384,8 @@ def test_full_disk_gives_a_clear_message_and_keeps_everything(world, tmp_path, r
     assert "Traceback" not in stderr, stderr
     assert "the disk is full" in stderr and "database is as it was" in stderr, stderr
     state = out / "state"
-    assert not list((state / "uploads").glob(".*.tmp")) if (state / "uploads").exists() else True, "a partial copy was left"
+    assert (not list((state / "uploads").glob(".*.tmp"))
+            if (state / "uploads").exists() else True), "a partial copy was left"
     db = str(state / "t.duckdb")
     assert read_state(db) == world.before
     # With room again, the same load goes through.

@@ -9,11 +9,10 @@ import time
 import duckdb
 import pytest
 
+from present import format as fmt
 from taizhang import accounts
 from tests.test_pages import frame, metric, open_page, texts
-from present import format as fmt
 from ui.frame import tile_fits, tile_rows
-
 
 # --- tiles -------------------------------------------------------------------------
 

@@ -67,7 +67,8 @@ def tile_rows_seen(page) -> list[list[dict]]:
             const v = tile.querySelector('[data-testid=stMetricValue]');
             const inner = v ? v.querySelector('div') || v : null;
             return {x: r.x, y: r.y, right: r.right, left: g.x, gright: g.right,
-                    whole: v ? (v.scrollWidth <= v.clientWidth + 1 && (!inner || inner.scrollWidth <= inner.clientWidth + 1)) : true,
+                    whole: v ? (v.scrollWidth <= v.clientWidth + 1
+                                && (!inner || inner.scrollWidth <= inner.clientWidth + 1)) : true,
                     text: v ? v.innerText : ''};
         });
     })""")
@@ -230,7 +231,7 @@ def key_columns_in_view(page, key: str, expected: list) -> None:
     cells, box = first_row_cells(page, key, len(expected))
     width = page.viewport_size["width"]
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
-    for (value, x, scrolled), (next_value, next_x, _), want in zip(cells, cells[1:], expected):
+    for (value, x, scrolled), (_, next_x, _), want in zip(cells, cells[1:], expected):
         assert (want(value) if callable(want) else value == want), cells
         assert scrolled == 0 and 0 <= x and next_x <= width, cells   # the whole cell is in view
     assert page.evaluate("document.scrollingElement.scrollWidth") <= width

@@ -46,8 +46,7 @@ import pytest
 import xlsxwriter
 import xlsxwriter.exceptions
 import xlwt
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from loaders import clean
@@ -144,15 +143,18 @@ FIELD_CELLS = {
 CLEAN_CELLS = {
     "status": st.sampled_from(["已完成", "推进中", "未启动", "正在推进", "✔已完成", "已完成（长期坚持）", "完成80%"]),
     "completed_flag": st.sampled_from(["是", "否", True, False, "√"]),
-    "planned_investment": st.one_of(st.none(), st.floats(0, 1e7), st.integers(0, 10**9), st.sampled_from(["1.2亿元", "350万元", "1,234.5"])),
+    "planned_investment": st.one_of(st.none(), st.floats(0, 1e7), st.integers(0, 10**9),
+                                    st.sampled_from(["1.2亿元", "350万元", "1,234.5"])),
     "actual_investment": st.one_of(st.none(), st.floats(0, 1e7), st.sampled_from(["80000元", "-", "无"])),
     "beneficiaries": st.one_of(st.none(), st.integers(0, 10**9), st.sampled_from(["1.2万人次", "1,200"])),
-    "deadline": st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)), st.sampled_from(["2021年6月底前", "长期", "年底"])),
+    "deadline": st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31)),
+                          st.sampled_from(["2021年6月底前", "长期", "年底"])),
     "unit": FIELD_CELLS["unit"].filter(lambda v: isinstance(v, str) and v.strip() and len(v) < 100),
     "region": st.sampled_from(["青山县", "白水县", "红石区", "市直"]),
     "township": st.sampled_from(["城关镇", "河口乡", "东街街道"]),
     "title": st.one_of(
-        st.sampled_from(["修操场", "敬老院", "村道硬化", "<script>alert(1)</script>", "=1+1 ", "ＡＢＣ全角", "\u202e反转", "'; DROP TABLE tasks; --"]),
+        st.sampled_from(["修操场", "敬老院", "村道硬化", "<script>alert(1)</script>", "=1+1 ", "ＡＢＣ全角",
+                         "\u202e反转", "'; DROP TABLE tasks; --"]),
         long_texts,
         st.text(alphabet=JUNK_ALPHABET, min_size=1, max_size=30).filter(lambda t: t.strip() and t[0] not in "=+-@"),
     ),
@@ -205,7 +207,8 @@ def ledger_sheets(draw, name: str = "台账") -> SheetSpec:
     rows.append(header)
     if draw(st.booleans()):  # a second header row under a merged band
         band = draw(st.sampled_from(["投资情况（万元）", "投资（亿元）", "完成情况", "基本情况"]))
-        lower = [None if c in required else draw(st.one_of(st.sampled_from(["计划投资", "完成投资", "计划", "完成", None]), texts))
+        lower = [None if c in required
+                 else draw(st.one_of(st.sampled_from(["计划投资", "完成投资", "计划", "完成", None]), texts))
                  for c in range(width)]
         rows.append(lower)
         free = [c for c in range(width) if c not in required]
@@ -263,7 +266,8 @@ def books(draw) -> BookSpec:
         else:
             sheets.append(draw(ledger_sheets(name)))
         sheets[-1].hidden = draw(st.integers(0, 5)) == 0
-    stem = draw(st.sampled_from(["台账", "青山县_2021-04", "ledger", "2021年4月台账", "白水县 202113", "报表（2021.05）", "市直_2021-05"]))
+    stem = draw(st.sampled_from(["台账", "青山县_2021-04", "ledger", "2021年4月台账", "白水县 202113",
+                                 "报表（2021.05）", "市直_2021-05"]))
     month = draw(st.one_of(st.none(), st.sampled_from([dt.date(2021, 4, 1), dt.date(2021, 5, 1)])))
     unit = draw(st.one_of(st.none(), st.sampled_from(["市教育局", "青山县"])))
     return BookSpec(sheets=sheets, stem=stem, month=month, unit=unit, keep_going=draw(st.integers(0, 3)) == 0)
@@ -411,7 +415,8 @@ def write_html(book: BookSpec, charset: str) -> bytes:
                 if (r, c) in covered:
                     continue
                 rowspan, colspan = spans.get((r, c), (1, 1))
-                attrs = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + (f' colspan="{colspan}"' if colspan > 1 else "")
+                attrs = ((f' rowspan="{rowspan}"' if rowspan > 1 else "")
+                         + (f' colspan="{colspan}"' if colspan > 1 else ""))
                 parts.append(f"<td{attrs}>{html.escape(csv_text(value))}</td>")
             parts.append("</tr>")
         parts.append("</table>")
@@ -479,8 +484,10 @@ INTERESTING_BYTES = [b"\x00", b"\xff", b"\x7f", b"\x80", b"<", b">", b'"', b"&",
 byte_ops = st.lists(
     st.one_of(
         st.tuples(st.just("flip"), st.floats(0, 1), st.integers(0, 7)),
-        st.tuples(st.just("insert"), st.floats(0, 1), st.one_of(st.sampled_from(INTERESTING_BYTES), st.binary(max_size=32))),
-        st.tuples(st.just("overwrite"), st.floats(0, 1), st.one_of(st.sampled_from(INTERESTING_BYTES), st.binary(max_size=16))),
+        st.tuples(st.just("insert"), st.floats(0, 1),
+                  st.one_of(st.sampled_from(INTERESTING_BYTES), st.binary(max_size=32))),
+        st.tuples(st.just("overwrite"), st.floats(0, 1),
+                  st.one_of(st.sampled_from(INTERESTING_BYTES), st.binary(max_size=16))),
         st.tuples(st.just("delete"), st.floats(0, 1), st.integers(1, 512)),
         st.tuples(st.just("duplicate"), st.floats(0, 1), st.integers(1, 256)),
         st.tuples(st.just("truncate"), st.floats(0, 1), st.just(0)),

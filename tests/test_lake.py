@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from taizhang import database
-from tests import pgserver
-from tests import workbooks as wb
+from tests import pgserver, workbooks as wb
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(not pgserver.available(), reason="PostgreSQL binaries not installed (.ci/run installs them)")
+pytestmark = pytest.mark.skipif(not pgserver.available(),
+                                reason="PostgreSQL binaries not installed (.ci/run installs them)")
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,8 @@ def lake(postgres, tmp_path, request, monkeypatch):
 
 def run_cli(*args, env):
     return subprocess.run(
-        [sys.executable, "-m", "loaders", *map(str, args)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-m", "loaders", *map(str, args)],
+        cwd=ROOT, capture_output=True, text=True, env=env, timeout=300,
     )
 
 
@@ -83,7 +84,7 @@ def test_two_processes_load_into_one_lake_at_once(lake, tmp_path):
             )
         )
     outputs = [p.communicate(timeout=300) for p in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (_, err) in zip(procs, outputs):
         assert proc.returncode == 0, err
     loaded = sum(json.loads(line)["rows_loaded"] for out, _ in outputs for line in out.splitlines())
     assert loaded == 3 + 3 + 3 + 3
@@ -92,7 +93,8 @@ def test_two_processes_load_into_one_lake_at_once(lake, tmp_path):
     assert [m["month"] for m in info] == ["2021-07", "2021-06", "2021-05", "2021-04"]
     with database.reading(lake) as con:
         assert con.execute("SELECT count(*) FROM uploads").fetchone()[0] == 4
-        assert con.execute("SELECT count(*) FROM (SELECT DISTINCT upload_id, source_row FROM tasks)").fetchone()[0] == loaded
+        assert con.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT upload_id, source_row FROM tasks)").fetchone()[0] == loaded
 
 
 def test_a_page_view_on_a_lake_attaches_it_once(lake, monkeypatch):

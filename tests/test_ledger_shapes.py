@@ -171,7 +171,8 @@ CAMPAIGN_WORDS = [  # word -> status a clerk means
 
 
 def test_the_campaigns_own_status_words_are_understood(db):
-    rows = [["责任单位", "项目名称", "办理状态"]] + [["市信访局", f"事项{i}", w] for i, (w, _) in enumerate(CAMPAIGN_WORDS)]
+    rows = [["责任单位", "项目名称", "办理状态"]] + [["市信访局", f"事项{i}", w]
+                                                   for i, (w, _) in enumerate(CAMPAIGN_WORDS)]
     report = loaded(ingest(wb.xlsx({"台账": [["信访积案化解台账（2021年7月）"], *rows]}), "x.xlsx", db))
     got = query(db, "SELECT progress_note, status FROM tasks ORDER BY source_row")
     assert got == CAMPAIGN_WORDS
@@ -242,7 +243,8 @@ def test_a_1106_task_ledger_whose_only_fault_is_a_formula_total_row_loads(db):
         for category, count in categories.items():
             for _ in range(count):
                 i += 1
-                ws.append([i, f"市直单位{i % 55:02d}", f"实事{i}", category, 1.5, ("已完成", "推进中", "未启动")[i % 3]])
+                ws.append([i, f"市直单位{i % 55:02d}", f"实事{i}", category, 1.5,
+                           ("已完成", "推进中", "未启动")[i % 3]])
         ws.append(["合计", None, None, None, f"=SUM(E3:E{i + 2})", None])
 
     report = loaded(ingest(book(build), "市直.xlsx", db))
@@ -351,7 +353,8 @@ def test_readme_status_rule_examples_hold(text, status, rule):
 
 
 def test_a_satisfaction_column_loads_with_exact_counts_per_level(db):
-    levels = ["满意", "基本满意", "不满意", "非常满意", "比较满意", "一般", "不太满意", "95", "72分", "45%", None, "未评价"]
+    levels = ["满意", "基本满意", "不满意", "非常满意", "比较满意", "一般", "不太满意", "95", "72分", "45%", None,
+              "未评价"]
     rows = [["项目名称", "责任单位", "进展情况", "群众满意度"]]
     rows += [[f"事{i}", "城关镇", "已完成", level] for i, level in enumerate(levels)]
     loaded(ingest(wb.xlsx({"台账": [["台账（2021年9月）"], *rows]}), "s.xlsx", db))

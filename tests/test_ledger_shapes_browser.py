@@ -9,10 +9,10 @@ import os
 import pytest
 
 from tests import workbooks as wb
+from tests.conftest import PASSWORD, cli
 from tests.served import CHROMIUM
 from tests.test_ledger_shapes import TOWNS, book, percent_workbook, township_workbook
-from tests.test_upload_browser import (  # noqa: F401  app, browser and page are fixtures
-    PASSWORD, app, browser, cli, drop, idle, page, rows, see, sign_in)
+from tests.test_upload_browser import drop, idle, rows, see, sign_in
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import metrics
 from metrics import Settings
@@ -220,7 +219,8 @@ def test_breakdown_by_region_with_month_total(db):
     frame = metrics.measures(con, JUNE, JUNE, "region")
     rows = {(r.region if isinstance(r.region, str) else None, r.is_total): r.completion_rate
             for r in frame.itertuples()}
-    assert rows == {("东湖县", False): 1.0, ("西山县", False): 0.0, (None, False): 1.0, (None, True): pytest.approx(2 / 3)}
+    assert rows == {("东湖县", False): 1.0, ("西山县", False): 0.0, (None, False): 1.0,
+                    (None, True): pytest.approx(2 / 3)}
 
 
 def test_unit_history_and_tasks(db):
@@ -374,7 +374,8 @@ def test_null_region_units_rank_but_unknown_region_does_not(db):
 def test_sample_database_league(tmp_path):
     with reading(str(sample_db(tmp_path / "sample.duckdb"))) as con:
         r = metrics.ranking(con, JUNE)
-        got = [(int(rank), unit, value) for rank, unit, value in zip(r.table["rank"], r.table["unit"], r.table["value"])]
+        got = [(int(rank), unit, value)
+               for rank, unit, value in zip(r.table["rank"], r.table["unit"], r.table["value"])]
         assert got == [(rank, unit, pytest.approx(value)) for rank, unit, value in SAMPLE_JUNE_ORDER]
         assert list(r.unranked["unit"]) == ["城关街道"]
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.dbfixtures import build
 from tests.served import CHROMIUM, chromium, serve
 from tests.test_browser import settle
 from tests.test_missing import _lacking_rows
-from tests.dbfixtures import build
 
-WORDS = {"zh": {"label": "按期完成率", "reason": "台账未填报完成时限", "note": "按期完成率、逾期（台账未填报完成时限）"},
+WORDS = {"zh": {"label": "按期完成率", "reason": "台账未填报完成时限",
+                "note": "按期完成率、逾期（台账未填报完成时限）"},
          "en": {"label": "On-time rate", "reason": "the ledgers give no deadlines",
                 "note": "On-time rate, Overdue (the ledgers give no deadlines)"}}
 

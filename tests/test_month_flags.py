@@ -20,12 +20,11 @@ from loaders import store
 from loaders.pipeline import ingest
 from metrics import Settings
 from metrics.settings import ConfigError, load
-from reports import bulletin, document, pdf, word
-from reports import workbook as bulletin_workbook
+from present.excel import ranking_workbook
+from reports import bulletin, document, pdf, word, workbook as bulletin_workbook
 from taizhang.database import reading
 from tests import workbooks as wb
 from tests.dbfixtures import sample_config
-from present.excel import ranking_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 APRIL = dt.date(2021, 4, 1)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dbfixtures import build, task
 from present import format as fmt
+from tests.dbfixtures import build, task
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -256,8 +256,8 @@ def test_new_data_shows_without_restart(tmp_path, monkeypatch):
     monkeypatch.setenv("TAIZHANG_DB", str(path))
     at = open_page("overview")
     assert metric(at, "任务数").value == "1"
-    from taizhang.database import writing
     from metrics import derived
+    from taizhang.database import writing
     with writing(str(path)) as con:
         con.execute("INSERT INTO task_rows SELECT * REPLACE ('b' AS title) FROM task_rows")
         derived.refresh(con)
@@ -334,9 +334,9 @@ def test_ranking_workbook(sample_env):
     import openpyxl
 
     import metrics
+    from present.excel import ranking_workbook
     from taizhang.database import reading
     from tests.dbfixtures import SAMPLE_JUNE_ORDER
-    from present.excel import ranking_workbook
 
     with reading(str(sample_env)) as con:
         result = metrics.ranking(con, dt.date(2021, 6, 1))

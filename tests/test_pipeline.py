@@ -67,7 +67,10 @@ def test_legacy_xls_reads_like_xlsx(db, tmp_path):
     ingest(wb.county_xlsx(), "a.xlsx", str(tmp_path / "x.duckdb"))
     report = ingest(wb.county_xls(), "county.xls", db)
     assert report.status == "loaded", [p.message("en") for p in report.problems]
-    strip = lambda rs: [{k: v for k, v in r.items() if k != "upload_id"} for r in rs]
+
+    def strip(rs):
+        return [{k: v for k, v in r.items() if k != "upload_id"} for r in rs]
+
     assert strip(rows(db)) == strip(rows(tmp_path / "x.duckdb"))
 
 
@@ -199,7 +202,8 @@ def test_formula_without_saved_value_is_refused(db):
 
 def test_hidden_sheet_as_only_candidate_is_refused(db):
     data = wb.xlsx(
-        {"说明": [["请填写"]], "台账": [["台账（2021年4月）"], ["责任单位", "项目名称", "进展情况"], ["市教育局", "修操场", "推进中"]]},
+        {"说明": [["请填写"]],
+         "台账": [["台账（2021年4月）"], ["责任单位", "项目名称", "进展情况"], ["市教育局", "修操场", "推进中"]]},
         hidden=("台账",),
     )
     report = ingest(data, "hidden.xlsx", db)
@@ -208,7 +212,9 @@ def test_hidden_sheet_as_only_candidate_is_refused(db):
 
 
 def test_sheet_starting_at_b3_keeps_excel_row_numbers(db):
-    import openpyxl, io
+    import io
+
+    import openpyxl
 
     book = openpyxl.Workbook()
     ws = book.active

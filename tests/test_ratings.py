@@ -140,7 +140,8 @@ def test_a_burst_from_one_browser_is_throttled_with_a_chinese_message(db):
     assert re.fullmatch(r"评价过于频繁，请等待 \d+ 秒后再试。", limited.value.message("zh"))
     assert "wait" in limited.value.message("en")
     # another browser at another address is not held up; this one may go on a minute later
-    ratings.rate(db, token, keys[0], "satisfied", None, "0123456789abcdef", "10.0.0.9", now=NOW + dt.timedelta(seconds=30))
+    ratings.rate(db, token, keys[0], "satisfied", None, "0123456789abcdef", "10.0.0.9",
+                 now=NOW + dt.timedelta(seconds=30))
     ratings.rate(db, token, keys[0], "satisfied", None, CLIENT, "10.0.0.1", now=NOW + dt.timedelta(seconds=61))
     assert query(db, "SELECT count(*) FROM resident_ratings") == [(4,)]  # one per browser and task
 

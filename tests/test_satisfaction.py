@@ -191,7 +191,8 @@ def test_composite_counts_satisfaction_only_with_enough_rated_and_rescales_other
     assert scores["河口乡"] == pytest.approx(0.4) and scores["石桥镇"] == pytest.approx(0.4)
     assert dict(zip(low.table["unit"], low.table["value"]))["河口乡"] == pytest.approx(0.5 * 0.4 + 0.5 * 2 / 3)
     # 城关镇 with both sources: .6 * 1 + .2 * 4/6 + .2 * 5/6
-    assert dict(zip(both.table["unit"], both.table["value"]))["城关镇"] == pytest.approx(0.6 + 0.2 * 4 / 6 + 0.2 * 5 / 6)
+    assert (dict(zip(both.table["unit"], both.table["value"]))["城关镇"]
+            == pytest.approx(0.6 + 0.2 * 4 / 6 + 0.2 * 5 / 6))
 
 
 def test_settings_read_min_rated_and_satisfaction_weights(tmp_path):
@@ -237,7 +238,8 @@ def test_bulletin_paragraph_has_both_sources_with_counts(db):
     assert ("群众满意度方面，台账填写群众满意度的任务9项（单位自评），其中不满意3项，群众满意率66.7%，"
             "较上月提高16.7个百分点；群众通过公示栏二维码评价8条（群众评价），其中不满意2条，群众满意率75.0%，"
             "较上月下降25.0个百分点。") in plain
-    assert "有不满意评价的单位2个，较多的有城关镇（单位自评2项、群众评价1条）、河口乡（单位自评1项、群众评价1条）" in plain
+    assert ("有不满意评价的单位2个，较多的有城关镇（单位自评2项、群众评价1条）、"
+            "河口乡（单位自评1项、群众评价1条）") in plain
     assert "被隐藏的留言" not in text and "alert" not in text   # comments are not printed in the 通报
 
 

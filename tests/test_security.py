@@ -47,7 +47,8 @@ def _html_calls():
         constants = {
             target.id
             for node in tree.body
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
             for target in node.targets
             if isinstance(target, ast.Name)
         }
@@ -56,7 +57,8 @@ def _html_calls():
                 continue
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            unsafe = any(k.arg == "unsafe_allow_html" and getattr(k.value, "value", False) is True for k in node.keywords)
+            unsafe = any(k.arg == "unsafe_allow_html" and getattr(k.value, "value", False) is True
+                         for k in node.keywords)
             if name in ("html", "iframe") or unsafe:
                 yield f"{path.name}:{node.lineno}", node.args[0] if node.args else None, constants
 
@@ -128,7 +130,8 @@ def test_sql_in_names_and_filters_is_only_data(tmp_path):
     import metrics
 
     evil = "x'); DROP TABLE task_rows; --"
-    data = wb.xlsx({"台账": [["台账（2021年4月）"], ["县区", "责任单位", "项目名称", "进展情况"], [evil, evil, "修路", "已完成"]]})
+    data = wb.xlsx({"台账": [["台账（2021年4月）"], ["县区", "责任单位", "项目名称", "进展情况"],
+                            [evil, evil, "修路", "已完成"]]})
     db = str(tmp_path / "sql.duckdb")
     assert ingest(data, "evil.xlsx", db).status == "loaded"
     month = dt.date(2021, 4, 1)

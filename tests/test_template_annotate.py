@@ -19,7 +19,8 @@ def test_a_filled_in_template_loads_with_no_problem(tmp_path):
     assert [c.value for c in sheet[3]][:3] == ["序号", "责任单位", "项目名称"]
     statuses = [dv for dv in sheet.data_validations.dataValidation if "J4" in str(dv.sqref)]
     assert statuses and "已完成" in statuses[0].formula1
-    sheet.append([1, "市教育局", "校园周边交通整治", "解民忧暖民心", "李四", dt.datetime(2021, 6, 30), 120, 80, 1200, "推进中", None])
+    sheet.append([1, "市教育局", "校园周边交通整治", "解民忧暖民心", "李四", dt.datetime(2021, 6, 30), 120, 80, 1200,
+                  "推进中", None])
     sheet.append([2, "市教育局", "课后服务", "政策惠民", "王五", "长期", None, None, 3000, "已完成", "新增"])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -76,7 +77,8 @@ def test_csv_is_rebuilt_at_the_same_rows_and_columns(tmp_path):
     data = wb.county_csv().replace("推进中".encode("gb18030"), "=1+1".encode("gb18030"))
     report = ingest(data, "白水县_2021-07.csv", str(tmp_path / "t.duckdb"))
     assert [(p.code, p.row, p.column) for p in report.problems] == [("bad_status", 2, "E")]
-    marked = openpyxl.load_workbook(io.BytesIO(annotated_workbook(data, "白水县_2021-07.csv", report.problems, lang="en")))
+    marked = openpyxl.load_workbook(
+        io.BytesIO(annotated_workbook(data, "白水县_2021-07.csv", report.problems, lang="en")))
     sheet = marked["白水县_2021-07"]
     assert sheet["E2"].value == "=1+1" and sheet["E2"].data_type == "s"  # text, never a live formula
     assert sheet["C2"].value == "便民服务中心改造"

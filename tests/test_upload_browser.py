@@ -8,9 +8,6 @@ Skipped only when /usr/bin/chromium is missing (CI installs it).
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,53 +15,14 @@ import pytest
 
 from taizhang.database import reading
 from tests import workbooks as wb
-from tests.served import CHROMIUM, chromium, serve
+from tests.conftest import PASSWORD
+from tests.served import CHROMIUM
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CITY_FILE = "江州市市直单位台账（2021年4月）.xlsx"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-
-
-def cli(*args: str, env: dict, stdin: str | None = None) -> None:
-    done = subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """A served dashboard on an empty store with accounts made by `python -m loaders users add`."""
-    folder = tmp_path_factory.mktemp("upload-browser")
-    db = folder / "taizhang.duckdb"
-    config = folder / "taizhang.toml"
-    config.write_text("[submissions]\ndeadline_day = 25\n", encoding="utf-8")
-    env = {**os.environ, "TAIZHANG_DB": str(db), "TAIZHANG_CONFIG": str(config),
-           "TAIZHANG_UPLOADS": str(folder / "uploads"), "TAIZHANG_LANG": "en"}
-    for name, role, units in [("clerk", "uploader", ["市教育局", "市卫生健康委", "市医保局"]),
-                              ("solo", "uploader", ["市教育局"]), ("reader", "viewer", []),
-                              ("target", "uploader", ["市教育局"])]:
-        unit_args = [arg for unit in units for arg in ("--unit", unit)]
-        cli("users", "add", name, "--role", role, *unit_args, "--password-stdin", env=env, stdin=PASSWORD + "\n")
-    with serve(env=env) as base:
-        yield base, str(db)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)  # generous: CI machines are sometimes busy
-    yield page
-    context.close()
 
 
 def idle(page, quiet: float = 0.3, timeout: float = 30) -> None:
@@ -174,7 +132,7 @@ def test_a_viewer_cannot_reach_upload(app, page):
 
 def test_wrong_passwords_are_throttled(app, page):
     base, db = app
-    for attempt in range(5):
+    for _ in range(5):
         sign_in(page, base, "target", "wrong guess")
         see(page, "用户名或密码不正确")
     sign_in(page, base, "target", PASSWORD)

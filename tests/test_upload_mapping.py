@@ -13,9 +13,7 @@ from loaders.problems import Problem, describe_sources
 from taizhang import accounts
 from taizhang.database import reading
 from tests import workbooks as wb
-from tests.test_upload_page import (  # noqa: F401  fixtures and helpers of the upload page's tests
-    accounts_db, button, drop, env, frame, signed_in, tasks, texts,
-)
+from tests.test_upload_page import button, drop, frame, signed_in, tasks, texts
 from ui import upload as up
 
 HEADER = ["责任单位", "民生项目", "进展情况", "完成时限"]  # 民生项目 is no alias of 项目名称
@@ -162,7 +160,8 @@ def test_ignoring_a_column_keeps_every_row():
 
 
 def test_one_field_chosen_for_two_columns_is_refused(env):
-    data = ledger(4, [["市教育局", "修操场", "推进中", "备注"]], header=["责任单位", "民生项目", "进展情况", "说明文字"])
+    data = ledger(4, [["市教育局", "修操场", "推进中", "备注"]],
+                  header=["责任单位", "民生项目", "进展情况", "说明文字"])
     at = drop(signed_in("solo"), ("a.xlsx", data))
     selectbox(at, "B 列：民生项目").set_value("title")
     selectbox(at, "D 列：说明文字").set_value("title")
@@ -223,7 +222,8 @@ def test_duplicates_are_only_the_clerks_own():
 
 
 def test_unknown_words_once_each():
-    problems = [Problem("bad_status", row=r, params={"value": v}) for r, v in ((3, "已挂牌"), (4, " 已挂牌 "), (5, "拖延"))]
+    problems = [Problem("bad_status", row=r, params={"value": v})
+                for r, v in ((3, "已挂牌"), (4, " 已挂牌 "), (5, "拖延"))]
     problems.append(Problem("bad_date", row=6, params={"value": "下半年"}))
     assert up.unknown_words(problems) == ["已挂牌", "拖延"]
 

@@ -14,8 +14,9 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests import workbooks as wb
+from tests.conftest import PASSWORD, cli
 from tests.served import CHROMIUM, chromium, serve
-from tests.test_upload_browser import PASSWORD, cli, drop, idle, rows, see, sign_in
+from tests.test_upload_browser import drop, idle, rows, see, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 # README's picture is refreshed only on request (a test run must not change tracked files):

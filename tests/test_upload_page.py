@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import hashlib
+import io
 import os
 import re
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -20,35 +19,11 @@ from taizhang import accounts
 from taizhang.accounts import User
 from taizhang.database import reading
 from tests import workbooks as wb
+from tests.conftest import PASSWORD
 from ui import upload as up
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "correct horse"
-CITY_UNITS = ["市教育局", "市卫生健康委", "市医保局"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(scope="module")
-def accounts_db(tmp_path_factory) -> Path:
-    """A database holding only the four accounts, made once (argon2 is slow on purpose)."""
-    db = str(tmp_path_factory.mktemp("accounts") / "accounts.duckdb")
-    accounts.add_user(db, "clerk", PASSWORD, "uploader", units=CITY_UNITS, actor="setup")
-    accounts.add_user(db, "solo", PASSWORD, "uploader", units=["市教育局"], actor="setup")
-    accounts.add_user(db, "reader", PASSWORD, "viewer", actor="setup")
-    accounts.add_user(db, "boss", PASSWORD, "admin", display_name="办公室", actor="setup")
-    return Path(db)
-
-
-@pytest.fixture
-def env(tmp_path, monkeypatch, accounts_db):
-    db = tmp_path / "t.duckdb"
-    shutil.copyfile(accounts_db, db)
-    config = tmp_path / "taizhang.toml"
-    config.write_text("[submissions]\ndeadline_day = 25\n", encoding="utf-8")
-    monkeypatch.setenv("TAIZHANG_DB", str(db))
-    monkeypatch.setenv("TAIZHANG_CONFIG", str(config))
-    monkeypatch.setenv("TAIZHANG_UPLOADS", str(tmp_path / "uploads"))
-    return str(db)
 
 
 def open_page(path: str = "app_pages/upload.py", lang: str = "zh") -> AppTest:
@@ -372,7 +347,8 @@ def test_template_tab_offers_the_template(env):
 def test_a_file_made_from_the_template_loads_with_no_problem():
     book = openpyxl.load_workbook(io.BytesIO(build_template(unit="市教育局", month=dt.date(2021, 4, 1))))
     sheet = book["台账"]
-    sheet.append([1, "市教育局", "校园周边交通整治", "解民忧暖民心", "李四", dt.date(2021, 6, 30), 120, 80, 1200, "推进中"])
+    sheet.append([1, "市教育局", "校园周边交通整治", "解民忧暖民心", "李四", dt.date(2021, 6, 30), 120, 80, 1200,
+                  "推进中"])
     sheet.append([2, "市教育局", "课后服务", "政策惠民", "王五", "长期", None, None, 300, "已完成"])
     buffer = io.BytesIO()
     book.save(buffer)
@@ -522,9 +498,11 @@ def test_submissions_on_time_late_and_missing(reported, lang):
     if lang == "zh":
         assert values == {"应报单位": "3", "按时报送": "1", "迟报": "1", "未报": "1"}
         assert "2021年4月台账，截止 4月25日（每月 25 日）" in texts(at)
-        assert at.code[0].value == "【提醒】以下 1 个单位尚未报送2021年4月台账（截止 4月25日），请尽快报送：\n其他：市卫健委"
+        assert at.code[0].value == ("【提醒】以下 1 个单位尚未报送2021年4月台账（截止 4月25日），"
+                                    "请尽快报送：\n其他：市卫健委")
         table = frame(at, "单位", "报送状态")
-        assert dict(zip(table["单位"], table["报送状态"])) == {"市卫健委": "未报", "市民政局": "迟报", "市教育局": "按时报送"}
+        assert dict(zip(table["单位"], table["报送状态"])) == {"市卫健委": "未报", "市民政局": "迟报",
+                                                              "市教育局": "按时报送"}
     else:
         assert values == {"Expected": "3", "On time": "1", "Late": "1", "Not reported": "1"}
         assert at.code[0].value.startswith("Reminder: 1 units have not submitted their 2021-04 ledger (due 25 Apr)")

@@ -6,8 +6,7 @@ import io
 import openpyxl
 
 from loaders.pipeline import ingest
-from tests.test_upload_page import (  # noqa: F401  accounts_db and env are fixtures
-    accounts_db, button, drop, env, frame, ledger, signed_in, texts)
+from tests.test_upload_page import button, drop, frame, ledger, signed_in, texts
 
 
 def rows(unit: str, n: int, status: str = "推进中") -> list[list]:

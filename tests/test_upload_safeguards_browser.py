@@ -6,8 +6,7 @@ import pytest
 
 from loaders.pipeline import ingest
 from tests.served import CHROMIUM
-from tests.test_upload_browser import (  # noqa: F401  app and browser are fixtures
-    app, browser, drop, idle, rows, see, sign_in)
+from tests.test_upload_browser import drop, idle, rows, see, sign_in
 from tests.test_upload_page import ledger
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
