@@ -98,9 +98,13 @@ def resolve_regions(table: pa.Table, known: dict[str, str], file_name: str) -> t
                 from_sheet[pair["unit"]] = candidate
     chosen = {unit: known.get(unit) or (from_sheet[unit][1] if unit in from_sheet else None)
               for unit in {p["unit"] for p in pairs}}
+    regions_of: dict[str, set[str]] = {}   # one pass: a unit's regions (a scan per unit was quadratic)
+    for pair in pairs:
+        if pair["unit"] is not None and pair["region"] is not None:
+            regions_of.setdefault(pair["unit"], set()).add(pair["region"])
     notes: list[Problem] = []
     for unit in sorted(u for u in chosen if u is not None):
-        other = sorted({p["region"] for p in pairs if p["unit"] == unit and p["region"] not in (None, chosen[unit])})
+        other = sorted(regions_of.get(unit, set()) - {chosen[unit]})
         if other and chosen[unit] is not None:
             notes.append(Problem("region_differs", file=file_name,
                                  params={"unit": unit, "region": "、".join(other), "known": chosen[unit]}))
