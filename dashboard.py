@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.i18n import lang
-
 from present.catalogue import text
+from ui.i18n import lang
 
 LANG = lang()
 # An emoji favicon is drawn in the browser; a Material icon one (also the default

@@ -7,9 +7,9 @@ enlarges the slides for a projector; ← → move, Esc leaves.
 import streamlit as st
 
 from metrics import RANKABLE
+from reports import fonts
 from reports.bulletin import DEFAULT_MEASURE
 from reports.document import TemplateProblem
-from reports import fonts
 from reports.fonts import FontMissing
 from reports.images import ChromiumMissing
 from ui import briefing, data, frame

@@ -14,10 +14,10 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from present import format as fmt
 from taizhang import database, ratings
 from taizhang.config import db_target
 from ui import auth
-from present import format as fmt
 from ui.i18n import lang, t
 
 KEY = "fb_"
@@ -27,7 +27,8 @@ SECURE_IF_HTTPS = " + (window.parent.location.protocol === 'https:' ? '; Secure'
 
 # A constant style sheet (no data in it): large touch targets, no sidebar on this page.
 STYLE = """<style>
-section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"] {display: none;}
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], \
+[data-testid="stExpandSidebarButton"] {display: none;}
 .block-container {max-width: 760px; padding-top: 3.5rem;}
 div[class*="st-key-fb_choices_"] > div {flex: 1 1 0 !important; min-width: 0 !important;}
 div[class*="st-key-fb_choices_"] button {min-height: 3.25rem; width: 100%; padding: 0.4rem 0.3rem;}

@@ -1,11 +1,9 @@
 """/investment — planned against actual investment by region and category, treemap."""
 import streamlit as st
 
-from ui import data, frame
-
-from present import charts
-from present import format as fmt
+from present import charts, format as fmt
 from present.charts import PLOTLY_CONFIG
+from ui import data, frame
 from ui.i18n import t
 from ui.tables import measure_table
 
@@ -51,8 +49,9 @@ def main() -> None:
     if (view.by_region_category["planned_investment"] > 0).any():
         st.subheader(t("investment.treemap"))
         st.caption(t("investment.treemap_note"))
-        st.plotly_chart(charts.treemap(view.by_region_category, f.lang, f.region or t("sidebar.all_regions"), t("unknown_region"),
-                                       t("uncategorised")), config=PLOTLY_CONFIG, key="investment_treemap")
+        st.plotly_chart(charts.treemap(view.by_region_category, f.lang, f.region or t("sidebar.all_regions"),
+                                       t("unknown_region"), t("uncategorised")),
+                        config=PLOTLY_CONFIG, key="investment_treemap")
 
     measure_table(by_region, ["region"], f.lang, key="investment_region_table", measures=TABLE_MEASURES)
     measure_table(by_category.assign(category=by_category["category"].fillna(t("uncategorised"))), ["category"],

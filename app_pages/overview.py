@@ -2,10 +2,9 @@
 import streamlit as st
 
 from metrics import KPI_ORDER
-from ui import data, frame
-from present import charts
-from present import format as fmt
+from present import charts, format as fmt
 from present.charts import PLOTLY_CONFIG
+from ui import data, frame
 from ui.i18n import t
 
 PROGRESS = ("tasks", "completed", "completion_rate", "start_rate", "on_time_rate", "overdue")

@@ -6,12 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from metrics import RANKABLE, SATISFACTION
-from ui import data, frame
-from present import format as fmt
-from present import missing
-from present.excel import ranking_workbook
-from ui.i18n import labels, lang, t
+from present import format as fmt, missing
 from present.catalogue import STRINGS
+from present.excel import ranking_workbook
+from ui import data, frame
+from ui.i18n import labels, lang, t
 from ui.tables import column_config
 
 LEVELS = ("unit", "region")
@@ -167,8 +166,9 @@ def main() -> None:
             if len(result.red) > size:
                 st.caption(t("rankings.tied", count=len(result.red)))
             shown, config = league_frame(result.red, measure, level, compact=True)
-            st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_red", width="stretch",
-                         on_select=drill(level, result.red, "rankings_red"), selection_mode="single-row")
+            st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_red",
+                         width="stretch", on_select=drill(level, result.red, "rankings_red"),
+                         selection_mode="single-row")
         with black_col:
             st.markdown(f"**{t('rankings.black', n=size)}**")
             shown, config = league_frame(result.black, measure, level, compact=True)
@@ -189,9 +189,9 @@ def main() -> None:
                      missing.composite_note(result.reported, level, f.lang) if measure == "composite" else None):
             if note:
                 st.caption(note)
-        st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_table", width="stretch",
-                     height=min(36 * (len(shown) + 1) + 3, 720), on_select=drill(level, result.table, "rankings_table"),
-                     selection_mode="single-row")
+        st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="rankings_table",
+                     width="stretch", height=min(36 * (len(shown) + 1) + 3, 720),
+                     on_select=drill(level, result.table, "rankings_table"), selection_mode="single-row")
 
     absent = result.not_reported
     if len(absent) and result.not_reported_last:
@@ -223,11 +223,12 @@ def main() -> None:
                 for key in (SATISFACTION[measure][0], SATISFACTION[measure][3]):
                     out.insert(len(out.columns) - 1, t(f"m.{key}"), apart[key].astype("float64").tolist())
                     counts[t(f"m.{key}")] = column_config(key, t(f"m.{key}"))
-            st.dataframe(out, hide_index=True, placeholder="—", key="rankings_unranked", width="stretch", column_config={
-                **counts,
-                t(f"m.{measure}"): column_config(measure, t(f"m.{measure}")),
-                t("m.tasks"): column_config("tasks", t("m.tasks")),
-            })
+            st.dataframe(out, hide_index=True, placeholder="—", key="rankings_unranked", width="stretch",
+                         column_config={
+                             **counts,
+                             t(f"m.{measure}"): column_config(measure, t(f"m.{measure}")),
+                             t("m.tasks"): column_config("tasks", t("m.tasks")),
+                         })
 
 
 main()

@@ -5,10 +5,9 @@ import streamlit as st
 
 from metrics import KPI_ORDER, MEASURES
 from metrics.measures import SATISFACTION
-from ui import data, frame
-from present import charts
-from present import format as fmt
+from present import charts, format as fmt
 from present.charts import PLOTLY_CONFIG
+from ui import data, frame
 from ui.i18n import labels, t
 from ui.sidebar import choose_region
 from ui.tables import measure_table
@@ -135,7 +134,8 @@ def main() -> None:
     st.caption(t("drill.hint"))
     st.plotly_chart(
         charts.ranked_bars(shown["unit"].tolist(), shown[key].tolist(), key, f.lang,
-                           hover=hover(shown, shown["unit"].tolist(), key), reference=region_row.iloc[0][key] if len(region_row) and is_rate else None,
+                           hover=hover(shown, shown["unit"].tolist(), key),
+                           reference=region_row.iloc[0][key] if len(region_row) and is_rate else None,
                            reference_label=region_label(pick or None)),
         config=PLOTLY_CONFIG, key="regions_units", selection_mode="points",
         on_select=frame.on_pick("regions_units", shown["unit"].tolist(), frame.drill_unit))

@@ -13,11 +13,8 @@ import pyarrow.compute as pc
 import streamlit as st
 
 from metrics.submissions import Submissions
-
-from ui import auth, data, frame
-from ui import notice
 from present import format as fmt
-from ui import upload as up
+from ui import auth, data, frame, notice, upload as up
 from ui.i18n import lang, t
 from ui.sidebar import filters
 

@@ -3,12 +3,9 @@ import pandas as pd
 import streamlit as st
 
 import metrics
-from ui import auth, data, drill, frame
-from present import charts
-from present import format as fmt
-from present import missing
-from ui import upload as uploads
+from present import charts, format as fmt, missing
 from present.charts import PLOTLY_CONFIG
+from ui import auth, data, drill, frame, upload as uploads
 from ui.i18n import t
 from ui.tables import column_config, display_frame
 
@@ -253,7 +250,8 @@ def show(f, s: data.Session) -> None:
                           "satisfaction_rate", "rated", "dissatisfied",
                           "resident_satisfaction_rate", "resident_rated", "resident_dissatisfied"))
         shown.insert(0, t("col.month"), history["month"].tolist())
-        st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="units_history_table", width="stretch")
+        st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key="units_history_table",
+                     width="stretch")
         note = missing.table_note(view.history, ("on_time_rate", "overdue", "planned_investment", "actual_investment",
                                                  "investment_completion"), "month", f.lang)
         if note:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from present import format as fmt
 from taizhang.accounts import User
 from ui import auth
-from present import format as fmt
 from ui.i18n import t
 from ui.upload_check import KEY
 from ui.upload_files import upload_tab

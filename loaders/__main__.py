@@ -159,7 +159,9 @@ def cmd_ingest(args) -> int:
         if not path.is_file():
             from loaders.pipeline import FileReport
 
-            report = FileReport(file=path.name, status="rejected", problems=[Problem("read_error", file=path.name, params={"detail": _m("cli.no_file", lang, f=name)})])
+            report = FileReport(file=path.name, status="rejected", problems=[
+                Problem("read_error", file=path.name, params={"detail": _m("cli.no_file", lang, f=name)}),
+            ])
         else:
             bar = ProgressBar(path.name, enabled=sys.stderr.isatty() and not args.json)
             report = ingest(
@@ -336,7 +338,8 @@ def cmd_mappings(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Taizhang ledger loader")
-    parser.add_argument("--lang", choices=["zh", "en"], help="language of messages (default: from the locale, else Chinese)")
+    parser.add_argument("--lang", choices=["zh", "en"],
+                        help="language of messages (default: from the locale, else Chinese)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     ingest = sub.add_parser("ingest", help="load ledger files (.xlsx .xlsm .xls .csv)")
@@ -376,7 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
     units = sub.add_parser("units", help="load the list of units expected to report (columns 单位, 县区)")
     units.add_argument("file", metavar="FILE")
     units.add_argument("--db")
-    units.add_argument("--replace", action="store_true", help="the sheet is the whole list: other units are no longer expected")
+    units.add_argument("--replace", action="store_true",
+                       help="the sheet is the whole list: other units are no longer expected")
     units.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS)
     units.set_defaults(func=cmd_units)
 
@@ -409,7 +413,8 @@ def _storage_failure(error: Exception, lang: str, args) -> str | None:
 
     text = str(error)
     code = getattr(error, "errno", None)
-    if code in (errno.EACCES, errno.EPERM, errno.EROFS) or "Permission denied" in text or "Read-only file system" in text:
+    if (code in (errno.EACCES, errno.EPERM, errno.EROFS)
+            or "Permission denied" in text or "Read-only file system" in text):
         key = "cli.storage_denied"
     elif code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or any(
         word in text for word in ("No space left on device", "Disk quota exceeded", "File too large")
@@ -418,7 +423,8 @@ def _storage_failure(error: Exception, lang: str, args) -> str | None:
     else:
         return None
     quoted = re.search(r'"([^"]+)"', text)
-    path = getattr(error, "filename", None) or (quoted.group(1) if quoted else None) or db_target(getattr(args, "db", None))
+    path = (getattr(error, "filename", None) or (quoted.group(1) if quoted else None)
+            or db_target(getattr(args, "db", None)))
     if Path(str(path)).name.startswith(".") and str(path).endswith(".tmp"):
         path = Path(str(path)).parent  # store.keep_original's temporary file: name its folder
     return _m(key, lang, path=path)

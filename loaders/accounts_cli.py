@@ -37,7 +37,8 @@ def cmd_users(args) -> int:
     actor = os.environ.get("USER") or "cli"
     try:
         if args.action == "add":
-            accounts.add_user(db, args.username, _password(args), args.role, units=args.unit or [], display_name=args.name, actor=actor)
+            accounts.add_user(db, args.username, _password(args), args.role, units=args.unit or [],
+                              display_name=args.name, actor=actor)
         elif args.action == "passwd":
             accounts.set_password(db, args.username, _password(args), actor=actor)
         elif args.action == "role":

@@ -81,7 +81,8 @@ _CONJUNCTIONS = ("及", "和", "与", "、", "/", "或", "并", "暨", "+", "&")
 # a column only as the whole header or its start, never as its end.
 _NO_TAIL = frozenset({"项目", "事项", "任务", "街道", "乡镇", "地区", "说明", "进展", "实事项目"})
 _MAX_TAIL_HEADER = 8  # longer cells ending in 项目/街道 are data, not headers
-_UNIT_PART = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】|/(?:亿元|万元|元|人次|人|%)$|[:](?:亿元|万元|元|人次|人)$")
+_UNIT_PART = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】"
+                        r"|/(?:亿元|万元|元|人次|人|%)$|[:](?:亿元|万元|元|人次|人)$")
 
 _EXACT: dict[str, str] = {}
 for _canonical, _words in ALIASES.items():

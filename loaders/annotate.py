@@ -11,15 +11,14 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.comments import Comment
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
-
-from loaders.read import read_grids
-from loaders.safety import sniff
 from openpyxl.utils import column_index_from_string
 
 from loaders.problems import Problem
+from loaders.read import read_grids
+from loaders.safety import sniff
 
 BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -7,13 +7,14 @@ upload both go through here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+
 # pyarrow 26 imports pandas on its first pa.array()/pa.scalar() of Python or NumPy
 # values and on its first Arrow -> NumPy conversion that copies (np.asarray of a
 # boolean array), whichever comes first: through pyarrow's pandas shim, which
@@ -23,9 +24,8 @@ import numpy as np
 import pandas  # noqa: F401
 import pyarrow as pa
 
-from loaders import store
+from loaders import store, summary
 from loaders.impact import Impact, check
-from loaders import summary
 from loaders.locate import (
     Layout,
     RowBand,

@@ -126,7 +126,8 @@ _FORMULA_NO_VALUE = re.compile(
     rb"<" + _NS + rb"f[^>]*?(?:/>|>[^<]*</" + _NS + rb"f>)\s*"
     rb"(?:<" + _NS + rb"v\s*/>|<" + _NS + rb"v>\s*</" + _NS + rb"v>)?\s*</" + _NS + rb"c>"
 )
-_REL_TARGET = re.compile(rb'<(?:\w+:)?Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"|<(?:\w+:)?Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
+_REL_TARGET = re.compile(rb'<(?:\w+:)?Relationship [^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"'
+                         rb'|<(?:\w+:)?Relationship [^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"')
 _SHEET_ENTRY = re.compile(rb'<(?:\w+:)?sheet [^>]*?name="([^"]*)"[^>]*?/?>')
 _RID = re.compile(rb'r:id="([^"]+)"|(?:\w+:)?id="([^"]+)"')
 

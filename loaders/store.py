@@ -67,8 +67,11 @@ def already_loaded(con, digest: str) -> str | None:
 
 # Moved to taizhang/database.py (the ratings write through it too); the old names stay.
 from taizhang.database import (  # noqa: E402, F401  (tests and mappings_store use them)
-    CONFLICT_RETRIES, is_conflict as _is_conflict, retry_on_conflict as _retry_on_conflict,
-    rollback_quietly as _rollback_quietly)
+    CONFLICT_RETRIES,
+    is_conflict as _is_conflict,
+    retry_on_conflict as _retry_on_conflict,
+    rollback_quietly as _rollback_quietly,
+)
 
 
 def write(db: str, **kwargs) -> WriteResult:
@@ -213,7 +216,8 @@ def _rollback_once(db: str, upload_id: str, actor: str | None) -> dict:
         if row is None:
             raise RollbackRefused(f"No upload {upload_id}.")
         if row[0] != "active":
-            raise RollbackRefused(f"Upload {upload_id} ({row[1]}) is {row[0]}; only an upload in force can be rolled back.")
+            raise RollbackRefused(f"Upload {upload_id} ({row[1]}) is {row[0]}; "
+                                  "only an upload in force can be rolled back.")
         con.execute("BEGIN TRANSACTION")
         try:
             touched = [r[0] for r in con.execute(

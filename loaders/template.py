@@ -12,7 +12,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-CATEGORIES = ("解民忧暖民心", "关爱老区关心英烈后代", "党员志愿活动", "政策惠民", "项目建设服务", "历史遗留问题及信访积案化解")
+CATEGORIES = ("解民忧暖民心", "关爱老区关心英烈后代", "党员志愿活动",
+              "政策惠民", "项目建设服务", "历史遗留问题及信访积案化解")
 STATUSES = ("已完成", "推进中", "未启动")
 HEADERS = (
     ("序号", 6),
@@ -52,7 +53,8 @@ def build_template(unit: str | None = None, month: dt.date | None = None, catego
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     sheet.cell(row=1, column=1).font = Font(size=16, bold=True)
     sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    sheet.cell(row=2, column=1, value=f"填报单位（盖章）：{unit or ''}    所属县区：{region or ''}    填报人：    填报时间：")
+    sheet.cell(row=2, column=1, value=f"填报单位（盖章）：{unit or ''}    "
+                                     f"所属县区：{region or ''}    填报人：    填报时间：")
     sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
     thin = Side(style="thin", color="999999")
     header_fill = PatternFill("solid", fgColor="DDEBF7")

@@ -10,17 +10,37 @@ Definitions live in metrics/sql/_macros.sql (measures), _measures.sql, ranking.s
 metrics/derived.py (the tables the writers keep for them).
 """
 from metrics import derived  # noqa: F401  registers the derived tables' refresh with the schema upgrade
-from metrics.measures import (INPUTS, KPI_ORDER, LEVELS, MEASURES, RANKABLE, SATISFACTION, Kpi, Measure, catalog,
-                              coverage, kpis, kpis_from, measures, missing_counts, missing_reason, months_back,
-                              previous_month,
-                              resident_dissatisfied, unit_history, unit_tasks, units)
-from metrics.ranking import Ranking, change_label, not_reported, ranking
-from metrics.ranking import partial as ranking_partial
+from metrics.measures import (
+    INPUTS,
+    KPI_ORDER,
+    LEVELS,
+    MEASURES,
+    RANKABLE,
+    SATISFACTION,
+    Kpi,
+    Measure,
+    catalog,
+    coverage,
+    kpis,
+    kpis_from,
+    measures,
+    missing_counts,
+    missing_reason,
+    months_back,
+    previous_month,
+    resident_dissatisfied,
+    unit_history,
+    unit_tasks,
+    units,
+)
+from metrics.ranking import Ranking, change_label, not_reported, partial as ranking_partial, ranking
 from metrics.settings import ConfigError, Settings
 
 __all__ = [
-    "INPUTS", "KPI_ORDER", "LEVELS", "MEASURES", "RANKABLE", "SATISFACTION", "ConfigError", "Kpi", "Measure", "Ranking", "Settings",
-    "catalog", "change_label", "coverage", "kpis", "kpis_from", "measures", "missing_counts", "missing_reason", "months_back", "not_reported", "previous_month",
+    "INPUTS", "KPI_ORDER", "LEVELS", "MEASURES", "RANKABLE", "SATISFACTION",
+    "ConfigError", "Kpi", "Measure", "Ranking", "Settings",
+    "catalog", "change_label", "coverage", "kpis", "kpis_from", "measures", "missing_counts", "missing_reason",
+    "months_back", "not_reported", "previous_month",
     "ranking", "ranking_partial", "resident_dissatisfied",
     "unit_history", "unit_tasks", "units",
 ]

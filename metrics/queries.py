@@ -12,8 +12,17 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from metrics.derived import (ALL_UNITS, CATALOG_QUERY, COMPLETIONS_QUERY, DERIVED, PARTS, REGION_QUERY,
-                             SUMMARY_QUERY, UNIT_QUERY, prepare_writer)
+from metrics.derived import (
+    ALL_UNITS,
+    CATALOG_QUERY,
+    COMPLETIONS_QUERY,
+    DERIVED,
+    PARTS,
+    REGION_QUERY,
+    SUMMARY_QUERY,
+    UNIT_QUERY,
+    prepare_writer,
+)
 from metrics.sqlfiles import SQL_DIR, QueryError, prepared, sql
 
 __all__ = ["SQL_DIR", "QueryError", "parameters", "prepare", "run", "sql"]

@@ -59,7 +59,8 @@ class Ranking:
 
 
 def change_label(rank, previous_rank, has_previous: bool) -> str:
-    """▲n up, ▼n down, — unchanged, 新 new to the table; blank without a previous month."""
+    """▲n up, ▼n down, = unchanged, 新 new to the table; blank without a previous month.
+    Not "—": every table says "—" means a figure that cannot be computed."""
     if rank is None or pd.isna(rank):
         return ""
     if not has_previous:
@@ -71,7 +72,7 @@ def change_label(rank, previous_rank, has_previous: bool) -> str:
         return f"▲{moved}"
     if moved < 0:
         return f"▼{-moved}"
-    return "—"
+    return "="
 
 
 def change_labels(rank: pd.Series, previous_rank: pd.Series, has_previous: bool) -> np.ndarray:
@@ -88,7 +89,7 @@ def change_labels(rank: pd.Series, previous_rank: pd.Series, has_previous: bool)
     up, down, same = both & (moved > 0), both & (moved < 0), both & (moved == 0)
     labels[up] = ["▲" + str(m) for m in moved[up]]
     labels[down] = ["▼" + str(-m) for m in moved[down]]
-    labels[same] = "—"
+    labels[same] = "="
     return labels
 
 
@@ -120,7 +121,8 @@ def ranking(con: duckdb.DuckDBPyConnection, month: dt.date, *, level: Level = "u
     weights = {f"w_{key}": settings.weight(key) for key in WEIGHTABLE}
     previous = previous_month(month)
     frame = run(con, "ranking", month=month, previous_month=previous, level=level, measure=measure,
-                region=region, category=category, min_tasks=settings.min_tasks, min_rated=settings.min_rated, **weights).to_pandas()
+                region=region, category=category, min_tasks=settings.min_tasks, min_rated=settings.min_rated,
+                **weights).to_pandas()
 
     has_previous = bool(len(frame)) and int(frame["previous_ranked_count"].iloc[0]) > 0
     frame["change"] = change_labels(frame["rank"], frame["previous_rank"], has_previous)
@@ -130,7 +132,8 @@ def ranking(con: duckdb.DuckDBPyConnection, month: dt.date, *, level: Level = "u
 
     ranked = frame[frame["is_ranked"]].reset_index(drop=True)
     unranked = frame[~frame["is_ranked"]].copy()
-    unranked["reason"] = [_reason(row, settings.min_tasks, level, measure, settings.min_rated) for _, row in unranked.iterrows()]
+    unranked["reason"] = [_reason(row, settings.min_tasks, level, measure, settings.min_rated)
+                          for _, row in unranked.iterrows()]
     unranked = unranked.sort_values(["tasks", "region", "unit"], ascending=[False, True, True],
                                     na_position="last").reset_index(drop=True)
 

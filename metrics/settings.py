@@ -48,7 +48,8 @@ def load(path: str | os.PathLike | None = None) -> Settings:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: cannot be read as TOML ({error}); fix the file or remove it to use the defaults.") from error
+        raise ConfigError(f"{path}: cannot be read as TOML ({error}); "
+                          "fix the file or remove it to use the defaults.") from error
 
     ranking = data.get("ranking", {})
     overview = data.get("overview", {})

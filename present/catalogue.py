@@ -209,20 +209,29 @@ def _merge(more: dict[str, tuple[str, str]], source: str) -> None:
 
 
 from present.strings_upload import STRINGS as _UPLOAD  # noqa: E402  sign-in, upload, submissions and admin
+
 _merge(_UPLOAD, "present/strings_upload.py")
 from present.strings_accounts import STRINGS as _ACCOUNTS  # noqa: E402  AccountError codes (taizhang.accounts)
+
 _merge(_ACCOUNTS, "present/strings_accounts.py")
 from present.strings_briefing import STRINGS as _BRIEFING  # noqa: E402
+
 _merge(_BRIEFING, "present/strings_briefing.py")
 from present.strings_feedback import STRINGS as _FEEDBACK  # noqa: E402  /feedback, the notice PDF, ratings on /admin
+
 _merge(_FEEDBACK, "present/strings_feedback.py")
 from present.strings_satisfaction import STRINGS as _SATISFACTION  # noqa: E402  群众满意率 (overview, units, rankings)
+
 _merge(_SATISFACTION, "present/strings_satisfaction.py")
 from present.strings_missing import STRINGS as _MISSING  # noqa: E402  "—" and why (missing is not zero)
+
 _merge(_MISSING, "present/strings_missing.py")
 from present.strings_problems import STRINGS as _PROBLEMS  # noqa: E402  problems in a file (loaders.problems)
+
 _merge(_PROBLEMS, "present/strings_problems.py")
 from present.strings_cli import STRINGS as _CLI  # noqa: E402  python -m loaders
+
 _merge(_CLI, "present/strings_cli.py")
 from present.strings_reports import STRINGS as _REPORTS  # noqa: E402  python -m reports, the bulletin's own words
+
 _merge(_REPORTS, "present/strings_reports.py")

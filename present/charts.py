@@ -188,12 +188,16 @@ def treemap(frame: pd.DataFrame, lang: str, root_label: str, unknown_region: str
         region_id = f"r:{region}"
         region_names[region] = region_id
         planned = float(group["planned_investment"].sum())
-        ids.append(region_id); labels.append(region_label); parents.append("all")
-        values.append(planned); colors.append(_completion(group))
+        ids.append(region_id)
+        labels.append(region_label)
+        parents.append("all")
+        values.append(planned)
+        colors.append(_completion(group))
         texts.append(f"{fmt.money(planned, lang)} · {fmt.rate(colors[-1])}")
         for _, row in group.iterrows():
             category = row["category"] if isinstance(row["category"], str) else None
-            ids.append(f"{region_id}/c:{category}"); parents.append(region_id)
+            ids.append(f"{region_id}/c:{category}")
+            parents.append(region_id)
             labels.append(safe(category) if category else uncategorised)
             values.append(float(row["planned_investment"]))
             colors.append(_float(row["investment_completion"]))

@@ -15,8 +15,7 @@ import math
 import xlsxwriter
 
 from metrics import MEASURES, Ranking, missing_counts, missing_reason
-from present import format as fmt
-from present import missing
+from present import format as fmt, missing
 from present.catalogue import STRINGS, text
 
 OTHER_MEASURES = ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "start_rate",
@@ -74,7 +73,8 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
     shown_measures = [ranking.measure, *others]
     # the notes name inputs a ledger lacks; an unrated satisfaction rate has its counts beside it
     noted_measures = [k for k in shown_measures
-                      if k == ranking.measure or k not in MEASURES or MEASURES[k].needs not in ("rated", "resident_rated")]
+                      if k == ranking.measure or k not in MEASURES
+                      or MEASURES[k].needs not in ("rated", "resident_rated")]
     lacking = missing_counts(ranking.table, noted_measures)
     if ranked_last or lacking:  # why a row's figures are blank ("—"): not reported, or an input its ledger lacks
         columns.append(("note", tr("col.note"), 40))

@@ -58,14 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
 def bulletin(args: argparse.Namespace, lang: str) -> int:
     import metrics
     from metrics.settings import ConfigError, load
+    from present.catalogue import text
+    from present.format import month as month_text
     from reports import exports
     from reports.bulletin import DEFAULT_MEASURE, assemble
     from reports.document import TemplateProblem
     from reports.fonts import FontMissing
     from reports.images import ChromiumMissing
     from taizhang import database
-    from present.format import month as month_text
-    from present.catalogue import text
 
     db = db_target(args.db)
     measure = args.measure or DEFAULT_MEASURE

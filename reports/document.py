@@ -35,11 +35,10 @@ import pandas as pd
 from jinja2.sandbox import SandboxedEnvironment
 
 from metrics import MEASURES
+from present import format as fmt, missing
+from present.catalogue import STRINGS, text
 from reports.bulletin import Bulletin
 from taizhang.config import PROJECT_ROOT
-from present import format as fmt
-from present import missing
-from present.catalogue import STRINGS, text
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 DEFAULT_TEMPLATE = TEMPLATE_DIR / "bulletin.zh.md.j2"
@@ -254,7 +253,8 @@ def context(b: Bulletin, today: dt.date | None = None) -> dict:
         or "",
         "regions_missing_note": (missing.table_note(b.regions.table, (measure, *TABLE_MEASURES), "region", "zh") or "")
         if b.regions else "",
-        "composite_note": (missing.composite_note(b.units.reported, "unit", "zh") or "") if measure == "composite" else "",
+        "composite_note": (missing.composite_note(b.units.reported, "unit", "zh") or "")
+        if measure == "composite" else "",
     }
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from present import format as fmt
 from reports import document, figures, images, pdf, word, workbook
 from reports.bulletin import Bulletin
-from present import format as fmt
 
 KINDS = ("pdf", "docx", "xlsx", "png")
 CHART_SLIDES = ("regions", "movers", "investment", "overdue")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from reports.bulletin import Bulletin
 from present import charts
+from reports.bulletin import Bulletin
 
 SLIDE_FONT = 22
 MAX_BARS = 15

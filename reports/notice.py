@@ -14,10 +14,10 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import WrapMode
 
-from reports.pdf import TEXT, new_document
-from taizhang import database, ratings
 from present import format as fmt
 from present.catalogue import text
+from reports.pdf import TEXT, new_document
+from taizhang import database, ratings
 
 RED = (178, 34, 34)
 GREY = (100, 110, 120)

@@ -199,7 +199,8 @@ def _table(pdf: FPDF, block: Block) -> None:
     pdf.ln(1)
     headings = FontFace(family="sans", emphasis="BOLD", fill_color=HEADER_FILL, color=TEXT)
     rows = ([block.header] if block.header else []) + list(block.rows)
-    with pdf.table(col_widths=column_weights(block, room=pdf.epw / (TABLE_PT * MM_PER_PT)), text_align=block.align, wrapmode=WrapMode.CHAR,
+    with pdf.table(col_widths=column_weights(block, room=pdf.epw / (TABLE_PT * MM_PER_PT)), text_align=block.align,
+                   wrapmode=WrapMode.CHAR,
                    first_row_as_headings=bool(block.header), headings_style=headings, line_height=TABLE_PT * 0.55,
                    cell_fill_color=ROW_FILL, cell_fill_mode=TableCellFillMode.EVEN_ROWS, padding=(1.2, 1.5),
                    repeat_headings=1, borders_layout="HORIZONTAL_LINES", width=pdf.epw) as table:

@@ -11,8 +11,8 @@ import io
 
 import xlsxwriter
 
-from reports.workbook import formula_like
 from present.catalogue import text
+from reports.workbook import formula_like
 
 COLUMNS = (("rated_at", "ratings.col.time", 18), ("region", "col.region", 12), ("unit", "col.unit", 24),
            ("title", "col.title", 36), ("report_month", "col.month", 10), ("rating", "ratings.col.rating", 12),

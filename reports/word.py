@@ -149,7 +149,8 @@ def write(parts: list[Block], *, title: str = "") -> bytes:
         document.styles[name].paragraph_format.first_line_indent = Pt(0)
     document.styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     # Word's Title style draws a rule under the title; 公文 titles have none
-    borders = document.styles["Title"].element.pPr.find(qn("w:pBdr")) if document.styles["Title"].element.pPr is not None else None
+    borders = (document.styles["Title"].element.pPr.find(qn("w:pBdr"))
+               if document.styles["Title"].element.pPr is not None else None)
     if borders is not None:
         borders.getparent().remove(borders)
 

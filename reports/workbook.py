@@ -14,11 +14,11 @@ import math
 
 import xlsxwriter
 
-from reports.bulletin import Bulletin
 from metrics import MEASURES, missing_reason
-from reports.document import MEASURE_NAMES, UNKNOWN_REGION, date_zh, latest_zh, reason, status_zh
 from present import format as fmt
 from present.catalogue import text as _text
+from reports.bulletin import Bulletin
+from reports.document import MEASURE_NAMES, UNKNOWN_REGION, date_zh, latest_zh, reason, status_zh
 
 # the measures of the league sheets whose "—" the 说明 column explains
 LEAGUE_MEASURES = ("completion_rate", "on_time_rate", "investment_completion", "overdue")

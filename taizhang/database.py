@@ -75,7 +75,8 @@ def _extension_file(package: str, name: str) -> Path:
     base = Path(list(spec.submodule_search_locations)[0])
     found = sorted(base.rglob(f"v{duckdb.__version__}/*.duckdb_extension"))
     if not found:
-        raise LakeSetupError(f"{package} has no extension built for DuckDB {duckdb.__version__}; pin matching versions.")
+        raise LakeSetupError(f"{package} has no extension built for DuckDB {duckdb.__version__}; "
+                             "pin matching versions.")
     path = found[0]
     if path.stem != name:
         # DuckDB finds an extension's entry point by its file name; the wheel

@@ -279,7 +279,7 @@ def test_rank_change_arrows_and_new(db):
     con = db(RANK_ROWS)
     r = metrics.ranking(con, JUNE, settings=RANK_SETTINGS)
     # May ranks: B 1, A 2, F 3, D 4; C did not report
-    assert dict(zip(r.table["unit"], r.table["change"])) == {"A": "▲1", "B": "▼1", "C": "新", "D": "—", "F": "▼2"}
+    assert dict(zip(r.table["unit"], r.table["change"])) == {"A": "▲1", "B": "▼1", "C": "新", "D": "=", "F": "▼2"}
 
 
 def test_no_previous_month_shows_no_change(db):

@@ -14,13 +14,24 @@ import psutil
 import pytest
 import xlsxwriter
 import xlwt
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from loaders.problems import FileRefused
-from loaders.safety import MAX_SHEET_CELLS, OUT_CHUNK, Sniffed, sniff, sniff_path
-# The scanners' internals, and the limits they read when they run (patched there).
-from loaders.safety import limits, ole2, prefilter, refs, xml_scan
+
+# The public API, plus the scanners' internals (ole2, prefilter, refs, xml_scan) and `limits`, the limits
+# they read when they run (patched there).
+from loaders.safety import (
+    MAX_SHEET_CELLS,
+    OUT_CHUNK,
+    Sniffed,
+    limits,
+    ole2,
+    prefilter,
+    refs,
+    sniff,
+    sniff_path,
+    xml_scan,
+)
 
 # --------------------------------------------------------------------------
 # Builders
@@ -378,7 +389,8 @@ def test_plain_zip_and_xml_are_not_spreadsheets():
     assert refused(out.getvalue(), "a.xlsx").problems[0].params["detail"] == "zip archive"
     assert code_of(b'<?xml version="1.0"?><note>hi</note>', "a.xls") == "not_a_spreadsheet"
     xml2003 = (b'<?xml version="1.0"?><?mso-application progid="Excel.Sheet"?>'
-               b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet><Table/></Worksheet></Workbook>')
+               b'<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+               b'<Worksheet><Table/></Worksheet></Workbook>')
     assert refused(xml2003, "a.xls").problems[0].params["detail"] == "XML Spreadsheet 2003"
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from present import format as fmt
 from taizhang import accounts
 from taizhang.accounts import ROLES, AccountError, User
 from taizhang.config import db_target
 from ui import data
-from present import format as fmt
 from ui.admin_flash import KEY, flash
 from ui.auth import account_message
 from ui.i18n import t

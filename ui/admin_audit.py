@@ -6,10 +6,10 @@ import json
 import pandas as pd
 import streamlit as st
 
+from present.catalogue import STRINGS
 from ui import data
 from ui.admin_flash import KEY
 from ui.i18n import t
-from present.catalogue import STRINGS
 
 
 def audit_tab() -> None:

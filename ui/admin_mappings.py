@@ -8,14 +8,14 @@ import streamlit as st
 from loaders import mappings_store
 from loaders.clean import STATUSES
 from loaders.mapping import IGNORE, MappingError
+from present import format as fmt
+from present.catalogue import STRINGS
 from taizhang import database
 from taizhang.accounts import User
 from taizhang.config import db_target
 from ui import data
-from present import format as fmt
 from ui.admin_flash import KEY, flash, show_flash
 from ui.i18n import t
-from present.catalogue import STRINGS
 
 
 def _shape_text(shape: str | None, width: int = 48) -> str:

@@ -9,8 +9,7 @@ from reports.ratings_workbook import ratings_workbook, state_key
 from taizhang import database, ratings
 from taizhang.accounts import User
 from taizhang.config import db_target
-from ui import data
-from ui import notice
+from ui import data, notice
 from ui.admin_flash import KEY, flash, show_flash
 from ui.i18n import lang, t
 

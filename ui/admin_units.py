@@ -6,12 +6,11 @@ import streamlit as st
 
 from loaders.problems import FileRefused
 from loaders.units_sheet import load_units, read_units
+from present import format as fmt
 from taizhang import database
 from taizhang.accounts import User
 from taizhang.config import db_target
-from ui import data
-from present import format as fmt
-from ui import upload as up
+from ui import data, upload as up
 from ui.admin_flash import KEY, flash, show_flash
 from ui.i18n import lang, t
 

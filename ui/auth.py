@@ -20,14 +20,14 @@ from collections.abc import Callable, Mapping
 import duckdb
 import streamlit as st
 
+from metrics.settings import config_path
+from present.catalogue import STRINGS
+from present.format import md
 from taizhang import accounts, database
 from taizhang.accounts import AccountError, LoginThrottled, User
-from metrics.settings import config_path
 from taizhang.config import db_target
 from ui import data
-from present.format import md
 from ui.i18n import lang, t
-from present.catalogue import STRINGS
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,8 @@ def current_user() -> User | None:
         _start(user, "oidc")
         try:
             accounts.record(db_target(), identity, "login", identity, via="oidc")
-        except (database.StoreError, duckdb.Error) as error:  # signed in all the same; the log says why it is not audited
+        except (database.StoreError, duckdb.Error) as error:
+            # signed in all the same; the log says why it is not audited
             log.warning("OIDC sign-in of %s not audited: %s", identity, error)
         return user
     now = time.time()

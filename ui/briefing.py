@@ -28,14 +28,11 @@ import streamlit.components.v1 as components
 
 from metrics.measures import SATISFACTION
 from metrics.settings import Settings
-from reports import bulletin as bulletin_data
-from reports import document, exports, figures, images
+from present import charts, format as fmt, missing
+from reports import bulletin as bulletin_data, document, exports, figures, images
 from reports.bulletin import Bulletin
 from taizhang.config import db_target
 from taizhang.database import data_version, reading
-from present import charts
-from present import format as fmt
-from present import missing
 from ui.frame import satisfaction_counts
 from ui.i18n import t
 

@@ -29,8 +29,7 @@ from metrics.settings import ConfigError, Settings, config_path
 from metrics.submissions import Submissions, submissions as submission_status
 from taizhang import accounts, database, ratings
 from taizhang.config import db_target
-from taizhang.database import (NoDatabase, StoreBusy, StoreError, data_version, exists, is_lake, lake_version,
-                               reading)
+from taizhang.database import NoDatabase, StoreBusy, StoreError, data_version, exists, is_lake, lake_version, reading
 
 # A page view waits this long for a loader holding the write lock, then says so.
 READ_WAIT_SECONDS = 10.0

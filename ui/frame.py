@@ -10,10 +10,9 @@ import streamlit as st
 
 from metrics import Kpi, missing_reason
 from metrics.measures import SATISFACTION
+from present import format as fmt, missing
 from taizhang.database import StoreBusy
 from ui import data
-from present import format as fmt
-from present import missing
 from ui.i18n import t
 from ui.sidebar import Filters, choose_region, filters
 

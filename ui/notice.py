@@ -9,12 +9,12 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from present import format as fmt
 from reports import fonts
 from reports.notice import file_name, unit_notice
 from taizhang import database
 from taizhang.accounts import User
 from taizhang.config import db_target
-from present import format as fmt
 from ui.i18n import lang, t
 
 

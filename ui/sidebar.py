@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from present import format as fmt
+from present.catalogue import LANG_NAMES, LANGS
 from ui.data import Catalog
 from ui.i18n import lang, set_lang, t
-from present.catalogue import LANG_NAMES, LANGS
 
 ALL = ""  # the "all" choice of region and category
 _KEYS = {"month": "tz_month", "region": "tz_region", "category": "tz_category"}

@@ -48,7 +48,8 @@ def foreign_unit_problems(prepared: Prepared, user: User) -> list[Problem]:
     allowed = "、".join(user.units) or "—"
     return [
         Problem("foreign_unit", file=prepared.file_name, sheet=layout.sheet, row=first_row.get(unit),
-                column=column if unit_field else None, column_name=column_name, params={"value": unit, "allowed": allowed})
+                column=column if unit_field else None, column_name=column_name,
+                params={"value": unit, "allowed": allowed})
         for unit in foreign
     ]
 
@@ -156,10 +157,13 @@ def chinese_uploader() -> None:
         return
     limit = upload_limit_mb()
     st.markdown(f"""<style>
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {{font-size: 0;}}
-[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {{content: "浏览文件"; font-size: 0.875rem;}}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] \
+[data-testid="stMarkdownContainer"] p {{font-size: 0;}}
+[data-testid="stFileUploaderDropzone"] button[data-testid="stBaseButton-secondary"] \
+[data-testid="stMarkdownContainer"] p::after {{content: "浏览文件"; font-size: 0.875rem;}}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0; white-space: normal; overflow: visible;}}
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {{content: "将文件拖到此处，或点击“浏览文件”；单个文件不超过 {limit}MB（xlsx、xlsm、xls、csv）"; font-size: 0.875rem;}}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{\
+content: "将文件拖到此处，或点击“浏览文件”；单个文件不超过 {limit}MB（xlsx、xlsm、xls、csv）"; font-size: 0.875rem;}}
 [data-testid="stFileUploaderDropzoneInput"] + div > span {{font-size: 0;}}
 [data-testid="stFileUploaderDropzoneInput"] + div > span::after {{content: "松开鼠标即可上传"; font-size: 0.875rem;}}
 </style>""", unsafe_allow_html=True)

@@ -20,12 +20,11 @@ import streamlit as st
 from loaders import mappings_store, pipeline
 from loaders.mapping import Mapping, MappingError
 from loaders.problems import FileRefused, Problem
+from present import format as fmt
 from taizhang import accounts, database
 from taizhang.accounts import User
 from taizhang.config import db_target
-from ui import data
-from present import format as fmt
-from ui import upload as up
+from ui import data, upload as up
 from ui.i18n import t
 
 AUTO = ""                          # "as the file says" in the month, unit and sheet choices

@@ -9,8 +9,8 @@ import streamlit as st
 
 from loaders import pipeline
 from loaders.problems import FileRefused
-from taizhang.accounts import User
 from present import format as fmt
+from taizhang.accounts import User
 from ui import upload as up
 from ui.i18n import lang, t
 from ui.upload_check import AUTO, KEY, audit_refusal, choices, commit, explicit, forget_others, prepare

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from loaders.store import RollbackRefused, rollback
+from present import format as fmt
 from taizhang import database
 from taizhang.accounts import User, may_roll_back
 from taizhang.config import db_target
-from present import format as fmt
 from ui import upload as up
 from ui.i18n import lang, t
 from ui.upload_check import KEY

@@ -9,9 +9,9 @@ import streamlit as st
 from loaders.mapping import Mapping
 from loaders.problems import Problem
 from present import format as fmt
+from present.catalogue import STRINGS as _STRINGS
 from ui import upload as up
 from ui.i18n import labels as i18n_labels, lang, t
-from present.catalogue import STRINGS as _STRINGS
 from ui.upload_check import KEY, explicit as _explicit, forget as _forget
 from ui.upload_report import join as _join
 

@@ -39,7 +39,8 @@ def problems_block(problems: list[Problem], data: bytes, name: str, index: int) 
     current = lang()
     st.error(t("up.problems", n=len(problems)), icon=":material/error:")
     if len(problems) <= up.PROBLEMS_LISTED:
-        st.markdown("\n".join(f"- **{fmt.md(place)}**{t('up.place_end')}{fmt.md(text)}" if place else f"- {fmt.md(text)}"
+        st.markdown("\n".join(f"- **{fmt.md(place)}**{t('up.place_end')}{fmt.md(text)}" if place
+                              else f"- {fmt.md(text)}"
                               for place, text in up.problem_lines(problems, current)))
     else:
         headings = labels()
@@ -141,7 +142,8 @@ def impact_block(prepared: pipeline.Prepared, lang_: str) -> bool:
     if found is None:
         return False
     if found.identical_upload:
-        st.info(t("up.identical", when=f"{found.identical_loaded_at:%Y-%m-%d %H:%M}", file=fmt.md(found.identical_file)),
+        st.info(t("up.identical", when=f"{found.identical_loaded_at:%Y-%m-%d %H:%M}",
+                  file=fmt.md(found.identical_file)),
                 icon=":material/check_circle:")
         return True
     for r in found.replacements:

@@ -6,10 +6,9 @@ import datetime as dt
 import streamlit as st
 
 from loaders.template import build_template
-from taizhang.accounts import User
-from ui import data
 from present import format as fmt
-from ui import upload as up
+from taizhang.accounts import User
+from ui import data, upload as up
 from ui.i18n import lang, t
 from ui.upload_check import KEY
 

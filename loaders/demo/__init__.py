@@ -108,7 +108,8 @@ def write_demo_files(out_dir: Path, *, seed: int = 2021, months: int = 12, first
         when = dt.datetime.combine(filled, dt.time(9 + mrng.randrange(8), mrng.randrange(60)))
         filler = mrng.choice(_SURNAMES) + mrng.choice(_GIVEN)
 
-        def present(unit: _Unit) -> list[_Row]:
+        # Called only within this iteration; the defaults bind this file's month and generator.
+        def present(unit: _Unit, idx: int = idx, month: date = month, mrng: random.Random = mrng) -> list[_Row]:
             if idx > 0 and mrng.random() < 0.015 + max(0.0, -unit.diligence) * 0.3:
                 return []   # this unit did not report this month
             return [_report(t, idx, month) for t in unit.tasks if t.added <= idx]

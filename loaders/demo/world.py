@@ -12,16 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
-from .city import (
-    _AFFINITY,
-    _BIG,
-    _CAT_NAMES,
-    _OFFICES,
-    CATEGORIES,
-    DEPARTMENTS,
-    REGIONS,
-    _Shape,
-)
+from .city import _AFFINITY, _BIG, _CAT_NAMES, _OFFICES, CATEGORIES, DEPARTMENTS, REGIONS, _Shape
 from .simulate import _deadline, _trajectory
 from .words import (
     _ACTIVITIES,
@@ -269,7 +260,7 @@ def _build_world(seed: int, first: date) -> _World:
         dept.tasks.append(city_task(dept, cat, used, rng.randint(2, 7)))
 
     # County projects and 微实事.
-    for region, (_, kind, _, (plo, phi), (ilo, ihi), shape) in zip(regions, REGIONS):
+    for region, (_, _, _, (plo, phi), (ilo, ihi), shape) in zip(regions, REGIONS):
         used = set()
         if shape.fmt == "micro":
             for town in region.towns:
