@@ -6,7 +6,7 @@ import metrics
 from present import charts, format as fmt, missing
 from present.charts import PLOTLY_CONFIG
 from ui import auth, data, drill, frame, upload as uploads
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.tables import column_config, display_frame
 
 UNIT_KPIS = ("tasks", "completed", "completion_rate", "start_rate", "on_time_rate", "overdue")  # as the overview
@@ -157,7 +157,7 @@ def unit_frame(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         unit: rows["unit"].tolist(),
         done: rows["completion_rate"].astype("float64").to_numpy() * 100,
         rank: rows["rank"].astype("Int64"),
-        change: rows["change"].tolist(),
+        change: [fmt.change(c, lang()) for c in rows["change"]],
         region: [r if isinstance(r, str) else t("unknown_region") for r in rows["region"]],
         tasks: rows["tasks"].astype("Int64"),
         on_time: rows["on_time_rate"].astype("float64").to_numpy() * 100,

@@ -90,6 +90,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "regions.title": ("县区对比", "Regions compared"),
     "regions.measure": ("对比指标", "Measure"),
     "regions.bars": ("{measure}（{month}）", "{measure} ({month})"),
+    "regions.absent": ("未显示：{names}（本月没有台账）。", "Not shown: {names} (no ledger this month)."),
     "regions.click_hint": ("点击柱条或在下方选择县区，查看其下各单位。", "Click a bar or pick a region below to see its units."),
     "regions.map": ("{measure}分布图", "Map of {measure}"),
     "regions.map_error": ("地图文件无法使用（{error}），已跳过地图。", "The map file cannot be used ({error}); the map is skipped."),

@@ -113,7 +113,8 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
                 else:
                     sheet.write_blank(row_number, col, None)
             elif key in ("unit", "region", "change"):
-                shown = value if isinstance(value, str) else (tr("unknown_region") if key == "region" else "")
+                shown = fmt.change(value, lang) if key == "change" else \
+                    value if isinstance(value, str) else (tr("unknown_region") if key == "region" else "")
                 sheet.write_string(row_number, col, shown, centred if key == "change" else None)
             elif key in ("rank", "previous_rank"):
                 number = _number(value)

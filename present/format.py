@@ -165,3 +165,10 @@ def parse_month_key(text: str | None) -> dt.date | None:
         return dt.date(int(year), int(mon), 1)
     except (ValueError, TypeError):
         return None
+
+
+def change(label, lang: str = "zh") -> str:
+    """A rank change as shown: ▲2, ▼1, = and 新 (English: new); blank when there is none."""
+    if not isinstance(label, str):
+        return ""
+    return "new" if lang == "en" and label == "新" else label

@@ -320,3 +320,16 @@ def test_pdf_word_and_excel_of_the_bulletin_carry_the_reason(lacking, kind, tmp_
         assert body["丙镇"]["投资完成率"] == "—" and "台账未填报完成投资" in body["丙镇"]["说明"]
         notes = " ".join(str(v) for r in book["说明"].iter_rows(values_only=True) for v in r if v)
         assert "不是 0" in notes
+
+
+def test_a_region_without_ledgers_this_month_is_named_on_regions(tmp_path, monkeypatch):
+    rows = _lacking_rows() + [task("2021-05", "戊镇", "戊镇任务", "completed", region="南湖县")]
+    path = str(build(tmp_path / "absent.duckdb", rows))
+    monkeypatch.setenv("TAIZHANG_DB", path)
+    at = _open("app_pages/regions.py")
+    assert "未显示：南湖县（本月没有台账）。" in _captions(at)
+
+
+def test_a_new_unit_is_new_in_english(lacking):
+    from present import format as fmt
+    assert fmt.change("新", "en") == "new" and fmt.change("新", "zh") == "新" and fmt.change(None, "en") == ""

@@ -398,7 +398,7 @@ def _ranked_rows(frame: pd.DataFrame, b: Bulletin, lang: str) -> list[dict]:
     rows = []
     measure_label = t(f"m.{b.measure}")
     for r in frame.to_dict("records"):
-        row = {t("col.rank"): str(int(r["rank"])), t("col.change"): r["change"] or "—",
+        row = {t("col.rank"): str(int(r["rank"])), t("col.change"): fmt.change(r["change"], lang) or "—",
                t("col.unit"): _name(r["unit"])}
         if not b.region:
             row[t("col.region")] = _name(r["region"])
@@ -462,7 +462,7 @@ def _regions(b: Bulletin, lang: str, presenting_: bool, part: int) -> None:
     with right:
         rows = []
         for r in table.iloc[start:stop].to_dict("records"):
-            rows.append({t("col.rank"): str(int(r["rank"])), t("col.change"): r["change"] or "—",
+            rows.append({t("col.rank"): str(int(r["rank"])), t("col.change"): fmt.change(r["change"], lang) or "—",
                          t("col.region" if b.regions is not None else "col.unit"):
                              _name(r["region"] if b.regions is not None else r["unit"]),
                          t(f"m.{b.measure}"): fmt.measure(b.measure, r["value"], lang)})
