@@ -40,7 +40,7 @@ def league_frame(table: pd.DataFrame, measure: str, level: str, *, compact: bool
     # rank, name and the ranked figure pinned (kept first and in view): a phone shows them without scrolling
     config = {t("col.rank"): st.column_config.NumberColumn(t("col.rank"), format="%d", width=52, pinned=True)}
     if not compact:
-        out[t("col.change")] = [fmt.change(c, lang()) for c in table["change"]]
+        out[t("col.change")] = fmt.changes(table["change"], lang())
         config[t("col.change")] = st.column_config.TextColumn(t("col.change"), width="small")
     name_col = "unit" if level == "unit" else "region"
     out[t(f"col.{name_col}")] = [v if isinstance(v, str) else t("unknown_region") for v in table[name_col]]

@@ -157,7 +157,7 @@ def unit_frame(rows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         unit: rows["unit"].tolist(),
         done: rows["completion_rate"].astype("float64").to_numpy() * 100,
         rank: rows["rank"].astype("Int64"),
-        change: [fmt.change(c, lang()) for c in rows["change"]],
+        change: fmt.changes(rows["change"], lang()),
         region: [r if isinstance(r, str) else t("unknown_region") for r in rows["region"]],
         tasks: rows["tasks"].astype("Int64"),
         on_time: rows["on_time_rate"].astype("float64").to_numpy() * 100,

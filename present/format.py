@@ -172,3 +172,9 @@ def change(label, lang: str = "zh") -> str:
     if not isinstance(label, str):
         return ""
     return "new" if lang == "en" and label == "新" else label
+
+
+def changes(labels, lang: str = "zh") -> list[str]:
+    """change() of a whole column (30,000 units: once per column, not per cell)."""
+    return [("new" if label == "新" else label) if isinstance(label, str) else "" for label in labels] \
+        if lang == "en" else [label if isinstance(label, str) else "" for label in labels]
