@@ -306,12 +306,5 @@ def _kind(key: str) -> str:
     return MEASURES[key].kind
 
 
-def _float(value):
-    if value is None:
-        return None
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if value != value else value
+_float = fmt.number
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 
 import xlsxwriter
 
@@ -24,14 +23,7 @@ OTHER_MEASURES = ("tasks", "completed", "overdue", "completion_rate", "on_time_r
                   "resident_satisfaction_rate", "resident_rated", "resident_dissatisfied")
 
 
-def _number(value) -> float | None:
-    if value is None:
-        return None
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(value) else value
+_number = fmt.number
 
 
 def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, category: str | None = None,

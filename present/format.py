@@ -36,6 +36,17 @@ def md(text) -> str:
     return _MARKDOWN.sub(escape, text)
 
 
+def number(value) -> float | None:
+    """A figure as a float, or None when it is missing (None, NaN, not a number)."""
+    if value is None:
+        return None
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(value) else value
+
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 

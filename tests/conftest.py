@@ -13,8 +13,26 @@ from pathlib import Path
 import pytest
 
 from taizhang import accounts
-from tests.dbfixtures import sample_config, sample_db
+from taizhang.database import reading
+from tests.dbfixtures import build, sample_config, sample_db
 from tests.served import chromium, serve
+
+
+@pytest.fixture
+def rows_db(tmp_path):
+    """rows_db(rows) -> an open read-only connection to a database of exactly those rows
+    (tests/dbfixtures.build); every one opened is closed after the test."""
+    opened = []
+
+    def make(rows):
+        path = build(tmp_path / f"rows{len(opened)}.duckdb", rows)
+        context = reading(str(path))
+        opened.append(context)
+        return context.__enter__()
+
+    yield make
+    for context in opened:
+        context.__exit__(None, None, None)
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse"  # every test account's

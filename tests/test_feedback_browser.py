@@ -12,12 +12,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from taizhang.database import reading
+from tests.conftest import cli
 from tests.dbfixtures import build, task
 from tests.served import CHROMIUM, chromium, free_port, serve
 
@@ -39,12 +39,6 @@ def ledger_rows() -> list[dict]:
             for i, title in enumerate(titles)]
     rows.append(task("2021-06", "西山乡", "村道硬化", "completed", region="西山县", source_row=4))
     return rows
-
-
-def cli(*args: str, env: dict, stdin: str | None = None) -> None:
-    done = subprocess.run([sys.executable, "-m", "loaders", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")

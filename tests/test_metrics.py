@@ -17,19 +17,9 @@ MAY = dt.date(2021, 5, 1)
 
 
 @pytest.fixture
-def db(tmp_path):
-    """build(rows) -> an open read-only connection to a database of exactly those rows."""
-    opened = []
-
-    def make(rows):
-        path = build(tmp_path / f"t{len(opened)}.duckdb", rows)
-        context = reading(str(path))
-        opened.append(context)
-        return context.__enter__()
-
-    yield make
-    for context in opened:
-        context.__exit__(None, None, None)
+def db(rows_db):
+    """db(rows) -> an open read-only connection to a database of exactly those rows (conftest)."""
+    return rows_db
 
 
 def values(kpis):

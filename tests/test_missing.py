@@ -24,18 +24,9 @@ JUNE = dt.date(2021, 6, 1)
 
 
 @pytest.fixture
-def db(tmp_path):
-    opened = []
-
-    def make(rows):
-        path = build(tmp_path / f"m{len(opened)}.duckdb", rows)
-        context = reading(str(path))
-        opened.append(context)
-        return context.__enter__()
-
-    yield make
-    for context in opened:
-        context.__exit__(None, None, None)
+def db(rows_db):
+    """db(rows) -> an open read-only connection to a database of exactly those rows (conftest)."""
+    return rows_db
 
 
 def test_a_ledger_without_actual_investment_has_no_investment_completion(db):

@@ -15,7 +15,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests import workbooks as wb
 from tests.conftest import PASSWORD, cli
-from tests.served import CHROMIUM, chromium, serve
+from tests.served import CHROMIUM, serve
 from tests.test_upload_browser import drop, idle, rows, see, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,12 +44,6 @@ def app(tmp_path_factory):
         stdin=PASSWORD + "\n")
     with serve(env=env) as base:
         yield base, str(db)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.fixture
