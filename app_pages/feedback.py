@@ -17,7 +17,7 @@ import streamlit as st
 from present import format as fmt
 from taizhang import database, ratings
 from taizhang.config import db_target
-from ui import auth
+from ui import auth, data
 from ui.i18n import lang, t
 
 KEY = "fb_"
@@ -111,10 +111,9 @@ def main() -> None:
     current = lang()
     token = st.query_params.get("t")
     try:
-        with database.reading(db_target()) as con:
-            found = ratings.feedback(con, token)
-            rater, unsent = client_id() if found else (None, False)
-            mine = ratings.ratings_of(con, found.unit, rater) if found else {}
+        found = data.feedback(token)
+        rater, unsent = client_id() if found else (None, False)
+        mine = data.ratings_of(found.unit, rater) if found else {}
     except database.NoDatabase:
         found = None
     except (database.StoreError, duckdb.Error):

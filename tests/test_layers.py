@@ -75,3 +75,15 @@ def test_no_import_hides_inside_a_function():
     nested = [f"{path}:{node.lineno} imports {top}" for path, package, top, node in _project_imports()
               if node.col_offset > 0 and path not in LAZY_FOR_SPEED]
     assert not nested, nested
+
+
+def test_pages_read_the_store_only_through_ui_data():
+    """A page or ui module never opens the store itself: reads go through ui/data.py's
+    cached functions, writes through the loaders and taizhang (which hold the rules)."""
+    import re
+    opening = re.compile(r"\b(reading|writing)\(|duckdb\.connect\(")
+    found = [f"{path.relative_to(ROOT)}:{number}" for folder in ("app_pages", "ui")
+             for path in sorted((ROOT / folder).glob("*.py")) if path.name != "data.py"
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if opening.search(line.split("#")[0])]
+    assert not found, found

@@ -29,14 +29,12 @@ import streamlit.components.v1 as components
 from metrics.measures import SATISFACTION
 from metrics.settings import Settings
 from present import charts, format as fmt, missing
-from reports import bulletin as bulletin_data, document, exports, figures, images
+from reports import document, exports, figures, images
 from reports.bulletin import Bulletin
-from taizhang.config import db_target
-from taizhang.database import data_version, reading
+from ui import data
 from ui.frame import satisfaction_counts
 from ui.i18n import t
 
-READ_WAIT_SECONDS = 10.0
 SLIDES = ("headline", "regions", "red", "black", "movers", "investment", "overdue", "satisfaction")
 CHART_SLIDES = exports.CHART_SLIDES
 # Table rows on one slide: what fits at 1024x768 with the presenter's vh-sized type (a
@@ -64,36 +62,20 @@ def _template_stamp() -> tuple[str, float]:
         return str(path), 0.0
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _bulletin(target: str, version: tuple, month: dt.date, region: str | None, category: str | None,
-              measure: str, min_tasks: int, size: int, weights: tuple, not_reported: str = "apart",
-              min_rated: int = 5) -> Bulletin:
-    settings = Settings(min_tasks=min_tasks, red_black_size=size, weights=dict(weights), not_reported=not_reported,
-                        min_rated=min_rated)
-    with reading(target, wait=READ_WAIT_SECONDS) as con:
-        return bulletin_data.assemble(con, month, region=region, category=category, measure=measure,
-                                      settings=settings)
-
-
-def _key(month, region, category, measure, settings: Settings) -> tuple:
-    target = db_target()
-    return (target, data_version(target), month, region, category, measure, settings.min_tasks,
-            settings.red_black_size, tuple(sorted(settings.weights.items())), settings.not_reported, settings.min_rated)
-
-
 def bulletin(month: dt.date, region: str | None, category: str | None, measure: str,
              settings: Settings) -> Bulletin:
-    return _bulletin(*_key(month, region, category, measure, settings))
+    return data.bulletin(month, region, category, measure, settings)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _export(kind: str, key: tuple, template: tuple, today: dt.date) -> bytes:
-    return exports.make(kind, _bulletin(*key), template=template[0], today=today)
+    return exports.make(kind, data.bulletin_of(key), template=template[0], today=today)
 
 
 def export(kind: str, month, region, category, measure, settings: Settings) -> bytes:
     """The bulletin as "pdf", "docx" or the tables as "xlsx"."""
-    return _export(kind, _key(month, region, category, measure, settings), _template_stamp(), dt.date.today())
+    return _export(kind, data.bulletin_key(month, region, category, measure, settings), _template_stamp(),
+                   dt.date.today())
 
 
 def bulletin_text(month, region, category, measure, settings: Settings) -> str:

@@ -27,6 +27,8 @@ from loaders import impact, mappings_store
 from loaders.impact import known_regions
 from metrics.settings import ConfigError, Settings, config_path
 from metrics.submissions import Submissions, submissions as submission_status
+from reports import bulletin as bulletin_data
+from reports.bulletin import Bulletin
 from taizhang import accounts, database, ratings
 from taizhang.config import db_target
 from taizhang.database import NoDatabase, StoreBusy, StoreError, data_version, exists, is_lake, lake_version, reading
@@ -542,3 +544,48 @@ def upload_impact(prepared) -> bool:
     except StoreBusy:
         return False
     return True
+
+
+# --- the bulletin (/briefing): one cached assembly per month, scope and settings ---
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _bulletin(target: str, version: tuple, month: dt.date, region: str | None, category: str | None,
+              measure: str, min_tasks: int, size: int, weights: tuple, not_reported: str = "apart",
+              min_rated: int = 5) -> Bulletin:
+    settings = Settings(min_tasks=min_tasks, red_black_size=size, weights=dict(weights), not_reported=not_reported,
+                        min_rated=min_rated)
+    with reading(target, wait=READ_WAIT_SECONDS) as con:
+        return bulletin_data.assemble(con, month, region=region, category=category, measure=measure,
+                                      settings=settings)
+
+
+def bulletin_key(month, region, category, measure, settings: Settings) -> tuple:
+    target = db_target()
+    return (target, data_version(target), month, region, category, measure, settings.min_tasks,
+            settings.red_black_size, tuple(sorted(settings.weights.items())), settings.not_reported, settings.min_rated)
+
+
+def bulletin(month: dt.date, region: str | None, category: str | None, measure: str,
+             settings: Settings) -> Bulletin:
+    return _bulletin(*bulletin_key(month, region, category, measure, settings))
+
+
+
+
+def bulletin_of(key: tuple) -> Bulletin:
+    """The bulletin of a bulletin_key (its exports are cached by that key)."""
+    return _bulletin(*key)
+
+
+# --- /feedback: a resident's view, never cached (each browser has its own ratings) ---
+
+def feedback(token: str | None) -> ratings.Feedback | None:
+    """The unit and completed tasks a notice's link names, or None for an unknown link."""
+    with reading(db_target(), wait=READ_WAIT_SECONDS) as con:
+        return ratings.feedback(con, token)
+
+
+def ratings_of(unit: str, rater: str | None) -> dict:
+    """This browser's ratings of the unit's tasks."""
+    with reading(db_target(), wait=READ_WAIT_SECONDS) as con:
+        return ratings.ratings_of(con, unit, rater)

@@ -15,23 +15,18 @@ from reports.notice import file_name, unit_notice
 from taizhang import database
 from taizhang.accounts import User
 from taizhang.config import db_target
+from ui import data
 from ui.i18n import lang, t
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _units(target: str, version: tuple) -> list[tuple[str, object]]:
-    """Every unit with its latest month, by name."""
-    with database.reading(target) as con:
-        return con.execute("SELECT unit, max(report_month) FROM tasks GROUP BY unit ORDER BY unit").fetchall()
-
-
 def units_for(user: User) -> list[tuple[str, object]]:
-    target = db_target()
+    """The units this user may print a notice for, each with its latest month, by name."""
     try:
-        known = _units(target, database.data_version(target))
+        every = data.units()
     except (database.StoreError, duckdb.Error):
         return []
-    return [(unit, month) for unit, month in known if user.is_admin() or unit in user.units]
+    latest = every.groupby("unit", sort=True)["latest_month"].max()
+    return [(unit, month) for unit, month in latest.items() if user.is_admin() or unit in user.units]
 
 
 def download(user: User | None, key: str) -> None:
