@@ -1,6 +1,6 @@
 """Drive Debian's Chromium against `streamlit run dashboard.py` on a fixture database.
 
-Opens every URL of CONTRACT.md in both languages, checks that no exception
+Opens every URL of docs/contract.md in both languages, checks that no exception
 element shows, and downloads the rankings Excel to check its order.
 Skipped only when /usr/bin/chromium is missing (CI installs it).
 """

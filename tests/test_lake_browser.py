@@ -1,6 +1,6 @@
 """Two dashboard processes on one DuckLake (PostgreSQL catalog), seen through Chromium.
 
-Scaling out (CONTRACT.md) means several `streamlit run` processes share one
+Scaling out (docs/contract.md) means several `streamlit run` processes share one
 store: each must show all the data, and a load made through the CLI while they
 serve must show in every one of them on the next page view.
 Skipped only when Chromium or the PostgreSQL binaries are missing (.ci/run
