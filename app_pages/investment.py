@@ -37,7 +37,7 @@ def main() -> None:
         by_region["planned_investment"].tolist(), by_region["actual_investment"].tolist(), f.lang, planned, actual),
         config=PLOTLY_CONFIG, key="investment_regions")
     frame.chart_note([r if isinstance(r, str) else t("unknown_region") for r in by_region["region"]], by_region,
-                     "actual_investment", f.lang)
+                     "actual_investment", f.lang, named=True)
 
     by_category = view.by_category.sort_values("planned_investment", ascending=False)
     st.subheader(t("investment.by_category"))

@@ -86,8 +86,9 @@ def composite_note(frame: pd.DataFrame, entity: str, lang: str) -> str | None:
     return text("missing.composite", lang, count=f"{count:,}", entity=text(f"missing.entity.{entity}", lang))
 
 
-def chart_note(names: list[str], codes: list[str | None], lang: str) -> str | None:
-    """Under a bar chart: the bars not drawn because their figure is missing, by reason."""
+def chart_note(names: list[str], codes: list[str | None], lang: str, measure: str | None = None) -> str | None:
+    """Under a bar chart: the bars not drawn because their figure is missing, by reason;
+    `measure` names the bars when the chart draws several per name (planned and actual)."""
     by_reason: dict[str, list[str]] = {}
     for name, code in zip(names, codes):
         if code and code != "no_tasks":
@@ -95,5 +96,7 @@ def chart_note(names: list[str], codes: list[str | None], lang: str) -> str | No
     if not by_reason:
         return None
     comma = "、" if lang == "zh" else ", "
-    return " ".join(text("missing.chart_note", lang, names=comma.join(found), reason=reason(code, lang))
+    key, extra = ("missing.chart_note_measure", {"measure": _measure(measure, lang)}) if measure \
+        else ("missing.chart_note", {})
+    return " ".join(text(key, lang, names=comma.join(found), reason=reason(code, lang), **extra)
                     for code, found in by_reason.items())

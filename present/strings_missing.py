@@ -34,6 +34,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "missing.entity.month": ("月份", "months"),
     "missing.entity.category": ("类别", "categories"),
     "missing.chart_note": ("图中未显示：{names}（{reason}）。", "Not shown: {names} ({reason})."),
+    "missing.chart_note_measure": ("图中未显示{measure}：{names}（{reason}）。", "{measure} not shown: {names} ({reason})."),
     "missing.composite": ("综合得分只计各{entity}已有的指标：{count} 个{entity}缺少部分指标，其权重按比例分给其余指标。",
                           "The composite uses only the rates each has: {count} {entity} lack some, whose weights go to the others in proportion."),
     "missing.sep": ("；", "; "),

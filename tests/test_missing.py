@@ -324,3 +324,8 @@ def test_a_region_without_ledgers_this_month_is_named_on_regions(tmp_path, monke
 def test_a_new_unit_is_new_in_english(lacking):
     from present import format as fmt
     assert fmt.change("新", "en") == "new" and fmt.change("新", "zh") == "新" and fmt.change(None, "en") == ""
+
+
+def test_the_investment_chart_names_the_bars_it_cannot_draw(lacking):
+    at = _open("app_pages/investment.py")
+    assert "图中未显示完成投资：西山县（台账未填报完成投资）。" in _captions(at)

@@ -252,11 +252,12 @@ def kpi_tiles(kpis: dict[str, Kpi], keys: Iterable[str], lang: str) -> None:
         st.caption(note)
 
 
-def chart_note(names: list[str], rows, key: str, lang: str) -> None:
+def chart_note(names: list[str], rows, key: str, lang: str, *, named: bool = False) -> None:
     """Under a bar chart of `key`: which bars are not drawn because their figure is
-    missing, and why (a missing bar is not a zero bar)."""
+    missing, and why (a missing bar is not a zero bar); `named`: say which measure's
+    bars, for a chart with several per name."""
     codes = [missing_reason(key, row) for row in rows.to_dict("records")]
-    note = missing.chart_note(names, codes, lang)
+    note = missing.chart_note(names, codes, lang, key if named else None)
     if note:
         st.caption(note)
 
