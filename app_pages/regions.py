@@ -4,7 +4,7 @@ from dataclasses import replace
 import streamlit as st
 
 from metrics import KPI_ORDER, MEASURES
-from metrics.measures import SATISFACTION
+from metrics.definitions import SATISFACTION
 from present import charts, format as fmt
 from present.charts import PLOTLY_CONFIG
 from ui import data, frame

@@ -10,15 +10,10 @@ Definitions live in metrics/sql/_macros.sql (measures), _measures.sql, ranking.s
 metrics/derived.py (the tables the writers keep for them).
 """
 from metrics import derived  # noqa: F401  registers the derived tables' refresh with the schema upgrade
+from metrics.definitions import INPUTS, KPI_ORDER, MEASURES, RANKABLE, SATISFACTION, Measure
 from metrics.measures import (
-    INPUTS,
-    KPI_ORDER,
     LEVELS,
-    MEASURES,
-    RANKABLE,
-    SATISFACTION,
     Kpi,
-    Measure,
     catalog,
     coverage,
     kpis,

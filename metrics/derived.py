@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import duckdb
 
+from metrics.definitions import NULLABLE_PARTS, PARTS
 from metrics.sqlfiles import prepared, sql
 from taizhang import schema
 
@@ -50,43 +51,6 @@ COMPLETIONS_QUERY = """
     WHERE status = 'completed' AND ({units_filter})
     GROUP BY region, unit, title"""
 
-# The additive parts of every measure, defined once: (column, aggregate over the
-# rows of tz_task_facts with the unit-month flags below, type). Every summary
-# grain holds them, tz_measures (sql/_measures.sql) sums them and makes the
-# measures from the sums. A new measure adds its parts here and its formula there.
-#
-# Missing is not zero: a unit-month (one ledger) gives an input (deadlines,
-# planned or actual investment, people served) when any of its rows has it; a
-# measure is made only of the unit-months that give its inputs, and the *_tasks
-# parts count the tasks in them, so a group none of whose ledgers gives, say,
-# 完成投资 shows no investment completion at all rather than 0%
-# (sql/_macros.sql). Within a ledger that gives it, a blank cell is 0.
-PARTS: tuple[tuple[str, str, str], ...] = (
-    ("tasks", "count(*)", "BIGINT"),
-    ("completed", "count_if(is_completed)", "BIGINT"),
-    ("started", "count_if(is_started)", "BIGINT"),
-    ("overdue", "count_if(is_overdue)", "BIGINT"),
-    ("on_time", "count_if(is_on_time AND has_deadlines)", "BIGINT"),
-    ("on_time_base", "count_if((is_completed OR is_overdue) AND has_deadlines)", "BIGINT"),
-    ("planned_investment", "coalesce(sum(planned_investment), 0)", "DOUBLE"),
-    ("actual_investment", "coalesce(sum(actual_investment), 0)", "DOUBLE"),
-    # NULL: no task with planned investment in a ledger that gives 完成投资
-    ("planned_base", "sum(CASE WHEN planned_investment > 0 AND has_actual THEN planned_investment END)", "DOUBLE"),
-    ("actual_on_planned",
-     "coalesce(sum(CASE WHEN planned_investment > 0 AND has_actual THEN actual_investment END), 0)", "DOUBLE"),
-    ("beneficiaries", "coalesce(sum(beneficiaries), 0)", "BIGINT"),
-    # the ledger's 群众满意度 (单位自评): tasks rated, and per level
-    ("rated", "count(satisfaction)", "BIGINT"),
-    ("satisfied", "count(*) FILTER (WHERE satisfaction = 'satisfied')", "BIGINT"),
-    ("basically_satisfied", "count(*) FILTER (WHERE satisfaction = 'basically_satisfied')", "BIGINT"),
-    ("dissatisfied", "count(*) FILTER (WHERE satisfaction = 'dissatisfied')", "BIGINT"),
-    # tasks in unit-months whose ledger gives the input
-    ("deadline_tasks", "count_if(has_deadlines)", "BIGINT"),
-    ("planned_tasks", "count_if(has_planned)", "BIGINT"),
-    ("actual_tasks", "count_if(has_actual)", "BIGINT"),
-    ("beneficiaries_tasks", "count_if(has_beneficiaries)", "BIGINT"),
-)
-NULLABLE_PARTS = ("planned_base",)
 _PART_SELECT = ",\n           ".join(f"{sql_}::{kind} AS {name}" for name, sql_, kind in PARTS)
 _PART_COLUMNS = ",\n        ".join(f"{name} {kind}{'' if name in NULLABLE_PARTS else ' NOT NULL'}"
                                    for name, _, kind in PARTS)

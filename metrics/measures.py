@@ -9,64 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 import duckdb
 import pandas as pd
 
+from metrics.definitions import INPUTS, KPI_ORDER, MEASURES
 from metrics.queries import run
 
-Kind = Literal["count", "rate", "money", "people"]
-
-
-@dataclass(frozen=True)
-class Measure:
-    key: str
-    kind: Kind
-    higher_is_better: bool | None  # None: neither (a volume, not a performance)
-    # The input a ledger may lack (INPUTS): without it the measure is missing
-    # ("—" and why), never 0. None: every ledger has what it needs.
-    needs: str | None = None
-
-
-# Inputs a ledger may lack -> the column of tz_measures counting the tasks in
-# ledgers that give it (sql/_macros.sql: a unit-month gives an input when any
-# of its rows has it).
-INPUTS = {"deadlines": "deadline_tasks", "planned": "planned_tasks", "actual": "actual_tasks",
-          "beneficiaries": "beneficiaries_tasks", "rated": "rated", "resident_rated": "resident_rated"}
-
-MEASURES: dict[str, Measure] = {m.key: m for m in (
-    Measure("tasks", "count", None),
-    Measure("completed", "count", True),
-    Measure("completion_rate", "rate", True),
-    Measure("start_rate", "rate", True),
-    Measure("on_time_rate", "rate", True, "deadlines"),
-    Measure("overdue", "count", False, "deadlines"),
-    Measure("planned_investment", "money", None, "planned"),
-    Measure("actual_investment", "money", True, "actual"),
-    Measure("investment_completion", "rate", True, "actual"),
-    Measure("beneficiaries", "people", True, "beneficiaries"),
-    # 群众满意率 from two sources kept apart: the ledger's own 群众满意度 column
-    # (单位自评) and residents' ratings from the notice-board QR code (群众评价).
-    # The rate is (满意 + 基本满意) / rated, NULL when nothing is rated; the
-    # counts go beside it wherever it is shown.
-    Measure("satisfaction_rate", "rate", True, "rated"),
-    Measure("rated", "count", None),
-    Measure("dissatisfied", "count", False),
-    Measure("resident_satisfaction_rate", "rate", True, "resident_rated"),
-    Measure("resident_rated", "count", None),
-    Measure("resident_dissatisfied", "count", False),
-)}
-KPI_ORDER = tuple(MEASURES)
-# Measures a league table can be ordered by; composite is the weighted score.
-RANKABLE = ("completion_rate", "on_time_rate", "investment_completion", "composite", "start_rate",
-            "satisfaction_rate", "resident_satisfaction_rate")
-# The satisfaction rates with their counts: rate -> (rated, satisfied, basically_satisfied, dissatisfied).
-SATISFACTION = {
-    "satisfaction_rate": ("rated", "satisfied", "basically_satisfied", "dissatisfied"),
-    "resident_satisfaction_rate": ("resident_rated", "resident_satisfied", "resident_basically_satisfied",
-                                   "resident_dissatisfied"),
-}
 LEVELS = ("total", "region", "unit", "category", "region_category")
 
 

@@ -9,7 +9,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.measures import RANKABLE, SATISFACTION, missing_reason, previous_month
+from metrics.definitions import RANKABLE, SATISFACTION
+from metrics.measures import missing_reason, previous_month
 from metrics.queries import run
 from metrics.settings import WEIGHTABLE, Settings
 from taizhang.database import has_table

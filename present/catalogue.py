@@ -36,31 +36,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sidebar.all_categories": ("全部类别", "All categories"),
     "sidebar.data_note": ("数据截至 {month}，共 {months} 个月", "Data up to {month}, {months} months"),
     # Measures
-    "m.tasks": ("任务数", "Tasks"),
-    "m.completed": ("已完成", "Completed"),
-    "m.completion_rate": ("完成率", "Completion rate"),
-    "m.start_rate": ("开工率", "Start rate"),
-    "m.on_time_rate": ("按期完成率", "On-time rate"),
-    "m.overdue": ("逾期", "Overdue"),
-    "m.planned_investment": ("计划投资", "Planned investment"),
-    "m.actual_investment": ("完成投资", "Actual investment"),
-    "m.investment_completion": ("投资完成率", "Investment completion"),
-    "m.beneficiaries": ("服务群众", "People served"),
     "col.beneficiaries": ("服务群众（人次）", "People served"),
     "m.composite": ("综合得分", "Composite score"),
-    "help.tasks": ("本月台账中的任务条数。", "Task rows in the month's ledgers."),
-    "help.completed": ("进展情况为“已完成”的任务。", "Tasks whose progress is completed."),
-    "help.completion_rate": ("已完成 ÷ 全部任务。", "Completed ÷ all tasks."),
-    "help.start_rate": ("已开工（推进中或已完成）÷ 全部任务。", "Started (in progress or completed) ÷ all tasks."),
-    "help.on_time_rate": (
-        "按期完成 ÷（已完成 + 逾期）。台账按月报送，完成日期只知道到月：任务首次报为已完成的月份的第一天不晚于完成时限即算按期；没有时限（长期）的已完成任务算按期。只计填报了完成时限的台账；都未填报时显示“—”。",
-        "Completed on time ÷ (completed + overdue). Ledgers are monthly, so completion is known to the month: a task is on time if the first month it was reported completed starts on or before its deadline; completed tasks without a deadline count as on time. Only ledgers that give deadlines count; with none it shows \"—\"."),
-    "help.overdue": ("完成时限早于报告月最后一天且尚未完成的任务。", "Tasks not completed whose deadline is before the last day of the report month."),
-    "help.planned_investment": ("计划投资合计（万元，1亿元 = 10,000万元）。", "Sum of planned investment (1 m = 100万元)."),
-    "help.actual_investment": ("完成投资合计。", "Sum of actual investment."),
-    "help.investment_completion": ("完成投资 ÷ 计划投资，只计有计划投资的任务，且只计填报了完成投资的台账；都未填报时显示“—”，不是 0%。",
-                                   "Actual ÷ planned investment, over tasks with planned investment in ledgers that give actual investment; with none it shows \"—\", not 0%."),
-    "help.beneficiaries": ("服务群众人次合计。", "Sum of person-visits served."),
     "help.composite": ("各项比率的加权平均（百分制），权重见 config/taizhang.toml：{weights}。单位没有的比率不计，其余权重按比例放大；投资完成率最多按 100% 计。",
                        "Weighted mean of the rates on a 100-point scale, weights from config/taizhang.toml: {weights}. A rate a unit lacks drops out and the other weights are rescaled; investment completion counts at most 100%."),
     # Common messages
@@ -236,3 +213,8 @@ _merge(_CLI, "present/strings_cli.py")
 from present.strings_reports import STRINGS as _REPORTS  # noqa: E402  python -m reports, the bulletin's own words
 
 _merge(_REPORTS, "present/strings_reports.py")
+# Each measure's label and help live with the measure (metrics/definitions.py).
+from metrics.definitions import MEASURES as _MEASURES  # noqa: E402
+
+_merge({f"m.{m.key}": m.label for m in _MEASURES.values()}
+       | {f"help.{m.key}": m.help for m in _MEASURES.values() if m.help}, "metrics/definitions.py")

@@ -6,22 +6,6 @@ Merged into present.catalogue.STRINGS at the end of that module.
 """
 STRINGS: dict[str, tuple[str, str]] = {
     # measures (metrics.MEASURES); every label names its source
-    "m.satisfaction_rate": ("群众满意率（单位自评）", "Satisfaction rate (unit's own)"),
-    "m.rated": ("已评价任务（单位自评）", "Rated tasks (unit's own)"),
-    "m.dissatisfied": ("不满意（单位自评）", "Dissatisfied (unit's own)"),
-    "m.resident_satisfaction_rate": ("群众满意率（群众评价）", "Satisfaction rate (residents)"),
-    "m.resident_rated": ("群众评价条数", "Resident ratings"),
-    "m.resident_dissatisfied": ("不满意（群众评价）", "Dissatisfied (residents)"),
-    "help.satisfaction_rate": (
-        "单位自评：台账“群众满意度”一栏。（满意 + 基本满意）÷ 已评价任务；五级评价中非常满意、满意计为满意，比较满意、一般计为基本满意，不太满意、不满意计为不满意；分数按台账的折算。未填写的任务不计入；没有已评价任务时不计算（显示“—”，不是 0%）。",
-        "Unit's own: the ledger's 群众满意度 column. (Satisfied + basically satisfied) ÷ rated tasks; blank tasks are left out, and with no rated task there is no rate (shown as “—”, not 0%)."),
-    "help.rated": ("单位自评：台账“群众满意度”一栏已填写的任务数。", "Unit's own: tasks whose ledger satisfaction column is filled in."),
-    "help.dissatisfied": ("单位自评：台账中群众满意度为“不满意”的任务数。", "Unit's own: tasks the ledger marks dissatisfied."),
-    "help.resident_satisfaction_rate": (
-        "群众评价：群众扫描公示栏二维码对本月已完成任务的评价。（满意 + 基本满意）÷ 评价条数；每位群众对每项任务只计一条，被管理员隐藏的不计。没有评价时不计算（显示“—”，不是 0%）。",
-        "Residents: ratings residents give this month's completed tasks from the notice-board QR code. (Satisfied + basically satisfied) ÷ ratings; one per resident per task, hidden ones left out. With no rating there is no rate (shown as “—”, not 0%)."),
-    "help.resident_rated": ("群众评价：本月收到的群众评价条数（不含被隐藏的）。", "Residents: ratings received for the month (hidden ones left out)."),
-    "help.resident_dissatisfied": ("群众评价：评价为“不满意”的条数。", "Residents: ratings of dissatisfied."),
     # the figure with its counts, or why there is none
     "sat.counts": ("已评价 {rated} 项，不满意 {dissatisfied} 项", "{rated} rated, {dissatisfied} dissatisfied"),
     "sat.resident_counts": ("群众评价 {rated} 条，不满意 {dissatisfied} 条", "{rated} ratings, {dissatisfied} dissatisfied"),

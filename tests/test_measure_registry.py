@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import metrics
-from metrics.derived import PARTS, TABLES
+from metrics.definitions import PARTS
+from metrics.derived import TABLES
 from metrics.queries import prepare
 from present.catalogue import STRINGS
 from taizhang.database import reading

@@ -26,7 +26,7 @@ import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 
-from metrics.measures import SATISFACTION
+from metrics.definitions import SATISFACTION
 from metrics.settings import Settings
 from present import charts, format as fmt, missing
 from reports import document, exports, figures, images

@@ -9,7 +9,7 @@ import duckdb
 import streamlit as st
 
 from metrics import Kpi, missing_reason
-from metrics.measures import SATISFACTION
+from metrics.definitions import SATISFACTION
 from present import format as fmt, missing
 from taizhang.database import StoreBusy
 from ui import data
