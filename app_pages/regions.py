@@ -9,54 +9,11 @@ from present import charts, format as fmt
 from present.charts import PLOTLY_CONFIG
 from ui import data, frame
 from ui.i18n import labels, t
-from ui.sidebar import choose_region
+from ui.region_pick import PICK_KEY, hover, pick_region, picked_below, picked_region, region_label
 from ui.tables import measure_table
 
 TOP_UNITS = 30
-PICK_KEY = "regions_pick"
-SEEN_KEY = "regions_seen_region"
 MEASURE_KEY = "regions_measure"
-
-
-def region_label(region) -> str:
-    return region if isinstance(region, str) else t("unknown_region")
-
-
-def hover(rows, names: list[str], key: str) -> list[str] | None:
-    """For a satisfaction rate, each bar's counts beside it: 东湖县（已评价 6，不满意 2）."""
-    if key not in SATISFACTION:
-        return None
-    rated, _, _, dissatisfied = SATISFACTION[key]
-    return [t("sat.hover", name=name, rated=fmt.count(r), dissatisfied=fmt.count(d))
-            for name, r, d in zip(names, rows[rated], rows[dissatisfied])]
-
-
-def picked_region(options: list[str], default: str | None) -> str:
-    """The region whose units are shown: kept in the session; the sidebar's region
-    (?region=) when it changes, so a shared link opens at its region."""
-    if f_changed(default) and default in options:
-        st.session_state[PICK_KEY] = default
-    if PICK_KEY not in st.session_state or st.session_state[PICK_KEY] not in options:
-        st.session_state[PICK_KEY] = default if default in options else options[0]
-    return st.session_state[PICK_KEY]
-
-
-def f_changed(region: str | None) -> bool:
-    """Whether the sidebar's region differs from the one this page last saw."""
-    changed = st.session_state.get(SEEN_KEY, "") != (region or "")
-    st.session_state[SEEN_KEY] = region or ""
-    return changed
-
-
-def pick_region(region: str) -> None:
-    """A bar clicked or a region picked below: it becomes the sidebar's region (the URL's ?region=)."""
-    st.session_state[PICK_KEY] = region
-    st.session_state[SEEN_KEY] = region
-    choose_region(region or None)
-
-
-def _on_pick() -> None:
-    pick_region(st.session_state.get(PICK_KEY) or "")
 
 
 @frame.guarded
@@ -124,7 +81,7 @@ def main() -> None:
                     config=PLOTLY_CONFIG, key="regions_heat")
 
     names = {r: region_label(r or None) for r in options}
-    st.selectbox(t("regions.pick"), options, key=PICK_KEY, format_func=names.get, on_change=_on_pick)
+    st.selectbox(t("regions.pick"), options, key=PICK_KEY, format_func=names.get, on_change=picked_below)
     st.subheader(t("regions.units_of", region=fmt.md(region_label(pick or None)), measure=t(f"m.{key}")))
     if units.empty:
         frame.no_rows(replace(f, region=pick or None))

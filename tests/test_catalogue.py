@@ -26,17 +26,17 @@ TEMPLATES = sorted((ROOT / "templates").glob("*.j2"))
 DYNAMIC_PREFIXES = {
     "m.": "ui/frame.py",                          # t(f"m.{key}"), a measure; also labels("m.", ...) on the pages
     "help.": "ui/frame.py",                       # t(f"help.{key}"), a measure's tooltip; ui/tables.py
-    "col.": "app_pages/rankings.py",              # t(f"col.{name_col}"); present/excel.py, ui/admin_mappings.py
+    "col.": "ui/league.py",                       # t(f"col.{name_col}"); present/excel.py, ui/admin_mappings.py
     "status.": "ui/frame.py",                     # t(f"status.{status}"); ui/upload_files.py, reports/document.py
     "role.": "ui/auth.py",                        # t(f"role.{user.role}")
     "rating.": "ui/upload.py",                    # t(f"rating.{v}"), the ledger's 群众满意度 level
-    "fb.rating.": "app_pages/feedback.py",        # t(f"fb.rating.{rating}"); ui/admin_ratings.py, reports/...
+    "fb.rating.": "ui/feedback_view.py",          # t(f"fb.rating.{rating}"); ui/admin_ratings.py, reports/...
     "audit.": "ui/admin_audit.py",                # t(f"audit.{a}"), an audit log action
     "account.": "ui/auth.py",                     # f"account.{error.code}", an AccountError code
     "missing.": "present/missing.py",             # text(f"missing.{code}"), text(f"missing.entity.{entity}")
-    "rankings.reason.": "app_pages/rankings.py",  # t(f"rankings.reason.{code}"); present/excel.py
+    "rankings.reason.": "ui/league.py",           # t(f"rankings.reason.{code}"); present/excel.py
     "rankings.level.": "app_pages/rankings.py",   # t(f"rankings.level.{level}"), labels("rankings.level.", LEVELS)
-    "rankings.rules.": "app_pages/rankings.py",   # t(f"rankings.rules.{result.not_reported_rule}")
+    "rankings.rules.": "ui/league.py",            # t(f"rankings.rules.{result.not_reported_rule}")
     "slide.": "reports/exports.py",               # say(f"slide.{key}"), a slide's title; f"slide.{which}_sub"
     "sub.status.": "app_pages/submissions.py",    # t(f"sub.status.{s}")
     "up.field.": "ui/upload_mapping_step.py",     # i18n_labels("up.field.", fields)

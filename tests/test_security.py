@@ -97,13 +97,13 @@ def test_the_tile_style_sheet_holds_no_text_whatever_the_names_and_values():
 
 
 # Names allowed inside raw-HTML f-strings: an int from the settings; the browser id
-# that app_pages/feedback.py writes into its cookie, only after
+# that ui/feedback_view.py writes into its cookie, only after
 # taizhang.ratings.valid_client_id accepted it (test_the_cookie_script_carries_only_a_checked_id).
 NUMERIC_NAMES = {"limit", "made"}
 
 
 def test_the_cookie_script_carries_only_a_checked_id():
-    source = (Path(__file__).resolve().parent.parent / "app_pages" / "feedback.py").read_text(encoding="utf-8")
+    source = (Path(__file__).resolve().parent.parent / "ui" / "feedback_view.py").read_text(encoding="utf-8")
     body = source[source.index("def remember("):]
     body = body[:body.index("\n\n\n")]
     assert "if ratings.valid_client_id(made):" in body and body.index("valid_client_id") < body.index("st.iframe")
