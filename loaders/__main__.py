@@ -96,8 +96,10 @@ def _print_report(report, lang: str) -> None:
     line = f"{report.file}: {status}" + (f" ({sep.join(parts)})" if parts else "")
     stream = sys.stderr if report.status == "rejected" else sys.stdout
     print(line, file=stream)
-    if report.status != "rejected" and report.status_sources and set(report.status_sources) != {"word"}:
-        print("  " + describe_sources(report.status_sources, lang))
+    sources = describe_sources(report.status_sources, lang) \
+        if report.status != "rejected" and report.status_sources and set(report.status_sources) != {"word"} else None
+    if sources:  # None when no source decided a row (e.g. only zero counts)
+        print("  " + sources)
     if report.mapping and report.status != "rejected":
         print("  " + _m("cli.mapping_applied", lang))
     impact = report.impact

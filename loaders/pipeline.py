@@ -360,6 +360,8 @@ def ingest(
     if submitted_at == "sheet":
         filed = prepared.layout.filed_on
         submitted_at = dt.datetime.combine(filed, dt.time(12)) if filed else None
+    elif isinstance(submitted_at, str):  # a caller's mistake, not a clerk's: only "sheet" is a word here
+        raise ValueError(f"submitted_at must be a datetime or 'sheet', not {submitted_at!r}")
     prepared.drop_cells()
     report = commit(
         prepared, db, keep_going=keep_going, loaded_by=loaded_by, submitted_at=submitted_at, progress=progress

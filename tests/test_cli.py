@@ -209,3 +209,24 @@ def test_two_loads_into_one_file_at_once_are_serialised(tmp_path, files):
     assert [p.returncode for p in procs] == [0, 0, 0], [err for _, err in results]
     info = json.loads(run("info", "--db", db, "--json").stdout)
     assert sum(m["tasks"] for m in info) == 9
+
+
+def test_a_report_whose_status_sources_decided_nothing_prints_without_failing(capsys):
+    """describe_sources says nothing when every count is 0; the report line still prints
+    (a load that succeeded must not end in a traceback)."""
+    from loaders.__main__ import _print_report
+    from loaders.pipeline import FileReport as Report
+
+    report = Report(file="x.xlsx", status="loaded")
+    report.status_sources = {"flag": 0, "rule:negation": 0}
+    _print_report(report, "en")
+    out = capsys.readouterr().out
+    assert out.startswith("x.xlsx: ") and "Traceback" not in out
+
+
+def test_ingest_refuses_a_submitted_at_word_it_does_not_know(tmp_path):
+    from loaders.pipeline import ingest
+    from tests import workbooks as wb
+
+    with pytest.raises(ValueError, match="submitted_at"):
+        ingest(wb.county_xlsx(), "county.xlsx", str(tmp_path / "t.duckdb"), submitted_at="yesterday")
