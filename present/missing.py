@@ -17,6 +17,11 @@ def reason(code: str, lang: str) -> str:
     return text(f"missing.{code}", lang)
 
 
+def _noun(entity: str, count: int, lang: str) -> str:
+    """units / regions / months / categories, or the singular for one (English)."""
+    return text(f"missing.entity.{entity}" + (".one" if count == 1 else ""), lang)
+
+
 def _measure(key: str, lang: str) -> str:
     return text(f"m.{key}", lang)
 
@@ -63,14 +68,13 @@ def table_note(frame: pd.DataFrame, keys: Iterable[str], entity: str, lang: str)
     found = missing_counts(frame, list(keys))
     if not found:
         return None
-    noun = text(f"missing.entity.{entity}", lang)
     grouped: dict[tuple[str, int], list[str]] = {}  # measures sharing a reason and a count are named together
     for key, counts in found.items():
         for code, count in counts.items():
             grouped.setdefault((code, count), []).append(_measure(key, lang))
     comma = "、" if lang == "zh" else ", "
-    items = [text("missing.table_item", lang, measure=comma.join(names), count=f"{count:,}", entity=noun,
-                  reason=reason(code, lang))
+    items = [text("missing.table_item", lang, measure=comma.join(names), count=f"{count:,}",
+                  entity=_noun(entity, count, lang), reason=reason(code, lang))
              for (code, count), names in grouped.items()]
     return text("missing.table_note", lang, notes=text("missing.sep", lang).join(items))
 
@@ -83,7 +87,8 @@ def composite_note(frame: pd.DataFrame, entity: str, lang: str) -> str | None:
     count = int((pd.to_numeric(frame["composite_parts_missing"], errors="coerce").fillna(0) > 0).sum())
     if not count:
         return None
-    return text("missing.composite", lang, count=f"{count:,}", entity=text(f"missing.entity.{entity}", lang))
+    return text("missing.composite" + (".one" if count == 1 else ""), lang, count=f"{count:,}",
+                entity=_noun(entity, count, lang))
 
 
 def chart_note(names: list[str], codes: list[str | None], lang: str, measure: str | None = None) -> str | None:

@@ -33,9 +33,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "missing.entity.region": ("县区", "regions"),
     "missing.entity.month": ("月份", "months"),
     "missing.entity.category": ("类别", "categories"),
+    # English says one of them in the singular
+    "missing.entity.unit.one": ("单位", "unit"),
+    "missing.entity.region.one": ("县区", "region"),
+    "missing.entity.month.one": ("月份", "month"),
+    "missing.entity.category.one": ("类别", "category"),
     "missing.chart_note": ("图中未显示：{names}（{reason}）。", "Not shown: {names} ({reason})."),
     "missing.chart_note_measure": ("图中未显示{measure}：{names}（{reason}）。", "{measure} not shown: {names} ({reason})."),
     "missing.composite": ("综合得分只计各{entity}已有的指标：{count} 个{entity}缺少部分指标，其权重按比例分给其余指标。",
                           "The composite uses only the rates each has: {count} {entity} lack some, whose weights go to the others in proportion."),
+    "missing.composite.one": ("综合得分只计各{entity}已有的指标：{count} 个{entity}缺少部分指标，其权重按比例分给其余指标。",
+                              "The composite uses only the rates each has: {count} {entity} lacks some, whose weights go to the others in proportion."),
     "missing.sep": ("；", "; "),
 }

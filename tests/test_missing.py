@@ -329,3 +329,14 @@ def test_a_new_unit_is_new_in_english(lacking):
 def test_the_investment_chart_names_the_bars_it_cannot_draw(lacking):
     at = _open("app_pages/investment.py")
     assert "图中未显示完成投资：西山县（台账未填报完成投资）。" in _captions(at)
+
+
+def test_one_of_them_is_said_in_the_singular_in_english():
+    import pandas as pd
+
+    from present import missing
+    one = pd.DataFrame({"tasks": [3, 2], "overdue": [None, 1], "deadline_tasks": [0, 2]})
+    assert "Overdue: 1 unit (the ledgers give no deadlines)" in missing.table_note(one, ["overdue"], "unit", "en")
+    assert "逾期有 1 个单位台账未填报完成时限" in missing.table_note(one, ["overdue"], "unit", "zh")
+    parts = pd.DataFrame({"composite_parts_missing": [1, 0]})
+    assert "1 unit lacks some" in missing.composite_note(parts, "unit", "en")
