@@ -58,7 +58,8 @@ def main() -> None:
         config=PLOTLY_CONFIG, key=bars_key, on_select=frame.on_pick(bars_key, options, pick_region),
         selection_mode="points")
     frame.chart_note(bar_names, rows, key, f.lang)
-    absent = [r for r in catalog.regions if r not in set(rows["region"].dropna())]
+    shown = set(rows["region"].dropna())
+    absent = [r for r in catalog.regions if r not in shown]
     if absent:  # a region that sent nothing this month is named, not silently left out
         st.caption(t("regions.absent", names=("、" if f.lang == "zh" else ", ").join(fmt.md(r) for r in absent)))
     if key in SATISFACTION:

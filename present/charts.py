@@ -126,7 +126,7 @@ def heatmap(frame: pd.DataFrame, key: str, lang: str, unknown_label: str) -> go.
     months = sorted(set(frame["report_month"]))
     lookup = {(m, r if isinstance(r, str) else None): v
               for m, r, v in zip(frame["report_month"], frame["region"], frame[key])}
-    z = [[_float(lookup.get((m, r))) for r in regions] for m in months]
+    z = [[fmt.number(lookup.get((m, r))) for r in regions] for m in months]
     text = [[fmt.measure(key, lookup.get((m, r)), lang) if (m, r) in lookup else "" for r in regions]
             for m in months]
     fig = go.Figure(go.Heatmap(
@@ -200,7 +200,7 @@ def treemap(frame: pd.DataFrame, lang: str, root_label: str, unknown_region: str
             parents.append(region_id)
             labels.append(safe(category) if category else uncategorised)
             values.append(float(row["planned_investment"]))
-            colors.append(_float(row["investment_completion"]))
+            colors.append(fmt.number(row["investment_completion"]))
             texts.append(f"{fmt.money(row['planned_investment'], lang)} · {fmt.rate(row['investment_completion'])}")
     fig = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parents, values=values, branchvalues="total",
@@ -220,7 +220,7 @@ def choropleth(geojson: dict, frame: pd.DataFrame, feature_name: str, key: str, 
     scatter outlines need neither. Holes in polygons are not cut out.
     """
     kind = _kind(key)
-    values = {r: _float(v) for r, v in zip(frame["region"], frame[key]) if isinstance(r, str)}
+    values = {r: fmt.number(v) for r, v in zip(frame["region"], frame[key]) if isinstance(r, str)}
     present = [v for v in values.values() if v is not None]
     low, high = (0.0, 1.0) if kind == "rate" else (min(present or [0]), max(present or [1]))
     span = (high - low) or 1.0
@@ -304,7 +304,3 @@ def _wind(polygon):
 
 def _kind(key: str) -> str:
     return MEASURES[key].kind
-
-
-_float = fmt.number
-

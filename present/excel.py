@@ -23,9 +23,6 @@ OTHER_MEASURES = ("tasks", "completed", "overdue", "completion_rate", "on_time_r
                   "resident_satisfaction_rate", "resident_rated", "resident_dissatisfied")
 
 
-_number = fmt.number
-
-
 def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, category: str | None = None,
                      generated: dt.datetime | None = None) -> bytes:
     def tr(key: str, **values) -> str:
@@ -98,10 +95,9 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
         for col, (key, _, _) in enumerate(columns):
             value = record.get(key)
             if key == "note":
-                if record.get("not_reported"):
-                    sheet.write_string(row_number, col, not_reported_note(record))
-                elif missing_note(record):
-                    sheet.write_string(row_number, col, missing_note(record))
+                row_note = not_reported_note(record) if record.get("not_reported") else missing_note(record)
+                if row_note:
+                    sheet.write_string(row_number, col, row_note)
                 else:
                     sheet.write_blank(row_number, col, None)
             elif key in ("unit", "region", "change"):
@@ -109,14 +105,14 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
                     value if isinstance(value, str) else (tr("unknown_region") if key == "region" else "")
                 sheet.write_string(row_number, col, shown, centred if key == "change" else None)
             elif key in ("rank", "previous_rank"):
-                number = _number(value)
+                number = fmt.number(value)
                 if number is None:
                     sheet.write_blank(row_number, col, None)
                 else:
                     sheet.write_number(row_number, col, int(number), centred)
             else:
                 measure = ranking.measure if key == "score" else key
-                number = _number(value)
+                number = fmt.number(value)
                 if number is not None and key == "score" and measure == "composite":
                     number *= 100
                 if number is None and not record.get("not_reported") and missing_reason(
@@ -157,11 +153,11 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
                 rows = record.get("rows_not_loaded")
                 reason_key = f"rankings.reason.{value}" if f"rankings.reason.{value}" in STRINGS else f"missing.{value}"
                 apart.write_string(row_number, col, tr(reason_key, min=ranking.min_tasks,
-                                                       rows=int(_number(rows) or 0), rated=ranking.min_rated))
+                                                       rows=int(fmt.number(rows) or 0), rated=ranking.min_rated))
             elif key in ("unit", "region"):
                 apart.write_string(row_number, col, value if isinstance(value, str) else tr("unknown_region"))
             else:
-                number = _number(value)
+                number = fmt.number(value)
                 if number is None:
                     apart.write_blank(row_number, col, None)
                 else:

@@ -340,3 +340,24 @@ def test_one_of_them_is_said_in_the_singular_in_english():
     assert "逾期有 1 个单位台账未填报完成时限" in missing.table_note(one, ["overdue"], "unit", "zh")
     parts = pd.DataFrame({"composite_parts_missing": [1, 0]})
     assert "1 unit lacks some" in missing.composite_note(parts, "unit", "en")
+
+
+def test_missing_counts_agree_with_missing_reason_row_by_row():
+    """The footnotes count by column what missing_reason says of each row."""
+    import itertools
+
+    import pandas as pd
+    values = [None, float("nan"), 0.0, 0.5]
+    rows = [{"tasks": tasks, "on_time_rate": rate, "deadline_tasks": base, "overdue": rate,
+             "investment_completion": rate, "actual_tasks": base, "composite": rate, "completion_rate": rate}
+            for tasks, rate, base in itertools.product([0, 3, None], values, [0, 2, None])]
+    frame = pd.DataFrame(rows)
+    keys = ["on_time_rate", "overdue", "investment_completion", "composite", "completion_rate"]
+    expected: dict[str, dict[str, int]] = {}
+    for key in keys:
+        for row in rows:
+            code = metrics.missing_reason(key, row)
+            if code and code != "no_tasks":
+                expected.setdefault(key, {}).setdefault(code, 0)
+                expected[key][code] += 1
+    assert metrics.missing_counts(frame, keys) == expected
