@@ -186,6 +186,5 @@ def change(label, lang: str = "zh") -> str:
 
 
 def changes(labels, lang: str = "zh") -> list[str]:
-    """change() of a whole column (30,000 units: once per column, not per cell)."""
-    return [("new" if label == "新" else label) if isinstance(label, str) else "" for label in labels] \
-        if lang == "en" else [label if isinstance(label, str) else "" for label in labels]
+    """change() of a whole column, the language read once by the caller."""
+    return [change(label, lang) for label in labels]
