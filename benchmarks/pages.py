@@ -8,10 +8,10 @@ see benchmarks/bigdb.py; --units / --tasks / --months change the size) in a
 temp folder, unless --db names one, then reports:
 
 - data: median time of each page's data calls through ui/data.py with the
-  Streamlit cache cleared before every call (a first view after a load: one
+  Streamlit caches cleared before every call (a first view after a load: one
   read-only connection shared by the sidebar's catalog and the page, the named
   queries, Arrow to pandas), DuckDB warm;
-- page (cold): a full AppTest run of the page with the cache cleared;
+- page (cold): a full AppTest run of the page with the caches cleared;
 - page (warm): a full AppTest run of the page with the cache filled, which is
   what most page views cost.
 
@@ -130,7 +130,9 @@ def main() -> int:
                 con.execute("SELECT count(*) FROM tasks").fetchall()
 
         base = median_ms(baseline, args.repeat * 3)
-        clear = st.cache_data.clear
+        def clear():
+            st.cache_data.clear()
+            st.cache_resource.clear()  # ui/data keeps the ranking there (no pickling)
         rows = []
         for name, (path, params) in PAGES.items():
             action = page_data(name)

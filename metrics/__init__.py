@@ -28,13 +28,13 @@ from metrics.measures import (
     unit_tasks,
     units,
 )
-from metrics.ranking import Ranking, change_label, not_reported, partial as ranking_partial, ranking
+from metrics.ranking import Ranking, not_reported, partial as ranking_partial, ranking
 from metrics.settings import ConfigError, Settings
 
 __all__ = [
     "INPUTS", "KPI_ORDER", "LEVELS", "MEASURES", "RANKABLE", "SATISFACTION",
     "ConfigError", "Kpi", "Measure", "Ranking", "Settings",
-    "catalog", "change_label", "coverage", "kpis", "kpis_from", "measures", "missing_counts", "missing_reason",
+    "catalog", "coverage", "kpis", "kpis_from", "measures", "missing_counts", "missing_reason",
     "months_back", "not_reported", "previous_month",
     "ranking", "ranking_partial", "resident_dissatisfied",
     "unit_history", "unit_tasks", "units",

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from metrics.definitions import RANKABLE, SATISFACTION
@@ -59,41 +58,6 @@ class Ranking:
         return self.not_reported_rule == "last" and self.level == "unit"
 
 
-def change_label(rank, previous_rank, has_previous: bool) -> str:
-    """▲n up, ▼n down, = unchanged, 新 new to the table; blank without a previous month.
-    Not "—": every table says "—" means a figure that cannot be computed."""
-    if rank is None or pd.isna(rank):
-        return ""
-    if not has_previous:
-        return ""
-    if previous_rank is None or pd.isna(previous_rank):
-        return "新"
-    moved = int(previous_rank) - int(rank)
-    if moved > 0:
-        return f"▲{moved}"
-    if moved < 0:
-        return f"▼{-moved}"
-    return "="
-
-
-def change_labels(rank: pd.Series, previous_rank: pd.Series, has_previous: bool) -> np.ndarray:
-    """change_label of every row at once (30,000 units: a loop took 40 ms)."""
-    labels = np.full(len(rank), "", dtype=object)
-    if not has_previous or not len(rank):
-        return labels
-    now = pd.to_numeric(rank, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    before = pd.to_numeric(previous_rank, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    ranked = ~np.isnan(now)
-    labels[ranked & np.isnan(before)] = "新"
-    both = ranked & ~np.isnan(before)
-    moved = np.where(both, before - now, 0).astype(np.int64)
-    up, down, same = both & (moved > 0), both & (moved < 0), both & (moved == 0)
-    labels[up] = ["▲" + str(m) for m in moved[up]]
-    labels[down] = ["▼" + str(-m) for m in moved[down]]
-    labels[same] = "="
-    return labels
-
-
 def _reason(row, min_tasks: int, level: str, measure: str = "", min_rated: int = 0) -> str:
     if not pd.isna(row["rows_not_loaded"]):
         return "partial"
@@ -126,7 +90,6 @@ def ranking(con: duckdb.DuckDBPyConnection, month: dt.date, *, level: Level = "u
                 **weights).to_pandas()
 
     has_previous = bool(len(frame)) and int(frame["previous_ranked_count"].iloc[0]) > 0
-    frame["change"] = change_labels(frame["rank"], frame["previous_rank"], has_previous)
 
     frame["not_reported"] = False
     frame["latest_month"] = None

@@ -252,7 +252,12 @@ def units_of_region(month: dt.date, region: str | None, category: str | None,
     return rows.reset_index(drop=True)
 
 
-@st.cache_data(**CACHE)
+# A cache_resource, not cache_data: a Ranking of 30,000 units is ~10 MB of frames,
+# and cache_data pickles every result it stores (10 ms of a 100 ms page view) and
+# unpickles it on every hit. The same object is handed to every view, so it is
+# treated as read-only: nothing changes a Ranking's frames in place (tests/test_data.py
+# checks that a rankings page view leaves it as it was).
+@st.cache_resource(show_spinner=False, max_entries=32)
 def _ranking(target: str, version: tuple, month: dt.date, level: str, measure: str, region: str | None,
              category: str | None, min_tasks: int, size: int, weights: tuple, not_reported: str,
              min_rated: int, _s: Session) -> metrics.Ranking:

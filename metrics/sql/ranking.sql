@@ -29,6 +29,10 @@
 -- previous_rank     rank in $previous_month; NULL when not ranked then
 -- previous_ranked_count  how many were ranked in $previous_month (0: no
 --                   comparison, so no rank change is shown)
+-- change     the move since $previous_month: ▲n up, ▼n down, = unchanged,
+--            新 new to the table; '' when not ranked now or nothing was ranked
+--            then. Never "—": every table says "—" means a figure that cannot
+--            be computed. (Made here, not per row in Python: 40 ms at 30,000 units.)
 WITH sampled AS (
     SELECT *,
            CASE WHEN rated >= $min_rated THEN satisfaction_rate END AS satisfaction_counted,
@@ -106,12 +110,21 @@ previous AS (
     FROM flagged AS f
     JOIN ranks AS r ON r.report_month = f.report_month AND r.score = f.score
     WHERE f.report_month = $previous_month AND f.is_ranked
+),
+previous_count AS (
+    SELECT count(*)::BIGINT AS ranked FROM previous
 )
 SELECT cur.region, cur.unit, cur.value, cur.score, cur.is_ranked,
        CASE WHEN cur.is_ranked THEN r.rank::BIGINT END AS rank,
        CASE WHEN cur.is_ranked THEN r.rank_from_bottom::BIGINT END AS rank_from_bottom,
        prev.rank::BIGINT AS previous_rank,
-       (SELECT count(*) FROM previous)::BIGINT AS previous_ranked_count,
+       pc.ranked AS previous_ranked_count,
+       CASE WHEN NOT cur.is_ranked OR pc.ranked = 0 THEN ''
+            WHEN prev.rank IS NULL THEN '新'
+            WHEN prev.rank > r.rank THEN '▲' || (prev.rank - r.rank)::BIGINT
+            WHEN prev.rank < r.rank THEN '▼' || (r.rank - prev.rank)::BIGINT
+            ELSE '='
+       END AS change,
        cur.rows_not_loaded, cur.tasks, cur.completed, cur.started, cur.overdue,
        cur.completion_rate, cur.start_rate, cur.on_time_rate,
        cur.investment_completion, cur.composite,
@@ -128,6 +141,7 @@ SELECT cur.region, cur.unit, cur.value, cur.score, cur.is_ranked,
           + (CASE WHEN $w_resident_satisfaction_rate > 0 AND cur.resident_counted IS NULL THEN 1 ELSE 0 END)
         END)::BIGINT AS composite_parts_missing
 FROM flagged AS cur
+CROSS JOIN previous_count AS pc
 LEFT JOIN ranks AS r
   ON r.report_month = cur.report_month AND r.score = cur.score
 LEFT JOIN previous AS prev
