@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from metrics import derived
-from taizhang.database import writing
+from taizhang.database import reading, writing
 
 REGIONS = ["城关区", "东湖县", "西山县", "南溪县", "北岭县", "青龙区", "白云县",
            "金沙县", "石门县", "桃源县", "高新区", "经开区", "临港新区", "凤凰县"]
@@ -88,6 +88,24 @@ def build_database(path: str | Path, months: int = 36, units: int = 3000, tasks:
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
     return path
+
+
+def copy_to_lake(source: str | Path, target: str) -> None:
+    """Every table of a built file database, copied into the DuckLake `target`
+    (its data folder from TAIZHANG_DATA_PATH): the same rows and the same derived
+    tables, in the same (month) order, as loads would have written them there.
+    Streamed through Arrow: the lake's connection may not open files itself."""
+    with reading(str(source)) as src, writing(target) as con:  # the lake's schema made by the real writer
+        tables = [row[0] for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()").fetchall()]
+        con.execute("BEGIN")
+        for table in tables:
+            con.execute(f"DELETE FROM {table}")
+            batches = src.execute(f"SELECT * FROM {table}").fetch_record_batch(1_000_000)
+            con.register("source_rows", batches)
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM source_rows")
+            con.unregister("source_rows")
+        con.execute("COMMIT")
 
 
 TASKS_PER_UNIT = 27778 / 3000  # distinct tasks per unit (each is a row in every month)

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/pages.py [--repeat 7] [--db PATH]
     .venv/bin/python benchmarks/pages.py --units 30000      # or --tasks 10M: the province scale
+    .venv/bin/python benchmarks/pages.py --db PATH --lake   # the same rows in a DuckLake
 
 Builds a deterministic 1,000,008-row database (36 months x 3,000 units, in SQL;
 see benchmarks/bigdb.py; --units / --tasks / --months change the size) in a
@@ -15,6 +16,9 @@ temp folder, unless --db names one, then reports:
 - page (warm): a full AppTest run of the page with the cache filled, which is
   what most page views cost.
 
+--lake copies the database into a DuckLake whose catalog is a PostgreSQL server
+started for the run (as offices share one store) and measures the pages there.
+
 Each figure is also given as a ratio to a baseline measured in the same run,
 `SELECT count(*) FROM tasks` through taizhang.database.reading, so results
 compare across machines. Targets: data under 100 ms, a page run under 1 s.
@@ -23,6 +27,7 @@ Nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import statistics
@@ -34,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bigdb import build_database, size, size_arguments  # noqa: E402
+from benchmarks.bigdb import build_database, copy_to_lake, size, size_arguments  # noqa: E402
 
 PAGES = {
     "overview": ("app_pages/overview.py", {}),
@@ -103,11 +108,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--db", help="use this database instead of building one")
+    parser.add_argument("--lake", action="store_true",
+                        help="measure a DuckLake (PostgreSQL catalog) holding the same rows")
     size_arguments(parser)
     args = parser.parse_args()
     logging.getLogger("streamlit").setLevel(logging.ERROR)
 
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as stack:
         if args.db:
             db = Path(args.db)
         else:
@@ -117,7 +124,21 @@ def main() -> int:
             build_database(db, **chosen)
             print(f"built {db.name}: {chosen['months'] * chosen['tasks']:,} task rows ({chosen['units']:,} units) "
                   f"in {time.perf_counter() - start:.1f} s")
-        os.environ["TAIZHANG_DB"] = str(db)
+        target = str(db)
+        if args.lake:
+            from tests import pgserver
+
+            if not pgserver.available():
+                raise SystemExit("--lake needs the PostgreSQL server binaries (initdb, pg_ctl, createdb)")
+            server = pgserver.PostgresServer().start()
+            stack.callback(server.stop)
+            target = f"ducklake:postgres:{server.create_database('taizhang')}"
+            os.environ["TAIZHANG_DATA_PATH"] = str(Path(folder) / "lake")
+            (Path(folder) / "lake").mkdir()
+            start = time.perf_counter()
+            copy_to_lake(db, target)
+            print(f"copied into a DuckLake (PostgreSQL catalog) in {time.perf_counter() - start:.1f} s")
+        os.environ["TAIZHANG_DB"] = target
         os.environ.pop("TAIZHANG_CONFIG", None)
 
         import streamlit as st
@@ -126,7 +147,7 @@ def main() -> int:
         from taizhang.database import reading
 
         def baseline():
-            with reading(str(db)) as con:
+            with reading(target) as con:
                 con.execute("SELECT count(*) FROM tasks").fetchall()
 
         base = median_ms(baseline, args.repeat * 3)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from taizhang import database
@@ -127,3 +128,25 @@ def test_a_page_view_on_a_lake_attaches_it_once(lake, monkeypatch):
     with data.page_view():  # cached: still one attach, for the version
         assert data.catalog().months == catalog.months
     assert len(opened) == 2
+
+
+def test_the_benchmark_lake_holds_what_the_file_database_holds(lake, tmp_path):
+    """benchmarks/pages.py --lake measures a copy of the big file database: every table,
+    derived ones included, and every measure the same as on the file."""
+    from benchmarks.bigdb import build_database, copy_to_lake
+    from metrics import measures
+
+    (tmp_path / "parquet").mkdir()
+    db = build_database(tmp_path / "b.duckdb", months=3, units=20, tasks=100)
+    copy_to_lake(db, lake)
+    with database.reading(str(db)) as file_con, database.reading(lake) as lake_con:
+        for table in ("task_rows", "uploads", "task_summary", "unit_summary", "region_summary",
+                      "unit_catalog", "task_completions"):
+            query = f"SELECT count(*), hash(list(t ORDER BY ALL)) FROM {table} AS t"
+            assert lake_con.execute(query).fetchone() == file_con.execute(query).fetchone(), table
+        month = file_con.execute("SELECT max(report_month) FROM tasks").fetchone()[0]
+        on_file = measures(file_con, month, month, "region")
+        on_lake = measures(lake_con, month, month, "region")
+    assert len(on_file) > 1
+    pd.testing.assert_frame_equal(on_lake.sort_values("region", ignore_index=True),
+                                  on_file.sort_values("region", ignore_index=True))
