@@ -52,9 +52,17 @@ class PostgresServer:
             shutil.chown(self.data, "postgres", "postgres")
             shutil.chown(self.root, "postgres", "postgres")
         self._run(_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        self._start()
+        return self
+
+    def _start(self) -> None:
         options = f"-p {self.port} -k {self.root} -h 127.0.0.1 -c fsync=off -c max_connections=100"
         self._run(_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
-        return self
+
+    def restart(self) -> None:
+        """Stop (dropping every client connection) and start again on the same port."""
+        self._run(_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self._start()
 
     def create_database(self, name: str) -> str:
         self._run(_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", name)
