@@ -108,8 +108,9 @@ def _clean(value):
 
 def catalog(con: duckdb.DuckDBPyConnection) -> tuple[list[dt.date], list[str], list[str]]:
     """(report months with data, newest first; named regions; named categories), in one scan."""
-    row = run(con, "catalog").to_pylist()[0]
-    return row["months"] or [], row["regions"] or [], row["categories"] or []
+    rows = run(con, "catalog").to_pylist()
+    row = rows[0] if rows else {}
+    return row.get("months") or [], row.get("regions") or [], row.get("categories") or []
 
 
 def units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

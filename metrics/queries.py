@@ -19,6 +19,7 @@ from metrics.derived import (
     DERIVED,
     PARTS,
     REGION_QUERY,
+    STORE_CATALOG_QUERY,
     SUMMARY_QUERY,
     UNIT_QUERY,
     prepare_writer,
@@ -68,7 +69,7 @@ def prepare(con: duckdb.DuckDBPyConnection, *, writing: bool = False) -> None:
         # a task_summary without every part (metrics/derived.py PARTS: an older
         # store) that no writer has upgraded yet: computed from the rows
         # instead, like a missing one, and the coarser summaries from it
-        missing += ["task_summary", "unit_summary", "region_summary", "unit_catalog"]
+        missing += ["task_summary", "unit_summary", "region_summary", "unit_catalog", "store_catalog"]
     if "task_summary" in missing:
         con.execute("CREATE OR REPLACE TEMP VIEW task_summary AS " + SUMMARY_QUERY.format(units_filter=ALL_UNITS))
     if "unit_summary" in missing:
@@ -77,6 +78,8 @@ def prepare(con: duckdb.DuckDBPyConnection, *, writing: bool = False) -> None:
         con.execute("CREATE OR REPLACE TEMP VIEW region_summary AS " + REGION_QUERY.format(units_filter=ALL_UNITS))
     if "unit_catalog" in missing:
         con.execute("CREATE OR REPLACE TEMP VIEW unit_catalog AS " + CATALOG_QUERY.format(units_filter=ALL_UNITS))
+    if "store_catalog" in missing:
+        con.execute("CREATE OR REPLACE TEMP VIEW store_catalog AS " + STORE_CATALOG_QUERY)
     con.execute(sql("_measures"))
     prepared.add(con)
 
