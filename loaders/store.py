@@ -163,7 +163,7 @@ def _write_once(
                     )
             con.execute("INSERT INTO task_rows BY NAME SELECT * FROM incoming")
             all_units = sorted({u for units, _ in months.values() for u in units})
-            derived.refresh(con, all_units)
+            derived.refresh(con, all_units, since=min(months))
             first = min(months)
             # Units that report once are expected every month after (the submissions page).
             con.execute(
@@ -220,10 +220,13 @@ def _rollback_once(db: str, upload_id: str, actor: str | None) -> dict:
                                   "only an upload in force can be rolled back.")
         con.execute("BEGIN TRANSACTION")
         try:
-            touched = [r[0] for r in con.execute(
-                """SELECT unit FROM task_rows WHERE upload_id = $id
-                   UNION SELECT unit FROM superseded_rows WHERE superseded_by = $id""", {"id": upload_id}
-            ).fetchall()]
+            # the units and the earliest month whose rows go (its own) or come back (those it replaced)
+            changed = con.execute(
+                """SELECT unit, report_month FROM task_rows WHERE upload_id = $id
+                   UNION SELECT unit, report_month FROM superseded_rows WHERE superseded_by = $id""",
+                {"id": upload_id}).fetchall()
+            touched = sorted({unit for unit, _ in changed})
+            month = min((m for _, m in changed), default=None)
             removed = con.execute("DELETE FROM task_rows WHERE upload_id = ?", [upload_id]).fetchone()[0]
             restored_uploads = [
                 r[0]
@@ -237,7 +240,7 @@ def _rollback_once(db: str, upload_id: str, actor: str | None) -> dict:
                 [upload_id],
             ).fetchone()[0]
             con.execute("DELETE FROM superseded_rows WHERE superseded_by = ? OR upload_id = ?", [upload_id, upload_id])
-            derived.refresh(con, touched)
+            derived.refresh(con, touched, since=month)
             con.execute("UPDATE uploads SET state = 'rolled_back' WHERE upload_id = ?", [upload_id])
             if restored_uploads:
                 con.execute(

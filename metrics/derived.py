@@ -40,6 +40,8 @@ that insert rows directly).
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 
 from metrics.definitions import NULLABLE_PARTS, PARTS
@@ -156,14 +158,23 @@ ALL_UNITS = "true"
 CHOSEN_UNITS = "unit IN (SELECT unnest($units))"
 
 
-def refresh(con: duckdb.DuckDBPyConnection, units: list[str] | None = None) -> None:
+def refresh(con: duckdb.DuckDBPyConnection, units: list[str] | None = None,
+            since: dt.date | None = None) -> None:
     """Recompute the derived tables for these units (None: all), inside the caller's
-    transaction, after task_rows of those units changed."""
+    transaction, after task_rows of those units changed.
+
+    since: the earliest report month whose rows the write changed, when the caller
+    knows it (a load: its file's months; a rollback: its upload's month). Only the
+    units' months from then on are summed again, so a monthly load costs its own
+    month, not the units' history. Earlier months cannot have changed: their rows
+    did not, and a task's first completion (on which an on-time verdict rests) can
+    only move between months of the write or later, after every deadline that an
+    earlier month's late completion was judged by. None: every month of the units."""
     if units is not None and not units:
         return
     prepare_writer(con)  # the macros, and no stand-in view shadowing a table written below
-    _replace(con, "task_completions", COMPLETIONS_QUERY, units)
     if units is None:
+        _replace(con, "task_completions", COMPLETIONS_QUERY, units)
         # report-month order: the zone maps a one-month view skips the others by
         for table, query, order in (("task_summary", SUMMARY_QUERY, "report_month"),
                                     ("unit_summary", UNIT_QUERY, "report_month"),
@@ -173,28 +184,42 @@ def refresh(con: duckdb.DuckDBPyConnection, units: list[str] | None = None) -> N
             con.execute(f"INSERT INTO {table} BY NAME {query.format(units_filter=ALL_UNITS)} ORDER BY {order}")
         _replace_store_catalog(con)
         return
-    params = {"units": list(units)}
+    units_params = {"units": list(units)}
     try:
-        # The units' summary rows now, and which of the stored ones go and come:
-        # unchanged rows stay where they are (in month order), and only the
-        # unit-months and region-months whose sums changed are summed again.
+        _replace(con, "task_completions", COMPLETIONS_QUERY, units)
+        scope, params = CHOSEN_UNITS, units_params
+        if since is not None:
+            scope, params = f"{CHOSEN_UNITS} AND report_month >= $since", {**units_params, "since": since}
+        # The units' summary rows now (in scope), and which of the stored ones go
+        # and come: unchanged rows stay where they are (in month order), and only
+        # the unit-months and region-months whose sums changed are summed again.
         con.execute(f"CREATE OR REPLACE TEMP TABLE tz_fresh AS SELECT {SUMMARY_COLUMNS} FROM ("
-                    + SUMMARY_QUERY.format(units_filter=CHOSEN_UNITS) + ")", params)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE tz_gone AS
-            SELECT {SUMMARY_COLUMNS} FROM task_summary WHERE {CHOSEN_UNITS}
-            EXCEPT SELECT * FROM tz_fresh""", params)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE tz_new AS
-            SELECT * FROM tz_fresh
-            EXCEPT SELECT {SUMMARY_COLUMNS} FROM task_summary WHERE {CHOSEN_UNITS}""", params)
-        con.execute("""DELETE FROM task_summary AS t WHERE EXISTS (
-            SELECT 1 FROM tz_gone AS g
-            WHERE g.report_month = t.report_month AND g.unit = t.unit AND g.region IS NOT DISTINCT FROM t.region
-              AND g.category IS NOT DISTINCT FROM t.category AND g.upload_id = t.upload_id)""")
-        con.execute("INSERT INTO task_summary BY NAME SELECT * FROM tz_new ORDER BY report_month")
-        con.execute("""CREATE OR REPLACE TEMP TABLE tz_changed AS
+                    + SUMMARY_QUERY.format(units_filter=scope) + ")", params)
+        stored = con.execute(f"SELECT count(*) FROM task_summary WHERE {scope}", params).fetchone()[0]
+        new = "tz_new" if stored else "tz_fresh"
+        if stored:
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE tz_gone AS
+                SELECT {SUMMARY_COLUMNS} FROM task_summary WHERE {scope}
+                EXCEPT SELECT * FROM tz_fresh""", params)
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE tz_new AS
+                SELECT * FROM tz_fresh
+                EXCEPT SELECT {SUMMARY_COLUMNS} FROM task_summary WHERE {scope}""", params)
+            con.execute("""DELETE FROM task_summary AS t WHERE EXISTS (
+                SELECT 1 FROM tz_gone AS g
+                WHERE g.report_month = t.report_month AND g.unit = t.unit AND g.region IS NOT DISTINCT FROM t.region
+                  AND g.category IS NOT DISTINCT FROM t.category AND g.upload_id = t.upload_id)""")
+        else:
+            # nothing stored for these unit-months (a unit's first ledger of a month, the
+            # usual load): every fresh row is new and none goes, no comparison needed
+            con.execute("CREATE OR REPLACE TEMP TABLE tz_gone AS SELECT * FROM tz_fresh LIMIT 0")
+        # report-month order, which one month's rows (a monthly load) have already
+        single_month = con.execute(f"SELECT min(report_month) = max(report_month) FROM {new}").fetchone()[0]
+        con.execute(f"INSERT INTO task_summary BY NAME SELECT * FROM {new}"
+                    + ("" if single_month else " ORDER BY report_month"))
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE tz_changed AS
             SELECT DISTINCT report_month, region, unit FROM (
                 SELECT report_month, region, unit FROM tz_gone
-                UNION ALL SELECT report_month, region, unit FROM tz_new)""")
+                UNION ALL SELECT report_month, region, unit FROM {new})""")
         con.execute("""DELETE FROM unit_summary AS t WHERE EXISTS (
             SELECT 1 FROM tz_changed AS c WHERE c.report_month = t.report_month AND c.unit = t.unit)""")
         con.execute("INSERT INTO unit_summary BY NAME " + UNIT_QUERY.format(units_filter="""(report_month, unit) IN (

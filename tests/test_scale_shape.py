@@ -23,7 +23,7 @@ from tests.oracle import FROM_ROWS, SUMMED
 MONTHS, UNITS = 3, 600
 LAST = dt.date(2021, 3, 1)
 
-TABLES = ("task_summary", "unit_summary", "region_summary", "unit_catalog", "task_completions")
+TABLES = ("task_summary", "unit_summary", "region_summary", "unit_catalog", "task_completions", "store_catalog")
 
 
 @pytest.fixture(scope="module")
@@ -128,10 +128,12 @@ _CHANGES = st.lists(st.tuples(
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(changes=_CHANGES)
-def test_an_incremental_refresh_leaves_what_a_rebuild_makes(wide, tmp_path_factory, changes):
+@given(changes=_CHANGES, scoped=st.booleans())
+def test_an_incremental_refresh_leaves_what_a_rebuild_makes(wide, tmp_path_factory, changes, scoped):
     """Writes touch a few units of a wide store: refresh(con, units) replaces only
-    the rows whose sums changed, and the result is a full rebuild's, in every table."""
+    the rows whose sums changed, and the result is a full rebuild's, in every table;
+    also when told the earliest month changed (since), so it sums only the months
+    from then on, with tasks completed, deadlines passed and first completions moved."""
     import shutil
 
     path = tmp_path_factory.mktemp("inc") / "w.duckdb"
@@ -153,7 +155,10 @@ def test_an_incremental_refresh_leaves_what_a_rebuild_makes(wide, tmp_path_facto
             }[change]
             params = {"unit": unit, "month": month, "region": REGIONS[(number + 3) % len(REGIONS)]}
             con.execute(statement, {k: v for k, v in params.items() if "$" + k in statement})
-        derived.refresh(con, sorted(set(units)))
+        # as a load or a rollback says it: from the earliest month its rows changed in
+        # (a region change rewrites every month of the unit)
+        since = min(dt.date(2021, 1, 1) if change == "region" else month for _, month, change in changes)
+        derived.refresh(con, sorted(set(units)), since=since if scoped else None)
         kept, fresh = rebuilt(con)
         con.execute("ROLLBACK")
     for table in TABLES:
