@@ -140,7 +140,8 @@ def _lock_down_lake(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection
     databases or load extensions, and no query may undo that (SECURITY.md).
     A DuckDB file is opened with LOCKED_DOWN; a lake is attached first (which
     needs its extensions and catalog) and keeps access to its own data path,
-    where it writes Parquet files. Each lake connection is its own instance."""
+    where it writes Parquet files. Each writer's lake connection is its own
+    instance; readers share one per process (_lake_reader), locked down alike."""
     data_path = os.environ.get("TAIZHANG_DATA_PATH")
     if data_path:
         con.execute("SET allowed_directories = ?", [[data_path.rstrip("/") + "/"]])
@@ -289,8 +290,7 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def lake_version(con: duckdb.DuckDBPyConnection, target: str) -> tuple:
-    """data_version of a lake, through a connection the caller already has open
-    (opening one costs ~0.4 s: extensions and the catalog)."""
+    """data_version of a lake, through a connection the caller already has open."""
     return (target, con.execute(f"SELECT max(snapshot_id) FROM ducklake_snapshots('{LAKE_ALIAS}')").fetchone()[0])
 
 

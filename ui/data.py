@@ -52,7 +52,7 @@ class Session:
     def version(self) -> tuple:
         if self._version is None:
             if is_lake(self.target):
-                # The page view's own connection answers: one lake connection per view, not two.
+                # The page view's own connection answers: one lake cursor per view, not two.
                 try:
                     self._version = lake_version(self.con(), self.target)
                 except (duckdb.Error, StoreError):
