@@ -39,6 +39,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "slide.movers": ("进位与退位", "Biggest movers"),
     "slide.investment": ("投资情况", "Investment"),
     "slide.overdue": ("逾期事项", "Overdue items"),
+    # the list's title when ties make it longer than its n
+    "slide.red_tied": ("红榜（前{n}名，并列共{count}个）", "Red list (top {n}, {count} with ties)"),
+    "slide.black_tied": ("黑榜（后{n}名，并列共{count}个）", "Black list (bottom {n}, {count} with ties)"),
     "slide.red_sub": ("{measure}前 {n} 名", "Top {n} by {measure}"),
     "slide.black_sub": ("{measure}后 {n} 名", "Bottom {n} by {measure}"),
     "slide.continued": ("（续）", " (cont.)"),
@@ -46,6 +49,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "slide.more_rows": ("另有 {count} 个，见通报。", "{count} more in the bulletin."),
     "slide.no_black": ("参与排名的单位都在红榜中，本期不设黑榜。", "Every ranked unit is on the red list; no black list this month."),
     "slide.nothing_ranked": ("本月没有可以排名的单位。", "No unit can be ranked this month."),
+    # regions whose expected units sent nothing this month: named, never shown as 0 (also in the 通报)
+    "slide.regions_not_reported": ("本月未报送的县区：{names}。", "Regions that sent nothing this month: {names}."),
+    # under a table whose rank-change column is blank because nothing was ranked last month
+    "slide.no_rank_change": ("上月无排名，不显示名次变化。", "No ranking last month, so no rank change is shown."),
     "slide.up": ("进位最多", "Moved up most"),
     "slide.down": ("退位最多", "Moved down most"),
     "slide.no_previous": ("上月没有排名，本期不比较名次。", "No ranking last month, so no rank changes."),

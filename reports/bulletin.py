@@ -5,11 +5,13 @@ Nothing is computed here that metrics computes: KPIs come from metrics.kpis,
 the league tables (rank, rank change, red and black lists, min_tasks) from
 metrics.ranking, overdue items from metrics.overdue. This module only picks
 rows out of those results (the biggest movers are the ranked units whose rank
-changed most).
+changed most, the regions that sent nothing are those of the units metrics.not_reported
+lists that have no rows this month).
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -37,6 +39,10 @@ class Bulletin:
     overdue: pd.DataFrame             # overdue items, longest first
     movers_up: pd.DataFrame           # ranked units that rose most, with `moved` (> 0)
     movers_down: pd.DataFrame         # ranked units that fell most, with `moved` (< 0)
+    # 本月未报送的县区: regions with units expected this month (metrics.not_reported) and
+    # no rows in it, whatever the category; named beside the region comparison, never
+    # shown as 0. Empty when one region is chosen.
+    regions_not_reported: tuple[str, ...] = ()
 
     @property
     def previous_month(self) -> dt.date:
@@ -77,6 +83,13 @@ def movers(table: pd.DataFrame, size: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return up.reset_index(drop=True), down.reset_index(drop=True)
 
 
+def silent_regions(not_reported: pd.DataFrame, reporting: Iterable) -> tuple[str, ...]:
+    """The regions of the units that sent nothing (`not_reported`, metrics.not_reported)
+    that have no rows this month (`reporting`: the regions with rows), by name."""
+    seen = {r for r in reporting if isinstance(r, str)}
+    return tuple(sorted({r for r in not_reported["region"] if isinstance(r, str) and r not in seen}))
+
+
 def assemble(con: duckdb.DuckDBPyConnection, month: dt.date, *, region: str | None = None,
              category: str | None = None, measure: str = DEFAULT_MEASURE,
              settings: Settings | None = None) -> Bulletin:
@@ -92,8 +105,14 @@ def assemble(con: duckdb.DuckDBPyConnection, month: dt.date, *, region: str | No
     investment = investment.sort_values(["planned_investment", "actual_investment"], ascending=False,
                                         na_position="last").reset_index(drop=True)
     up, down = movers(units.table, settings.red_black_size)
+    silent: tuple[str, ...] = ()
+    if region is None:
+        # a region with rows of other categories only did report: ask without the category
+        reporting = frame if category is None else metrics.measures(con, month, month, "region", on_time=False)
+        silent = silent_regions(units.not_reported, reporting.loc[~reporting["is_total"], "region"])
     return Bulletin(
         month=month, region=region, category=category, measure=measure, min_tasks=settings.min_tasks,
         list_size=settings.red_black_size, kpis=kpis, units=units, regions=regions, investment=investment,
         overdue=overdue_items(con, month, region, category), movers_up=up, movers_down=down,
+        regions_not_reported=silent,
     )

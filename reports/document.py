@@ -187,6 +187,17 @@ def satisfaction(b: Bulletin) -> dict:
             "units": units, "min_rated": b.units.min_rated}
 
 
+def regions_note(b: Bulletin) -> str:
+    """The note under the 县区对比 table: what its "—" mean, and the regions that sent nothing
+    this month, by name (they have no row: never a 0, never left out unsaid)."""
+    if b.regions is None:
+        return ""
+    notes = [missing.table_note(b.regions.table, (b.measure, *TABLE_MEASURES), "region", "zh") or ""]
+    if b.regions_not_reported:
+        notes.append(text("slide.regions_not_reported", "zh", names="、".join(b.regions_not_reported)))
+    return "".join(n for n in notes if n)
+
+
 def _rows(frame: pd.DataFrame) -> list[dict]:
     return frame.to_dict("records") if len(frame) else []
 
@@ -251,8 +262,9 @@ def context(b: Bulletin, today: dt.date | None = None) -> dict:
         or "",
         "black_missing_note": missing.table_note(b.units.black, (measure, "completion_rate", "overdue"), "unit", "zh")
         or "",
-        "regions_missing_note": (missing.table_note(b.regions.table, (measure, *TABLE_MEASURES), "region", "zh") or "")
-        if b.regions else "",
+        "regions_missing_note": regions_note(b),
+        # regions with units expected this month and no rows in it (also said in regions_missing_note)
+        "regions_not_reported": list(b.regions_not_reported) if b.regions else [],
         "composite_note": (missing.composite_note(b.units.reported, "unit", "zh") or "")
         if measure == "composite" else "",
     }

@@ -47,6 +47,11 @@ def make(kind: str, b: Bulletin, *, template: str | None = None, today: dt.date 
 def slide_title(key: str, b: Bulletin, say: Say) -> str:
     if key == "regions" and b.region:
         return say("slide.units_of", region=b.region)
+    if key in ("red", "black"):
+        # ties at the edge make a list longer than its n: the title says so (红榜（前5名，并列共14个）)
+        listed = len(b.units.red if key == "red" else b.units.black)
+        if listed > b.list_size:
+            return say(f"slide.{key}_tied", n=b.list_size, count=listed)
     return say(f"slide.{key}")
 
 

@@ -1,6 +1,7 @@
 """/briefing through Streamlit's AppTest: slides, presenter mode, auto-advance, downloads."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,77 @@ def test_a_long_table_continues_on_the_next_slide(tmp_path, monkeypatch, lang):
     assert seen[seen.index(overdue) + 1] == overdue + cont
     assert f"1 / {len(seen)}" in captions(at)                # the counter counts the continuations
     assert len(seen) > len(briefing.SLIDES)
+
+
+# --- a region that sent nothing, tied lists, a first month (tests/test_bulletin.py's data) ---
+
+def plain(value: str) -> str:
+    """A title or caption as read: markdown escapes dropped ("\\(" -> "(")."""
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def captions_of(at: AppTest) -> list[str]:
+    return [plain(str(c.value)) for c in at.caption]
+
+
+@pytest.fixture
+def silent_env(tmp_path, monkeypatch):
+    from tests.test_bulletin import silent_region_db
+
+    monkeypatch.setenv("TAIZHANG_DB", str(silent_region_db(tmp_path / "silent.duckdb")))
+
+
+WORDS = {
+    "zh": {"silent": "本月未报送的县区：云溪县。", "no_change": "上月无排名，不显示名次变化。",
+           "regions": "县区对比", "red": "红榜（前5名，并列共9个）", "black": "黑榜（后5名，并列共7个）",
+           "cont": "（续）", "region": "县区", "change": "较上月"},
+    "en": {"silent": "Regions that sent nothing this month: 云溪县.",
+           "no_change": "No ranking last month, so no rank change is shown.",
+           "regions": "Regions compared", "red": "Red list (top 5, 9 with ties)",
+           "black": "Black list (bottom 5, 7 with ties)", "cont": " (cont.)", "region": "Region",
+           "change": "Change"},
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_slide_2_names_the_region_that_sent_nothing(silent_env, lang):
+    words = WORDS[lang]
+    at = open_briefing(lang, measure="completion_rate")
+    button(at, "briefing_next").click().run()
+    assert header(at) == words["regions"]
+    assert list(at.table[0].value[words["region"]]) == ["东湖县", "西山县"]   # no row of 0 for 云溪县
+    assert sum(c.count(words["silent"]) for c in captions_of(at)) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_tied_lists_say_so_in_their_title_on_every_part(silent_env, lang):
+    words = WORDS[lang]
+    at = open_briefing(lang, measure="completion_rate")
+    titles = []
+    for _ in range(4):
+        button(at, "briefing_next").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        titles.append(plain(header(at)))
+    # nine units tie on the red list: over two slides (briefing.TABLE_ROWS), both titled with the tie
+    assert titles[1:] == [words["red"], words["red"] + words["cont"], words["black"]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_without_a_previous_month_the_change_column_is_blank_and_says_why(silent_env, lang):
+    words = WORDS[lang]
+    at = open_briefing(lang, measure="completion_rate")
+    for _ in range(4):   # the regions slide, the red list and its continuation, the black list
+        button(at, "briefing_next").click().run()
+        table = at.table[0].value
+        assert set(table[words["change"]]) == {""}, (header(at), list(table[words["change"]]))
+        assert sum(c.count(words["no_change"]) for c in captions_of(at)) == 1, (header(at), captions_of(at))
+
+
+def test_with_a_previous_month_the_change_column_shows_the_moves(sample_env):
+    at = open_briefing(measure="completion_rate")
+    for _ in range(2):
+        button(at, "briefing_next").click().run()
+        changes = list(at.table[0].value["较上月"])
+        assert all(changes) and "—" not in changes, changes
+        assert not any("上月无排名" in c for c in captions_of(at))
+    assert header(at) == "红榜"   # five units, no tie: the plain title

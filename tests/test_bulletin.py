@@ -148,6 +148,63 @@ def test_region_scope_lists_its_units_only(db):
     assert "县区对比" not in text
 
 
+# --- a region that sent nothing, tied lists, a first month ------------------------
+
+SILENT = "云溪县"
+
+
+def silent_region_db(path: Path) -> Path:
+    """June 2021 only (no previous month): 东湖县's nine units tied at 80%, 西山县's seven
+    tied at 20% (one more unit of 西山县 is expected and sent nothing), and 云溪县, whose
+    two expected units sent nothing at all."""
+    from loaders.units_sheet import load_units
+
+    rows = []
+    for region, units, completed in (("东湖县", 9, 4), ("西山县", 7, 1)):
+        for u in range(units):
+            for i in range(5):
+                rows.append(task("2021-06", f"{region}第{u + 1}单位", f"事项{i + 1}",
+                                 "completed" if i < completed else "in_progress", region=region,
+                                 category="解民忧暖民心" if i else "政策惠民"))
+    build(path, rows)
+    load_units(str(path), [(f"{SILENT}民政局", SILENT), (f"{SILENT}教育局", SILENT), ("西山县未报单位", "西山县")])
+    return path
+
+
+@pytest.fixture(scope="module")
+def silent_db(tmp_path_factory) -> Path:
+    return silent_region_db(tmp_path_factory.mktemp("silent") / "silent.duckdb")
+
+
+def test_a_region_that_sent_nothing_is_named_in_the_region_comparison(silent_db, tmp_path):
+    with reading(str(silent_db)) as con:
+        b = bulletin.assemble(con, JUNE, measure="completion_rate")
+        # 西山县 reported in 政策惠民 too, 云溪县 in nothing: only 云溪县 sent nothing
+        by_category = bulletin.assemble(con, JUNE, measure="completion_rate", category="解民忧暖民心")
+        west = bulletin.assemble(con, JUNE, region="西山县", measure="completion_rate")
+    # a region with one silent unit among units that reported did report
+    assert b.regions_not_reported == by_category.regions_not_reported == (SILENT,)
+    assert west.regions_not_reported == ()
+    parts = document.blocks(document.render(b, today=TODAY))
+    section = parts[[p.text for p in parts].index("二、县区对比"):[p.text for p in parts].index("三、单位排名")]
+    said = " ".join(p.text for p in section if p.kind != "table")
+    assert f"本月未报送的县区：{SILENT}。" in said
+    table = next(p for p in section if p.kind == "table")
+    assert [row[2] for row in table.rows] == ["东湖县", "西山县"]   # no row of 0 for it
+    assert f"本月未报送的县区：{SILENT}" not in document.render(west, today=TODAY)
+
+    import docx
+
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(word.write(parts, title=document.title(parts)))).paragraphs]
+    assert any(f"本月未报送的县区：{SILENT}。" in text for text in paragraphs)
+    if shutil.which("pdftotext"):
+        path = tmp_path / "silent.pdf"
+        path.write_bytes(pdf.write(parts, title=document.title(parts)))
+        flat = re.sub(r"\s+", "", pdftotext(path))
+        regions = flat[flat.index("二、县区对比"):flat.index("三、单位排名")]
+        assert f"本月未报送的县区：{SILENT}。" in regions
+
+
 # --- the template -----------------------------------------------------------------
 
 def test_rendered_text_has_every_part(text):

@@ -368,6 +368,19 @@ def _left_over(total: int, spans: list[tuple[int, int]], part: int, words: str =
     return t(words, count=total - spans[-1][1])
 
 
+def _change_note(has_previous: bool) -> str:
+    """Under a table with a rank-change column: why it is blank (nothing ranked last month)."""
+    return "" if has_previous else t("slide.no_rank_change")
+
+
+def _silent_regions(b: Bulletin, lang: str) -> str:
+    """The regions that sent nothing this month, named (never a 0 on the slide)."""
+    if b.regions is None or not b.regions_not_reported:
+        return ""
+    return t("slide.regions_not_reported", names=("、" if lang == "zh" else ", ").join(
+        md(name) for name in b.regions_not_reported))
+
+
 def _table(rows: list[dict], note: str = "") -> None:
     if rows:
         frame = pd.DataFrame(rows)
@@ -380,7 +393,8 @@ def _ranked_rows(frame: pd.DataFrame, b: Bulletin, lang: str) -> list[dict]:
     rows = []
     measure_label = t(f"m.{b.measure}")
     for r in frame.to_dict("records"):
-        row = {t("col.rank"): str(int(r["rank"])), t("col.change"): fmt.change(r["change"], lang) or "—",
+        # blank, not "—" ("—" is a figure that cannot be computed): _change_note says why
+        row = {t("col.rank"): str(int(r["rank"])), t("col.change"): fmt.change(r["change"], lang),
                t("col.unit"): _name(r["unit"])}
         if not b.region:
             row[t("col.region")] = _name(r["region"])
@@ -433,8 +447,11 @@ def _chart(key: str, b: Bulletin, lang: str, presenting_: bool) -> None:
 
 def _regions(b: Bulletin, lang: str, presenting_: bool, part: int) -> None:
     table = _region_rows(b)
+    silent = _silent_regions(b, lang)
     if table.empty:
         st.info(t("slide.nothing_ranked"))
+        if silent:
+            st.caption(silent)
         return
     spans = _spans("regions", b)
     start, stop = spans[min(part, len(spans) - 1)]
@@ -444,11 +461,13 @@ def _regions(b: Bulletin, lang: str, presenting_: bool, part: int) -> None:
     with right:
         rows = []
         for r in table.iloc[start:stop].to_dict("records"):
-            rows.append({t("col.rank"): str(int(r["rank"])), t("col.change"): fmt.change(r["change"], lang) or "—",
+            rows.append({t("col.rank"): str(int(r["rank"])), t("col.change"): fmt.change(r["change"], lang),
                          t("col.region" if b.regions is not None else "col.unit"):
                              _name(r["region"] if b.regions is not None else r["unit"]),
                          t(f"m.{b.measure}"): fmt.measure(b.measure, r["value"], lang)})
-        _table(rows, _left_over(len(table), spans, part))
+        ranking = b.regions if b.regions is not None else b.units
+        notes = (_left_over(len(table), spans, part), _change_note(ranking.has_previous), silent)
+        _table(rows, " ".join(n for n in notes if n))
 
 
 def _list(which: str, b: Bulletin, lang: str, part: int) -> None:
@@ -462,7 +481,8 @@ def _list(which: str, b: Bulletin, lang: str, part: int) -> None:
     shown = frame.iloc[start:stop]
     # missing is not zero: a "—" in the table says why, on the slide itself
     notes = [_left_over(len(frame), spans, part, "slide.more_tied"),
-             missing.table_note(shown, ("completion_rate", "overdue"), "unit", lang) or ""]
+             missing.table_note(shown, ("completion_rate", "overdue"), "unit", lang) or "",
+             _change_note(b.units.has_previous)]
     _table(_ranked_rows(shown, b, lang), " ".join(n for n in notes if n))
 
 
