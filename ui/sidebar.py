@@ -3,6 +3,11 @@
 Choices live in st.session_state and are mirrored in the query string
 (?month=2021-06&region=…&category=…&lang=en), so a copied link opens the same
 view. Pages read them with `filters()`.
+
+The month follows the data while it is the newest: a view on the newest month
+(none picked, no ?month=, or the newest picked again, which leaves the link bare)
+moves on to a newer month as soon as one is loaded, so a bare link always means
+the newest month. A month picked that is not the newest, or named by ?month=, is kept.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from ui.i18n import lang, set_lang, t
 ALL = ""  # the "all" choice of region and category
 _KEYS = {"month": "tz_month", "region": "tz_region", "category": "tz_category"}
 _FILTERS = "tz_filters"
+_NEWEST = "tz_month_newest"  # the newest month when the sidebar was last drawn
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,16 @@ class Filters:
     category: str | None
     lang: str
     wanted_month: str | None = None  # a ?month= that has no data, to say so
+
+
+def _follow_newest(newest: str) -> None:
+    """Keep a view on the newest month on the newest: when a newer month has been loaded
+    since the last run, a session showing the month that was the newest moves to it. A
+    session showing an older month (picked, or from ?month=) keeps it."""
+    key, before = _KEYS["month"], st.session_state.get(_NEWEST)
+    if before is not None and before != newest and st.session_state.get(key) == before:
+        st.session_state[key] = newest
+    st.session_state[_NEWEST] = newest
 
 
 def _choose(name: str, options: list[str], label: str, format_func, container) -> str:
@@ -62,6 +78,7 @@ def draw(catalog: Catalog) -> Filters:
         if url_month and url_month not in month_keys and _KEYS["month"] not in st.session_state:
             wanted_month = url_month
         month_names = {k: fmt.month(m, current) for k, m in zip(month_keys, catalog.months)}
+        _follow_newest(month_keys[0])
         chosen = _choose("month", month_keys, t("sidebar.month"), month_names.get, sidebar)
         month = fmt.parse_month_key(chosen)
         all_regions, all_categories = t("sidebar.all_regions"), t("sidebar.all_categories")
