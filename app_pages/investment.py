@@ -1,4 +1,4 @@
-"""/investment — planned against actual investment by region and category, treemap."""
+"""/investment — planned against actual investment by region and category, treemap, and per unit."""
 import streamlit as st
 
 from present import charts, format as fmt
@@ -9,6 +9,8 @@ from ui.tables import measure_table
 
 INVESTMENT_KPIS = ("planned_investment", "actual_investment", "investment_completion")
 TABLE_MEASURES = ("planned_investment", "actual_investment", "investment_completion", "tasks")
+UNIT_MEASURES = ("planned_investment", "actual_investment", "investment_completion")
+UNIT_TABLE_HEIGHT = 36 * 14 + 3   # 13 rows in view; the rest scroll inside the table
 
 
 @frame.guarded
@@ -56,6 +58,13 @@ def main() -> None:
     measure_table(by_region, ["region"], f.lang, key="investment_region_table", measures=TABLE_MEASURES)
     measure_table(by_category.assign(category=by_category["category"].fillna(t("uncategorised"))), ["category"],
                   f.lang, key="investment_category_table", measures=TABLE_MEASURES)
+
+    # every unit of the scope, largest plan first; a chosen row opens the unit (/units?unit=)
+    st.subheader(t("investment.by_unit"))
+    st.caption(t("investment.unit_hint"))
+    measure_table(view.by_unit, ["region", "unit"], f.lang, key="investment_unit_table", measures=UNIT_MEASURES,
+                  height=UNIT_TABLE_HEIGHT,
+                  on_select=frame.on_pick("investment_unit_table", view.by_unit["unit"].tolist(), frame.drill_unit))
 
 
 main()

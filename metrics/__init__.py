@@ -25,6 +25,7 @@ from metrics.measures import (
     previous_month,
     resident_dissatisfied,
     unit_history,
+    unit_investment,
     unit_tasks,
     units,
 )
@@ -37,5 +38,5 @@ __all__ = [
     "catalog", "coverage", "kpis", "kpis_from", "measures", "missing_counts", "missing_reason",
     "months_back", "not_reported", "previous_month",
     "ranking", "ranking_partial", "resident_dissatisfied",
-    "unit_history", "unit_tasks", "units",
+    "unit_history", "unit_investment", "unit_tasks", "units",
 ]

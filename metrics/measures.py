@@ -132,6 +132,13 @@ def measures(con: duckdb.DuckDBPyConnection, month_from: dt.date, month_to: dt.d
                region=region, category=category, unit=unit, on_time=on_time).to_pandas()
 
 
+def unit_investment(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | None = None,
+                    category: str | None = None) -> pd.DataFrame:
+    """Each unit's 计划投资, 完成投资 and 投资完成率 in `month`, largest plan first
+    (metrics/sql/unit_investment.sql)."""
+    return run(con, "unit_investment", month=month, region=region, category=category).to_pandas()
+
+
 def kpis_from(frame: pd.DataFrame, month: dt.date) -> dict[str, Kpi]:
     """KPIs of `month` with their previous-month values, from the is_total rows of `measures`."""
     totals = frame[frame["is_total"]].set_index("report_month") if len(frame) else frame

@@ -18,6 +18,7 @@ from plotly.colors import sample_colorscale
 
 from metrics import MEASURES
 from present import format as fmt
+from present.catalogue import text
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 PRIMARY = "#1F4E8C"     # deep government blue: the data
@@ -117,27 +118,101 @@ def trend(frame: pd.DataFrame, keys: Sequence[str], names: Sequence[str], lang: 
     return _layout(fig, 340, hovermode="x unified")
 
 
+# The heat map: one row per region (a name wider than HEAT_WRAP characters on two lines),
+# one column per month. Its height grows with the regions, so a phone scrolls the page,
+# never squeezes the rows; its width is the screen's, so cell figures are short (the
+# unit named once, under the colour bar) and Plotly sizes their text to the cell.
+HEAT_ROW = 30
+HEAT_WRAP = 6
+
+
+def _wrap(name: str) -> str:
+    """A region's tick label: escaped, a long name broken over two lines."""
+    if len(name) <= HEAT_WRAP:
+        return safe(name)
+    half = (len(name) + 1) // 2
+    return f"{safe(name[:half])}<br>{safe(name[half:])}"
+
+
+def _month_tick(month, first: bool, lang: str) -> str:
+    """6月 / Jun; the year above the first month and each January."""
+    short = f"{month.month}月" if lang == "zh" else month.strftime("%b")
+    return f"{month.year}<br>{short}" if first or month.month == 1 else short
+
+
+def _heat_scale(kind: str, top: float, lang: str) -> tuple[float, str | None]:
+    """(divisor, unit key): every cell of the map in one unit, named under the colour
+    bar, so that a figure is a few characters (94, 16, 8.6) and fits a phone's cell."""
+    if kind == "rate":
+        return 0.01, "regions.heat_unit.percent"
+    if kind == "money":   # 万元
+        if lang == "zh":
+            return (fmt.WAN_PER_YI, "regions.heat_unit.yi_yuan") if top >= fmt.WAN_PER_YI \
+                else (1, "regions.heat_unit.wan_yuan")
+        return (100_000, "regions.heat_unit.bn_yuan") if top >= 100_000 else (100, "regions.heat_unit.m_yuan")
+    if top >= 10_000:     # counts and people
+        return (10_000, "regions.heat_unit.wan") if lang == "zh" else (1_000, "regions.heat_unit.thousand")
+    return 1, None
+
+
+def _heat_text(value: float | None, divisor: float, kind: str) -> str:
+    """A cell's figure in the map's unit, at most three characters where it can be;
+    rounding never says done or nothing when it is not (99.7% is 99, 0.3% is <1)."""
+    if value is None:
+        return fmt.DASH
+    scaled = value / divisor
+    if kind == "rate" or divisor == 1:
+        if scaled and abs(scaled) < 0.5:
+            return "<1"
+        if kind == "rate" and scaled < 100 <= round(scaled):
+            return "99"
+        return f"{scaled:.0f}"
+    if abs(scaled) >= 9.95:
+        return f"{scaled:.0f}"
+    if scaled and abs(scaled) < 0.05:
+        return "<0.1"
+    return f"{scaled:.1f}"
+
+
 def heatmap(frame: pd.DataFrame, key: str, lang: str, unknown_label: str) -> go.Figure:
-    """Months (rows, newest at the bottom) by regions (columns)."""
+    """Regions (rows, names horizontal) by months (columns, oldest first), readable on a
+    390 px phone as on a desktop: see HEAT_ROW."""
     kind = _kind(key)
     regions = sorted({r for r in frame["region"] if isinstance(r, str)})
     if frame["region"].isna().any():
         regions.append(None)
     months = sorted(set(frame["report_month"]))
-    lookup = {(m, r if isinstance(r, str) else None): v
+    lookup = {(m, r if isinstance(r, str) else None): fmt.number(v)
               for m, r, v in zip(frame["report_month"], frame["region"], frame[key])}
-    z = [[fmt.number(lookup.get((m, r))) for r in regions] for m in months]
-    text = [[fmt.measure(key, lookup.get((m, r)), lang) if (m, r) in lookup else "" for r in regions]
-            for m in months]
+    top = max([abs(v) for v in lookup.values() if v is not None] or [0])
+    divisor, unit = _heat_scale(kind, top, lang)
+    names = [safe(r) if r is not None else safe(unknown_label) for r in regions]
+    columns = [fmt.month(m, lang) for m in months]
+    cells = [[lookup.get((m, r)) for m in months] for r in regions]
+    shown = [[(m, r) in lookup for m in months] for r in regions]
+    measure = text(f"m.{key}", lang)
     fig = go.Figure(go.Heatmap(
-        z=z, x=[safe(r) if r is not None else unknown_label for r in regions],
-        y=[fmt.month(m, lang) for m in months], text=text, texttemplate="%{text}", textfont=dict(size=11),
-        colorscale=RATE_SCALE, zmin=0 if kind == "rate" else None, zmax=1 if kind == "rate" else None,
-        hovertemplate="%{y} %{x}: %{text}<extra></extra>", showscale=False, xgap=2, ygap=2,
+        z=[[None if v is None else v / divisor for v in row] for row in cells], x=columns, y=names,
+        # a month without the region's ledger is blank; a ledger without the input is "—"
+        text=[[_heat_text(v, divisor, kind) if known else "" for v, known in zip(row, there)]
+              for row, there in zip(cells, shown)],
+        hovertext=[[fmt.measure(key, v, lang) if known else "" for v, known in zip(row, there)]
+                   for row, there in zip(cells, shown)],
+        # no textfont size: Plotly fits the figures to the cells (13 px at most)
+        texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{hovertext}<extra></extra>",
+        colorscale=RATE_SCALE, zmin=0 if kind == "rate" else None, zmax=100 if kind == "rate" else None,
+        xgap=2, ygap=2, showscale=True,
+        colorbar=dict(orientation="h", x=0, xanchor="left", y=-0.02, yanchor="top", len=1, lenmode="fraction",
+                      thickness=10, outlinewidth=0, tickfont=dict(size=11),
+                      title=dict(text=text("regions.heat_scale", lang, measure=measure, unit=text(unit, lang))
+                                 if unit else measure, side="top", font=dict(size=12))),
     ))
-    fig.update_xaxes(side="top", tickangle=-45 if len(regions) > 6 else 0, type="category")
-    fig.update_yaxes(autorange="reversed", type="category")
-    return _layout(fig, max(260, 30 * len(months) + 110))
+    # a year of short month names fits a phone's width side by side; more months stand upright
+    fig.update_xaxes(side="top", type="category", tickangle=0 if len(months) <= 12 else -90, tickfont=dict(size=10),
+                     tickvals=columns, ticktext=[_month_tick(m, i == 0, lang) for i, m in enumerate(months)])
+    fig.update_yaxes(autorange="reversed", type="category", tickfont=dict(size=12),
+                     tickvals=names, ticktext=[_wrap(r if r is not None else unknown_label) for r in regions])
+    return _layout(fig, HEAT_ROW * len(regions) + 130, margin=dict(l=4, r=8, t=8, b=8))
 
 
 def planned_actual(labels: Sequence, planned: Sequence, actual: Sequence, lang: str,

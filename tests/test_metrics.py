@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -482,3 +483,27 @@ def test_summed_measures_equal_measures_from_the_rows(tmp_path_factory, rows, le
     assert len(got) == len(expected)
     for g, e in zip(got, expected):
         assert all(_close(a, b) for a, b in zip(g, e)), (g, e)
+
+
+def test_unit_investment_lists_every_unit_largest_plan_first_with_missing_as_null(db):
+    """/investment's per-unit table: the same figures as the unit measures, largest plan
+    first, a unit without 计划投资 last, and a ledger without 完成投资 NULL (never 0)."""
+    con = db([
+        task("2021-06", "甲", "a", planned=100, actual=50),
+        task("2021-06", "乙", "a", planned=300, actual=None),   # no 完成投资 in 乙's ledger
+        task("2021-06", "丙", "a"),                              # no money at all
+        task("2021-06", "丁", "a", planned=200, actual=200, region="西山县"),
+        task("2021-05", "戊", "a", planned=900, actual=900),     # another month
+    ])
+    june = dt.date(2021, 6, 1)
+    table = metrics.unit_investment(con, june)
+    assert list(table["unit"]) == ["乙", "丁", "甲", "丙"]
+    assert table["planned_investment"].tolist()[:3] == [300, 200, 100]
+    assert pd.isna(table.loc[table["unit"] == "乙", "actual_investment"]).all()
+    assert pd.isna(table.loc[table["unit"] == "乙", "investment_completion"]).all()
+    assert pd.isna(table.loc[table["unit"] == "丙", "planned_investment"]).all()
+    units = metrics.measures(con, june, june, "unit", on_time=False)
+    units = units[~units["is_total"]].set_index("unit")
+    for column in ("planned_investment", "actual_investment", "investment_completion", "tasks"):
+        assert table.set_index("unit")[column].equals(units.loc[table["unit"], column].rename_axis("unit")), column
+    assert list(metrics.unit_investment(con, june, region="西山县")["unit"]) == ["丁"]

@@ -307,17 +307,25 @@ class InvestmentData:
     by_region: pd.DataFrame
     by_category: pd.DataFrame
     by_region_category: pd.DataFrame
+    by_unit: pd.DataFrame         # each unit's plan, completion and rate, largest plan first (no plan last)
+
+
+@st.cache_data(**CACHE)
+def _unit_investment(target: str, version: tuple, month: dt.date, region: str | None, category: str | None,
+                     _s: Session) -> pd.DataFrame:
+    return metrics.unit_investment(_s.con(), month, region, category)
 
 
 def investment(month: dt.date, region: str | None, category: str | None,
                session: Session | None = None) -> InvestmentData:
-    """Investment needs no on-time check, so its three queries skip it."""
+    """Investment needs no on-time check, so its queries skip it."""
     s, own = _use(session)
     try:
         regions_ = measures(metrics.previous_month(month), month, "region", region, category,
                             on_time=False, session=s)
         parts = {level: measures(month, month, level, region, category, on_time=False, session=s)
                  for level in ("category", "region_category")}
+        by_unit = _unit_investment(s.target, s.version, month, region, category, s)
     finally:
         if own:
             s.close()
@@ -325,7 +333,8 @@ def investment(month: dt.date, region: str | None, category: str | None,
     return InvestmentData(
         metrics.kpis_from(regions_, month), this_month.reset_index(drop=True),
         *(parts[level][~parts[level]["is_total"]].reset_index(drop=True)
-          for level in ("category", "region_category")))
+          for level in ("category", "region_category")),
+        by_unit)
 
 
 @st.cache_data(**CACHE)

@@ -1,7 +1,7 @@
 """Tables of measures for st.dataframe: translated headers, one number format."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Literal, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -32,8 +32,9 @@ def display_frame(frame: pd.DataFrame, label_columns: Sequence[str], measures: S
     config = {}
     for column in label_columns:
         label = t(LABEL_COLUMNS[column])
-        values = frame[column].tolist()
-        out[label] = [v if isinstance(v, str) else (unknown or t("unknown_region")) for v in values]
+        # by column, not row by row, and kept in its string dtype: a table may list 30,000
+        # units (a Python list made this 20x slower there)
+        out[label] = frame[column].fillna(unknown or t("unknown_region"))
         config[label] = st.column_config.TextColumn(label)
     for key in measures:
         if key not in frame:
@@ -51,10 +52,18 @@ def display_frame(frame: pd.DataFrame, label_columns: Sequence[str], measures: S
 
 
 def measure_table(frame: pd.DataFrame, label_columns: Sequence[str], lang: str, *, key: str,
-                  measures: Sequence[str] = KPI_ORDER) -> None:
-    """The table, and under it what its "—" mean (missing is not zero)."""
+                  measures: Sequence[str] = KPI_ORDER, height: int | None = None,
+                  on_select: Callable[[], None] | None = None) -> None:
+    """The table, and under it what its "—" mean (missing is not zero). `height` caps a long
+    table (it scrolls inside); `on_select`, a callback (ui.frame.on_pick), makes a row choosable."""
     shown, config = display_frame(frame, label_columns, measures)
-    st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key=key, width="stretch")
+    fits: int | Literal["auto"] = "auto" if height is None else min(height, 36 * (len(shown) + 1) + 3)
+    if on_select is None:
+        st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key=key, width="stretch",
+                     height=fits)
+    else:
+        st.dataframe(shown, column_config=config, hide_index=True, placeholder="—", key=key, width="stretch",
+                     height=fits, on_select=on_select, selection_mode="single-row")
     entity = next((c for c in ("unit", "region", "category") if c in label_columns), "month")
     note = missing.table_note(frame, [m for m in measures if m in frame], entity, lang)
     if note:
