@@ -36,6 +36,8 @@ class Ranking:
          "latest_month": pd.Series(dtype="object")}))
     not_reported_rule: str = "apart"
     min_rated: int = 5       # rated tasks (ratings) needed to be ranked by a satisfaction rate
+    # the composite's weights as configured (relative: present/composite.py says them as shares)
+    weights: dict[str, float] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -119,7 +121,8 @@ def ranking(con: duckdb.DuckDBPyConnection, month: dt.date, *, level: Level = "u
     red = red.reset_index(drop=True)
     black = black.sort_values(["rank", "value"], ascending=[False, True]).reset_index(drop=True)
     return Ranking(month, level, measure, settings.min_tasks, ranked, unranked, red, black, has_previous,
-                   missing, settings.not_reported, settings.min_rated)
+                   missing, settings.not_reported, settings.min_rated,
+                   {key: settings.weight(key) for key in WEIGHTABLE})
 
 
 def not_reported(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | None = None) -> pd.DataFrame:

@@ -38,8 +38,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     # Measures
     "col.beneficiaries": ("服务群众（人次）", "People served"),
     "m.composite": ("综合得分", "Composite score"),
-    "help.composite": ("各项比率的加权平均（百分制），权重见 config/taizhang.toml：{weights}。单位没有的比率不计，其余权重按比例放大；投资完成率最多按 100% 计。",
-                       "Weighted mean of the rates on a 100-point scale, weights from config/taizhang.toml: {weights}. A rate a unit lacks drops out and the other weights are rescaled; investment completion counts at most 100%."),
+    # the composite for leaders (present/composite.py fills in each rate's share of 100%)
+    "help.composite": (
+        "综合得分（百分制）是以下比率的加权平均，比重为：{shares}（合计 100%）。单位（县区）缺少的比率不计入，其余比率的比重按比例放大到合计 100%；投资完成率超过 100% 的按 100% 计。",
+        "The composite score (out of 100) is a weighted mean of these rates, with these shares: {shares} (100% in all). "
+        "A rate a unit (or region) lacks is left out and the shares of the others are scaled up to make 100%; "
+        "investment completion above 100% counts as 100%."),
     # Common messages
     "msg.no_database": (
         "还没有任何台账（{target}）。请在左侧菜单“上传台账”中登录并上传本单位的台账；管理员也可以在服务器上导入（见 README）。",

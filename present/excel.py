@@ -14,7 +14,7 @@ import io
 import xlsxwriter
 
 from metrics import MEASURES, Ranking, missing_counts, missing_reason
-from present import format as fmt, missing
+from present import composite, format as fmt, missing
 from present.catalogue import STRINGS, text
 
 OTHER_MEASURES = ("tasks", "completed", "overdue", "completion_rate", "on_time_rate", "start_rate",
@@ -183,7 +183,8 @@ def ranking_workbook(ranking: Ranking, lang: str, *, region: str | None = None, 
           if ranking.measure in ("satisfaction_rate", "resident_satisfaction_rate") else []),
         ("", tr("rankings.rules.partial")),
         ("", tr("rankings.rules.last" if ranking.not_reported_last else "rankings.rules.apart")),
-        ("", tr(f"help.{ranking.measure}", weights="")),
+        ("", composite.explain(ranking.weights, lang) if ranking.measure == "composite"
+         else tr(f"help.{ranking.measure}")),
         *([("", note)] if (note := missing.composite_note(ranking.reported, ranking.level, lang))
           and ranking.measure == "composite" else []),
         ("", generated.strftime("%Y-%m-%d %H:%M")),

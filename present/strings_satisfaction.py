@@ -22,12 +22,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rankings.reason.none_rated": ("没有已评价的任务", "nothing rated"),
     "rankings.rules.rated": ("已评价任务（群众评价为评价条数）不足 {rated} 项的单位不按满意率排名，列于表下。",
                              "Units with fewer than {rated} rated tasks (ratings, for residents) are not ranked by satisfaction; they are listed below."),
-    # the composite explained to leaders: its rates with their shares of 100% (ui/league.py)
-    "rankings.composite_help": (
-        "综合得分（百分制）是以下比率的加权平均，比重为：{shares}（合计 100%）。单位（县区）缺少的比率不计入，其余比率的比重按比例放大到合计 100%；投资完成率超过 100% 的按 100% 计。",
-        "The composite score (out of 100) is a weighted mean of these rates, with these shares: {shares} (100% in all). "
-        "A rate a unit (or region) lacks is left out and the shares of the others are scaled up to make 100%; "
-        "investment completion above 100% counts as 100%."),
     "rankings.composite_satisfaction": (
         "满意率只在已评价满 {rated} 项时计入综合得分；没有或不足的，综合得分由其余各项按权重比例计算。",
         "A satisfaction rate counts in the composite only with at least {rated} rated; without it the composite is made of the other parts, their weights rescaled."),

@@ -3,11 +3,14 @@
 a unit lacks, and no settings file or other server path."""
 from __future__ import annotations
 
+import io
 import json
 import re
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -15,9 +18,10 @@ from streamlit.testing.v1 import AppTest
 import metrics
 from metrics.settings import Settings
 from present.catalogue import text
+from present.composite import explain, shares as composite_shares
+from present.excel import ranking_workbook
 from taizhang.database import reading
 from tests.dbfixtures import sample_db
-from ui.league import composite_shares
 
 ROOT = Path(__file__).resolve().parent.parent
 # as config/taizhang.toml ships them: 0.5 + 0.3 + 0.2 + 0.1 + 0.1 = 1.2
@@ -44,7 +48,6 @@ def test_the_shares_add_up_to_100_percent(weights):
 
 
 def test_the_shipped_weights_read_as_shares():
-    import tomllib
     shipped = tomllib.loads((ROOT / "config" / "taizhang.toml").read_text(encoding="utf-8"))["ranking"]["weights"]
     shares = composite_shares(shipped)
     assert [(k, f"{n / 10:g}") for k, n in shares] == list(SHARES.items())  # 按期完成率 25%
@@ -125,3 +128,18 @@ def test_the_composite_column_tooltip_says_the_same(env, lang):
     for said in helps:
         assert shares_said(said, lang) == SHARES
         assert "toml" not in said and "config/" not in said
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_excel_league_table_explains_the_composite_by_shares(tmp_path, lang):
+    """The downloaded league table's notes say the composite as the page does: shares of
+    100%, no settings file (it once read "权重见 config/taizhang.toml：。")."""
+    path = sample_db(tmp_path / "s.duckdb")
+    with reading(str(path)) as con:
+        month = metrics.catalog(con)[0][0]
+        result = metrics.ranking(con, month, measure="composite", settings=Settings(weights=WEIGHTS))
+    book = openpyxl.load_workbook(io.BytesIO(ranking_workbook(result, lang)))
+    notes = " ".join(str(c.value) for sheet in book.worksheets[1:] for row in sheet.iter_rows() for c in row
+                     if c.value is not None)
+    assert explain(WEIGHTS, lang) in notes
+    assert "41.7%" in notes and "toml" not in notes and "config/" not in notes

@@ -4,14 +4,13 @@ tables of units listed apart or not reported, with the words that say why."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Mapping
 
 import pandas as pd
 import streamlit as st
 
 from metrics import SATISFACTION, Ranking
 from metrics.settings import Settings
-from present import format as fmt, missing
+from present import composite, format as fmt, missing
 from present.catalogue import STRINGS
 from ui import data, frame
 from ui.i18n import lang, t
@@ -40,7 +39,7 @@ def league_frame(table: pd.DataFrame, measure: str, level: str, *, compact: bool
     config[label_measure]["width"] = 72
     config[label_measure]["pinned"] = True
     if measure == "composite":  # the score's tooltip says what it is made of
-        config[label_measure]["help"] = composite_help(data.settings()[0].weights, lang())
+        config[label_measure]["help"] = composite.explain(data.settings()[0].weights, lang())
     if level == "unit" and not compact:
         out[t("col.region")] = [v if isinstance(v, str) else t("unknown_region") for v in table["region"]]
     if measure in SATISFACTION:
@@ -111,36 +110,10 @@ def rules(result: Ranking, level: str, measure: str, entity: str, settings: Sett
         said.append(t("rankings.partial_regions", count=partial_regions))
     captions = [("" if lang_ == "zh" else " ").join(said)]
     if measure == "composite":
-        captions.append(composite_help(settings.weights, lang_))
+        captions.append(composite.explain(settings.weights, lang_))
         if any(settings.weight(k) for k in SATISFACTION):
             captions.append(t("rankings.composite_satisfaction", rated=settings.min_rated))
     return captions
-
-
-def composite_shares(weights: Mapping[str, float]) -> list[tuple[str, int]]:
-    """Each weighted rate's share of the composite, in tenths of a percent, largest first:
-    the configured weights are relative (the score divides by the weights a unit has,
-    metrics/sql/ranking.sql), so 0.3 of 0.5 + 0.3 + 0.2 + 0.1 + 0.1 is 25%. Rounded by
-    largest remainder, so the shares shown add up to exactly 100%."""
-    weighted = sorted(((k, float(w)) for k, w in weights.items() if w > 0), key=lambda kw: -kw[1])
-    total = sum(w for _, w in weighted)
-    exact = [round(w / total * 1000, 9) for _, w in weighted]  # 249.99999999999997 is 250
-    tenths = [int(x) for x in exact]
-    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - tenths[i]), i))
-    for i in by_remainder[:1000 - sum(tenths)]:
-        tenths[i] += 1
-    return [(k, n) for (k, _), n in zip(weighted, tenths)]
-
-
-def composite_help(weights: Mapping[str, float], lang_: str) -> str:
-    """The composite in plain words for leaders: which rates, each with its share of 100%,
-    and what happens to a rate a unit lacks (no settings file or path: nothing a reader can act on)."""
-    said = []
-    for key, tenths in composite_shares(weights):
-        label = t(f"m.{key}")
-        space = "" if label.endswith("）") else " "  # 群众满意率（单位自评）8.3%
-        said.append(f"{label}{space}{tenths // 10}{'' if tenths % 10 == 0 else f'.{tenths % 10}'}%")
-    return t("rankings.composite_help", shares=("、" if lang_ == "zh" else ", ").join(said))
 
 
 def table_notes(result: Ranking, measure: str, level: str, lang_: str) -> list[str]:
@@ -176,7 +149,7 @@ def unranked_frame(apart: pd.DataFrame, level: str, measure: str, settings: Sett
             counts[t(f"m.{key}")] = column_config(key, t(f"m.{key}"))
     shown = column_config(measure, t(f"m.{measure}"))
     if measure == "composite":  # the score's tooltip says what it is made of
-        shown["help"] = composite_help(settings.weights, lang())
+        shown["help"] = composite.explain(settings.weights, lang())
     return out, {
         **counts,
         t(f"m.{measure}"): shown,
