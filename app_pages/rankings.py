@@ -81,6 +81,8 @@ def main() -> None:
                      width="stretch", height=min(36 * (len(shown) + 1) + 3, 720),
                      on_select=drill(level, result.table, "rankings_table"), selection_mode="single-row")
 
+    if not f.region and (silent := league.absent_regions(result, data.catalog().regions, f.lang)):
+        st.caption(silent)
     absent = result.not_reported
     if len(absent) and result.not_reported_last:
         st.caption(t("rankings.not_reported_last_note", count=len(absent), rank=len(result.reported) + 1))

@@ -319,6 +319,24 @@ def test_rankings_page_lists_partial_and_not_reported_units_apart(env):
     assert "本月未报送的单位不参与排名" in text and "有行未导入（数据不完整）的单位本月不参与排名" in text
 
 
+@pytest.mark.parametrize("lang, said", [("zh", "未显示：西山县（本月没有台账）。"),
+                                         ("en", "Not shown: 西山县 (no ledger this month).")])
+def test_rankings_by_region_name_a_region_that_sent_nothing(env, lang, said):
+    """西山县's one unit reported in March, not in April: by region it is in no list, so
+    the page names it (as /regions and the slides do); by unit it is the not-reported unit."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.query_params["level"] = "region"
+    at.run()
+    at.switch_page("app_pages/rankings.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert said in captions(at)
+    leagues = [d.value for d in at.dataframe if {"名次", "Rank"} & set(d.value.columns)]
+    assert leagues and all("西山县" not in set(map(str, t.to_numpy().ravel())) for t in leagues)
+    by_unit = open_page("app_pages/rankings.py", lang)
+    assert said not in captions(by_unit)
+
+
 def test_rankings_page_in_english(env):
     at = open_page("app_pages/rankings.py", "en")
     assert frame_with(at, "Unit", "Reason")["Reason"].tolist() == ["Incomplete: 2 rows not loaded"]
