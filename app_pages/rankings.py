@@ -81,7 +81,9 @@ def main() -> None:
                      width="stretch", height=min(36 * (len(shown) + 1) + 3, 720),
                      on_select=drill(level, result.table, "rankings_table"), selection_mode="single-row")
 
-    if not f.region and (silent := league.absent_regions(result, data.catalog().regions, f.lang)):
+    # (with a category chosen, a region without it did send a ledger: not said to have sent none)
+    silent = None if f.region or f.category else league.absent_regions(result, data.catalog().regions, f.lang)
+    if silent:
         st.caption(silent)
     absent = result.not_reported
     if len(absent) and result.not_reported_last:
