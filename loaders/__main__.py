@@ -201,9 +201,7 @@ def cmd_info(args) -> int:
     rows = []
     if database.exists(db):
         with database.reading(db) as con:
-            has_view = con.execute(
-                "SELECT count(*) FROM duckdb_views() WHERE view_name = 'tasks'"
-            ).fetchone()[0]
+            has_view = database.scalar(con, "SELECT count(*) FROM duckdb_views() WHERE view_name = 'tasks'")
             if has_view:
                 rows = con.execute(
                     """SELECT strftime(report_month, '%Y-%m') AS month,

@@ -183,6 +183,7 @@ def _candidate(grid: SheetGrid, mapping: Mapping | None = None, lookup: MappingL
                 applied = saved.merged(mapping)
                 one = _header_fields(row, None, applied.columns)
                 two = _header_fields(row, below, applied.columns) if below is not None else None
+        header_rows: tuple[int, ...]
         if two and len(two[0]) > len(one[0]):
             fields, headers, units, cells = two
             header_rows = (r, r + 1)
@@ -431,7 +432,7 @@ def classify_rows(layout: Layout) -> RowBand:
     if group.any():
         level1 = group & _matches(first_text, r"^\s*[一二三四五六七八九十百]+[、.．]")
         names = first_text.to_pylist() if level1.any() else []
-        heading = [None] * n
+        heading: list[str | None] = [None] * n
         for i in np.nonzero(level1)[0]:
             text = _GROUP_LEVEL1.sub("", str(names[i]).strip())
             heading[i] = _GROUP_COUNT.sub("", text).strip() or None

@@ -43,7 +43,7 @@ class Mapping:
 
     def __post_init__(self) -> None:
         self.columns = {normalise_header(k): v for k, v in self.columns.items() if normalise_header(k)}
-        self.words = {status_key(k): v for k, v in self.words.items() if status_key(k)}
+        self.words = {key: v for k, v in self.words.items() if (key := status_key(k))}
         for header, target in self.columns.items():
             if target not in ASSIGNABLE:
                 raise MappingError(f"Column '{header}' is mapped to '{target}', which is not one of: "

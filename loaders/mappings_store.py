@@ -108,7 +108,7 @@ def _common_from(rows: list[dict]) -> Mapping:
 def common_words(con_or_db) -> Mapping:
     """The words mapped for everyone, as a Mapping with words only (empty when none).
     Takes an open connection or a database target."""
-    rows = _read_rows(con_or_db) if isinstance(con_or_db, (str, Path)) else _rows(con_or_db)
+    rows = _read_rows(str(con_or_db)) if isinstance(con_or_db, (str, Path)) else _rows(con_or_db)
     return _common_from(rows)
 
 

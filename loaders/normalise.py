@@ -349,6 +349,9 @@ def _per_row(results: list, indices: np.ndarray, pick) -> np.ndarray:
     return table[indices]  # index -1 (blank) takes the trailing None
 
 
+# numpy's stubs take no None as an operand of np.equal or np.where; this 0-d
+# object array is what numpy makes of a None there, so the results are the same.
+_NONE = np.array(None, dtype=object)
 _UNKNOWN = ("?", None)  # a short word no rule knows: asked about only if nothing else decides the row
 
 
@@ -385,16 +388,16 @@ def _status(layout: Layout, rows: np.ndarray, out: _Collector, extra_words: dict
     word, ruled, rule, unknown = none, none, none, no
     if text_values is not None:
         status, rule, unknown = _text_statuses(text_values, words)
-        is_word = np.equal(rule, None) & np.not_equal(status, None)
-        word, ruled = np.where(is_word, status, None), np.where(is_word, None, status)
+        is_word = np.equal(rule, _NONE) & np.not_equal(status, _NONE)
+        word, ruled = np.where(is_word, status, _NONE), np.where(is_word, _NONE, status)
     note_values = _column(layout, "progress", rows)
     if note_values is not None:  # a second text column: the free 进展情况 beside a status column
         note = _text(note_values, n, nfkc=False)
         note_status, note_rule, note_unknown = _text_statuses(note_values, words)
-        take = np.equal(ruled, None) & np.not_equal(note_status, None)
+        take = np.equal(ruled, _NONE) & np.not_equal(note_status, _NONE)
         ruled = np.where(take, note_status, ruled)
         # a word from the note column counts as a rule-free word only where it decides
-        rule = np.where(take, np.where(np.equal(note_rule, None), "word", note_rule), rule)
+        rule = np.where(take, np.where(np.equal(note_rule, _NONE), "word", note_rule), rule)
     else:
         note = _text(text_values, n, nfkc=False) if text_values is not None else pa.nulls(n, pa.string())
         note_unknown = no
@@ -433,10 +436,11 @@ def _status(layout: Layout, rows: np.ndarray, out: _Collector, extra_words: dict
 
     # A status word and 是否完成 must agree.
     flag_yes, flag_no = np.equal(flag, True), np.equal(flag, False)
-    has_word = np.not_equal(word, None)
+    has_word = np.not_equal(word, _NONE)
     completed = np.equal(word, clean.COMPLETED)
     conflict = has_word & ((flag_yes & ~completed) | (flag_no & completed))
-    if conflict.any():
+    # a conflict needs both a status word and a 是否完成 value, so both columns
+    if conflict.any() and text_values is not None and flag_values is not None:
         raw_status = text_values.to_pylist()
         raw_flag = flag_values.to_pylist()
         for pos in np.nonzero(conflict)[0]:
@@ -445,20 +449,20 @@ def _status(layout: Layout, rows: np.ndarray, out: _Collector, extra_words: dict
     # 否 says "not completed": not started where the percentage or the text says so.
     not_done = np.where(np.equal(pct_status, clean.NOT_STARTED) | np.equal(ruled, clean.NOT_STARTED),
                         clean.NOT_STARTED, clean.IN_PROGRESS)
-    decided = np.where(has_word, word, np.where(flag_yes, clean.COMPLETED, np.where(flag_no, not_done, None)))
-    by_percent = np.equal(decided, None) & np.not_equal(pct_status, None)
+    decided = np.where(has_word, word, np.where(flag_yes, clean.COMPLETED, np.where(flag_no, not_done, _NONE)))
+    by_percent = np.equal(decided, _NONE) & np.not_equal(pct_status, _NONE)
     decided = np.where(by_percent, pct_status, decided)
-    by_text = np.equal(decided, None) & np.not_equal(ruled, None)
+    by_text = np.equal(decided, _NONE) & np.not_equal(ruled, _NONE)
     decided = np.where(by_text, ruled, decided)
-    rule_used = np.where(by_text, rule, None)
+    rule_used = np.where(by_text, rule, _NONE)
     by_word_in_note = np.equal(rule_used, "word")
-    rule_used = np.where(by_word_in_note, None, rule_used)
+    rule_used = np.where(by_word_in_note, _NONE, rule_used)
 
-    undecided = np.equal(decided, None) & ~out.bad
+    undecided = np.equal(decided, _NONE) & ~out.bad
     # A word nobody knows, where nothing else decided: the mapping step asks about it.
     for field_name, values, mask in (("status", text_values, unknown), ("progress", note_values, note_unknown)):
         ask = undecided & mask
-        if ask.any():
+        if ask.any() and values is not None:  # the mask is all False without the column
             raw = values.to_pylist()
             for pos in np.nonzero(ask)[0]:
                 out.add("bad_status", np.array([pos]), field_name, str(raw[pos]).strip())

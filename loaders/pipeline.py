@@ -216,7 +216,8 @@ def prepare(
     if not parts:
         raise refuse("no_rows", file=display, sheet=layouts[0].sheet)
     progress("check", 0.6)
-    tables, found, bad, units, sources = [], [], [], set(), {}
+    tables, found, bad, units = [], [], [], set()
+    sources: dict[str, int] = {}
     offset = 0
     for part in parts:
         layout = part.layout

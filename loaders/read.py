@@ -102,7 +102,7 @@ def _short(error: BaseException) -> str:
 
 def _string_columns(rows: list[list], width: int | None = None) -> list[pa.Array]:
     width = width if width is not None else max((len(r) for r in rows), default=0)
-    cols = [[] for _ in range(width)]
+    cols: list[list[object]] = [[] for _ in range(width)]
     for row in rows:
         for j in range(width):
             cols[j].append(row[j] if j < len(row) else None)
@@ -213,8 +213,10 @@ def _scan_sheet_xml(chunks) -> tuple[int, int, list, list]:
     `chunks` is the sheet XML in pieces cut between elements (streamed, so a
     big sheet's XML is never held whole beside fastexcel's own copy).
     """
-    row_offset = col_offset = None
-    merged, formulas = [], []
+    row_offset: int | None = None
+    col_offset = 0  # set with row_offset, from the first valued cell
+    merged: list[tuple[int, int, int, int]] = []
+    formulas: list[tuple[int, int]] = []
     for xml in chunks:
         if row_offset is None:
             match = _FIRST_VALUED_CELL.search(xml)
@@ -444,7 +446,7 @@ def _int(value) -> int:
 
 
 def _expand_spans(raw_rows: list[list[tuple[str, int, int]]]) -> tuple[list[list], list]:
-    grid: dict[tuple[int, int], str] = {}
+    grid: dict[tuple[int, int], str | None] = {}
     merged = []
     for r, row in enumerate(raw_rows):
         c = 0

@@ -120,12 +120,13 @@ def _write_once(
                        WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)""",
                     [month],
                 ).fetchall()]
-                moved = con.execute(
+                moved = database.scalar(
+                    con,
                     """INSERT INTO superseded_rows BY NAME
                        SELECT *, ? AS superseded_by FROM task_rows
                        WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)""",
                     [upload_id, month],
-                ).fetchone()[0]
+                )
                 moved_total += int(moved)
                 con.execute(
                     "DELETE FROM task_rows WHERE report_month = ? AND unit IN (SELECT unit FROM incoming_units)",
@@ -227,18 +228,19 @@ def _rollback_once(db: str, upload_id: str, actor: str | None) -> dict:
                 {"id": upload_id}).fetchall()
             touched = sorted({unit for unit, _ in changed})
             month = min((m for _, m in changed), default=None)
-            removed = con.execute("DELETE FROM task_rows WHERE upload_id = ?", [upload_id]).fetchone()[0]
+            removed = database.scalar(con, "DELETE FROM task_rows WHERE upload_id = ?", [upload_id])
             restored_uploads = [
                 r[0]
                 for r in con.execute(
                     "SELECT DISTINCT upload_id FROM superseded_rows WHERE superseded_by = ?", [upload_id]
                 ).fetchall()
             ]
-            restored = con.execute(
+            restored = database.scalar(
+                con,
                 """INSERT INTO task_rows BY NAME
                    SELECT * EXCLUDE (superseded_by) FROM superseded_rows WHERE superseded_by = ?""",
                 [upload_id],
-            ).fetchone()[0]
+            )
             con.execute("DELETE FROM superseded_rows WHERE superseded_by = ? OR upload_id = ?", [upload_id, upload_id])
             derived.refresh(con, touched, since=month)
             con.execute("UPDATE uploads SET state = 'rolled_back' WHERE upload_id = ?", [upload_id])

@@ -86,19 +86,20 @@ def compare(book: WorkbookGrids, parts, table: pa.Table, file_name: str) -> list
                         stated[name] = value
             if not stated:
                 continue
-            place = dict(file=file_name, sheet=grid.name, row=grid.excel_row(r))
+            row_number = grid.excel_row(r)
             unit = _same_unit(unit, loaded)
             if unit not in loaded:
                 if stated.get("tasks"):
-                    warnings.append(Problem("summary_unit_missing", **place,
-                                            params={"unit": unit, "stated": stated["tasks"], "row": grid.excel_row(r)}))
+                    warnings.append(Problem("summary_unit_missing", file=file_name, sheet=grid.name, row=row_number,
+                                            params={"unit": unit, "stated": stated["tasks"], "row": row_number}))
                 continue
             for name, value in stated.items():
                 if loaded[unit][name] != value:
                     zh, en = MEASURE_WORDS[name]
-                    warnings.append(Problem("summary_mismatch", **place, params={
-                        "unit": unit, "measure": zh, "measure_en": en, "stated": value,
-                        "loaded": loaded[unit][name], "row": grid.excel_row(r)}))
+                    warnings.append(Problem(
+                        "summary_mismatch", file=file_name, sheet=grid.name, row=row_number, params={
+                            "unit": unit, "measure": zh, "measure_en": en, "stated": value,
+                            "loaded": loaded[unit][name], "row": row_number}))
     return warnings
 
 

@@ -92,22 +92,25 @@ def load_units(db: str, units: list[tuple[str, str | None]], *, replace: bool = 
         con.execute("BEGIN TRANSACTION")
         try:
             con.register("incoming_units_sheet", incoming)
-            updated = con.execute(
+            updated = database.scalar(
+                con,
                 """UPDATE units SET region = coalesce(i.region, units.region), active = true,
                                     source = 'sheet', since = NULL
                    FROM incoming_units_sheet AS i WHERE units.unit = i.unit"""
-            ).fetchone()[0]
-            added = con.execute(
+            )
+            added = database.scalar(
+                con,
                 """INSERT INTO units (unit, region, active, source, since)
                    SELECT unit, region, true, 'sheet', NULL FROM incoming_units_sheet
                    WHERE unit NOT IN (SELECT unit FROM units)"""
-            ).fetchone()[0]
+            )
             deactivated = 0
             if replace:
-                deactivated = con.execute(
+                deactivated = database.scalar(
+                    con,
                     """UPDATE units SET active = false
                        WHERE active AND unit NOT IN (SELECT unit FROM incoming_units_sheet)"""
-                ).fetchone()[0]
+                )
             audit(con, actor, "units_sheet", file_name, added=int(added), updated=int(updated),
                   deactivated=int(deactivated), replace=replace)
             con.execute("COMMIT")

@@ -47,6 +47,7 @@ import duckdb
 from metrics.definitions import NULLABLE_PARTS, PARTS
 from metrics.sqlfiles import prepared, sql
 from taizhang import schema
+from taizhang.database import scalar
 
 DERIVED = ("task_completions", "task_summary", "unit_summary", "region_summary", "unit_catalog", "store_catalog")
 
@@ -195,7 +196,7 @@ def refresh(con: duckdb.DuckDBPyConnection, units: list[str] | None = None,
         # the unit-months and region-months whose sums changed are summed again.
         con.execute(f"CREATE OR REPLACE TEMP TABLE tz_fresh AS SELECT {SUMMARY_COLUMNS} FROM ("
                     + SUMMARY_QUERY.format(units_filter=scope) + ")", params)
-        stored = _scalar(con, f"SELECT count(*) FROM task_summary WHERE {scope}", params)
+        stored = scalar(con, f"SELECT count(*) FROM task_summary WHERE {scope}", params)
         new = "tz_new" if stored else "tz_fresh"
         if stored:
             con.execute(f"""CREATE OR REPLACE TEMP TABLE tz_gone AS
@@ -213,7 +214,7 @@ def refresh(con: duckdb.DuckDBPyConnection, units: list[str] | None = None,
             # usual load): every fresh row is new and none goes, no comparison needed
             con.execute("CREATE OR REPLACE TEMP TABLE tz_gone AS SELECT * FROM tz_fresh LIMIT 0")
         # report-month order, which one month's rows (a monthly load) have already
-        single_month = _scalar(con, f"SELECT min(report_month) = max(report_month) FROM {new}")
+        single_month = scalar(con, f"SELECT min(report_month) = max(report_month) FROM {new}")
         con.execute(f"INSERT INTO task_summary BY NAME SELECT * FROM {new}"
                     + ("" if single_month else " ORDER BY report_month"))
         con.execute(f"""CREATE OR REPLACE TEMP TABLE tz_changed AS
@@ -236,11 +237,6 @@ def refresh(con: duckdb.DuckDBPyConnection, units: list[str] | None = None,
     finally:
         for table in ("tz_fresh", "tz_gone", "tz_new", "tz_changed"):
             con.execute(f"DROP TABLE IF EXISTS temp.{table}")
-
-
-def _scalar(con: duckdb.DuckDBPyConnection, query: str, params: dict | None = None):
-    row = con.execute(query, params or {}).fetchone()
-    return None if row is None else row[0]
 
 
 def _replace(con: duckdb.DuckDBPyConnection, table: str, query: str, units: list[str] | None) -> None:

@@ -62,7 +62,7 @@ def coverage(key: str, row) -> tuple[int, int] | None:
     ledgers give what measure `key` needs: the figure stands for those only. None
     when all do, none do, or the measure needs nothing a ledger may lack."""
     measure = MEASURES.get(key)
-    if measure is None or measure.needs in (None, "rated", "resident_rated"):
+    if measure is None or measure.needs is None or measure.needs in ("rated", "resident_rated"):
         return None
     covered, tasks = _number(row.get(INPUTS[measure.needs])), _number(row.get("tasks"))
     if not covered or not tasks or covered >= tasks:

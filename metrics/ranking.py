@@ -17,6 +17,12 @@ from taizhang.database import has_table
 Level = Literal["unit", "region"]
 
 
+def _no_units() -> pd.DataFrame:
+    """The not_reported table when no unit is missing (or none is expected)."""
+    return pd.DataFrame({"region": pd.Series(dtype="object"), "unit": pd.Series(dtype="object"),
+                         "latest_month": pd.Series(dtype="object")})
+
+
 @dataclass(frozen=True)
 class Ranking:
     month: dt.date
@@ -31,9 +37,7 @@ class Ranking:
     # 本月未报送: units expected this month without rows (region, unit, latest_month),
     # whatever the rule; with not_reported_rule "last" (units only) they are
     # also the last rows of `table`, tied, flagged by its `not_reported` column.
-    not_reported: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        {"region": pd.Series(dtype="object"), "unit": pd.Series(dtype="object"),
-         "latest_month": pd.Series(dtype="object")}))
+    not_reported: pd.DataFrame = field(default_factory=_no_units)
     not_reported_rule: str = "apart"
     min_rated: int = 5       # rated tasks (ratings) needed to be ranked by a satisfaction rate
     # the composite's weights as configured (relative: present/composite.py says them as shares)
@@ -128,7 +132,7 @@ def ranking(con: duckdb.DuckDBPyConnection, month: dt.date, *, level: Level = "u
 def not_reported(con: duckdb.DuckDBPyConnection, month: dt.date, region: str | None = None) -> pd.DataFrame:
     """本月未报送: units expected in `month` (metrics/sql/not_reported.sql) without rows in it."""
     if not has_table(con, "units"):  # a database from before the units list: nothing is expected
-        return Ranking.__dataclass_fields__["not_reported"].default_factory()
+        return _no_units()
     return run(con, "not_reported", month=month, region=region).to_pandas()
 
 

@@ -178,7 +178,7 @@ def heatmap(frame: pd.DataFrame, key: str, lang: str, unknown_label: str) -> go.
     """Regions (rows, names horizontal) by months (columns, oldest first), readable on a
     390 px phone as on a desktop: see HEAT_ROW."""
     kind = _kind(key)
-    regions = sorted({r for r in frame["region"] if isinstance(r, str)})
+    regions: list[str | None] = list(sorted({r for r in frame["region"] if isinstance(r, str)}))
     if frame["region"].isna().any():
         regions.append(None)
     months = sorted(set(frame["report_month"]))
@@ -317,7 +317,7 @@ def choropleth(geojson: dict, frame: pd.DataFrame, feature_name: str, key: str, 
             ys += [point[1] for point in ring] + [None]
         if not xs:
             continue
-        value = values.get(name)
+        value = values.get(name) if name is not None else None  # a feature without the name property
         color = (sample_colorscale(RATE_SCALE, [min(1.0, max(0.0, (value - low) / span))])[0]
                  if value is not None else "#E4E7EB")
         shown = f"{safe(name)}: {fmt.measure(key, value, lang)}"

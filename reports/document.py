@@ -144,8 +144,7 @@ def _ranked_row(row: dict, measure: str) -> dict:
 def reason(row: dict, min_tasks: int, min_rated: int = 5) -> str:
     """Why a unit is listed apart, in the bulletin's words (REASONS); an input its ledger
     lacks in the words every page uses (present/strings_missing.py)."""
-    rows = row.get("rows_not_loaded")
-    rows = 0 if _missing(rows) else int(rows)
+    rows = _int(row.get("rows_not_loaded")) or 0
     code = row["reason"]
     if code not in REASONS and f"missing.{code}" in STRINGS:
         return missing.reason(code, "zh")

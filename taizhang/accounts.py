@@ -240,11 +240,10 @@ def authenticate(db: str, username: str, password: str, *, now: dt.datetime | No
     """
     now = now or _now()
     with database.writing(db) as con:
-        recent = con.execute(
-            "SELECT count(*), max(failed_at) FROM login_failures WHERE username = ? AND failed_at > ?",
+        failures, last = database.one_row(
+            con, "SELECT count(*), max(failed_at) FROM login_failures WHERE username = ? AND failed_at > ?",
             [username, now - FAILURE_WINDOW],
-        ).fetchone()
-        failures, last = recent
+        )
         wait = throttle_seconds(failures)
         if wait and last is not None and now < last + dt.timedelta(seconds=wait):
             remaining = int((last + dt.timedelta(seconds=wait) - now).total_seconds()) + 1
@@ -268,7 +267,7 @@ def authenticate(db: str, username: str, password: str, *, now: dt.datetime | No
         else:
             con.execute("DELETE FROM login_failures WHERE username = ?", [username])
             audit(con, username, "login", username)
-    if not ok:
+    if not ok or row is None:  # ok is only ever True with a row
         time.sleep(min(0.2 * (failures + 1), 2.0))
         return None
     return User(username, row[1], tuple(row[2] or ()), row[3])

@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -158,7 +159,8 @@ def _is_lock_error(error: Exception) -> bool:
 # Set when the file is opened, not per connection: connections to one file in one
 # process share a single DuckDB instance, whose configuration, once locked, no
 # later connection may SET again.
-LOCKED_DOWN = {"enable_external_access": False, "lock_configuration": True}
+LOCKED_DOWN: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False, "lock_configuration": True}
 
 
 def _is_busy(error: Exception) -> bool:
@@ -182,6 +184,20 @@ def _open(target: str, read_only: bool, wait: float) -> duckdb.DuckDBPyConnectio
         delay = min(delay * 2, 0.25)
 
 
+def one_row(con: duckdb.DuckDBPyConnection, query: str, parameters: object = None) -> tuple[Any, ...]:
+    """The row of a query that always yields exactly one (aggregates such as
+    count(*) or max(...)); fetchone() is typed Optional for the queries that may not."""
+    row = con.execute(query, parameters).fetchone()
+    if row is None:
+        raise RuntimeError(f"the query returned no row: {query}")
+    return row
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str, parameters: object = None) -> Any:
+    """The first value of one_row()."""
+    return one_row(con, query, parameters)[0]
+
+
 def exists(target: str | None = None) -> bool:
     target = db_target(target)
     if is_lake(target):
@@ -190,9 +206,9 @@ def exists(target: str | None = None) -> bool:
         except (duckdb.Error, StoreError):
             return False
         try:
-            return bool(con.execute(
-                "SELECT count(*) FROM duckdb_views() WHERE view_name = 'tasks' AND database_name = ?", [LAKE_ALIAS]
-            ).fetchone()[0])
+            return bool(scalar(
+                con, "SELECT count(*) FROM duckdb_views() WHERE view_name = 'tasks' AND database_name = ?", [LAKE_ALIAS]
+            ))
         finally:
             con.close()
     return Path(target).exists()
@@ -286,12 +302,12 @@ def writing(target: str | None = None, wait: float = LOCK_WAIT_SECONDS) -> Itera
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Whether a table of this name exists in the store the connection sees
     (a DuckDB file, or an attached lake)."""
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0])
+    return bool(scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]))
 
 
 def lake_version(con: duckdb.DuckDBPyConnection, target: str) -> tuple:
     """data_version of a lake, through a connection the caller already has open."""
-    return (target, con.execute(f"SELECT max(snapshot_id) FROM ducklake_snapshots('{LAKE_ALIAS}')").fetchone()[0])
+    return (target, scalar(con, f"SELECT max(snapshot_id) FROM ducklake_snapshots('{LAKE_ALIAS}')"))
 
 
 def data_version(target: str | None = None) -> tuple:
@@ -311,7 +327,7 @@ def data_version(target: str | None = None) -> tuple:
             return lake_version(con, target)
         finally:
             con.close()
-    parts = []
+    parts: list[tuple[int, int] | None] = []
     for path in (Path(target), Path(target + ".wal")):
         try:
             st = path.stat()

@@ -196,8 +196,8 @@ def revoke_links(db: str, unit: str, actor: str | None) -> int:
         with database.writing(db) as con:
             con.execute("BEGIN")
             try:
-                count = con.execute("SELECT count(*) FROM feedback_links WHERE unit = ? AND NOT revoked",
-                                    [unit]).fetchone()[0]
+                count: int = database.scalar(con, "SELECT count(*) FROM feedback_links WHERE unit = ? AND NOT revoked",
+                                             [unit])
                 con.execute("UPDATE feedback_links SET revoked = true WHERE unit = ? AND NOT revoked", [unit])
                 audit(con, actor, "feedback_link_revoke", unit, links=count)
                 con.execute("COMMIT")

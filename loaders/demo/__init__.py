@@ -93,10 +93,10 @@ def write_demo_files(out_dir: Path, *, seed: int = 2021, months: int = 12, first
         month = _add_months(first_month, idx)
         mrng = random.Random(seed * 1000 + idx)
         plan.append((idx, month, None, mrng))
-        for region in world.regions:
-            skip = idx > 0 and mrng.random() < 0.03 + max(0.0, -region.diligence) * 0.6
+        for sender in world.regions:
+            skip = idx > 0 and mrng.random() < 0.03 + max(0.0, -sender.diligence) * 0.6
             if not skip:
-                plan.append((idx, month, region, mrng))
+                plan.append((idx, month, sender, mrng))
 
     written: list[DemoFile] = []
     for k, (idx, month, region, mrng) in enumerate(plan, 1):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -37,7 +38,7 @@ class _Grid:
             self.cells[(r, c)] = v
         self.nrows = max(self.nrows, r + 1)
 
-    def row(self, r: int, values: list[object]) -> None:
+    def row(self, r: int, values: Sequence[object]) -> None:
         for c, v in enumerate(values):
             self.put(r, c, v)
 

@@ -72,25 +72,20 @@ class _Row:
 
 def _report(task: _Task, idx: int, month: date) -> _Row:
     if task.done is not None and idx >= task.done:
-        status = "completed"
+        status, frac = "completed", 1.0
     elif task.start is not None and idx >= task.start:
         status = "in_progress"
-    else:
-        status = "not_started"
-    if status == "completed":
-        frac = 1.0
-    elif status == "in_progress":
         end = task.done if task.done is not None else 13
         frac = min(0.95, ((idx - task.start + 1) / (end - task.start + 1)) ** task.shape)
     else:
-        frac = 0.0
+        status, frac = "not_started", 0.0
     actual = None
     if task.planned is not None and status != "not_started":
         actual = round(task.planned * (task.ratio if status == "completed" else frac), 2)
     bene = None
     if status != "not_started":
         grow = 1.0
-        if status == "completed" and task.deadline is None:
+        if status == "completed" and task.deadline is None and task.done is not None:  # a completed task has its month
             grow = 1.0 + 0.08 * (idx - task.done)   # long-term tasks keep serving people
         bene = int(task.bene * frac * grow)
     overdue = status != "completed" and task.deadline is not None and task.deadline < month

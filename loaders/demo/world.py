@@ -271,11 +271,11 @@ def _build_world(seed: int, first: date) -> _World:
                 town.tasks.append(_micro_task(rng, namer, town, used, rng.randint(1, 6), first))
             continue
         n = rng.randint(plo, phi)
-        total = rng.uniform(ilo, ihi) * 10000   # 万元
+        budget = rng.uniform(ilo, ihi) * 10000   # 万元
         weights = [rng.uniform(0.5, 2.0) for _ in region.towns]
         owners = list(region.towns) + rng.choices(region.towns, weights=weights, k=max(0, n - len(region.towns)))
         sizes = [_log_uniform(rng, 50, 30000) for _ in owners]
-        scale = total / sum(sizes)
+        scale = budget / sum(sizes)
         for k, (town, size) in enumerate(zip(owners, sizes)):
             added = 0 if k < n - rng.randint(3, 6) else rng.randint(1, 6)
             planned = size * scale

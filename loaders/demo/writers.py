@@ -89,7 +89,7 @@ def _write_xlsxwriter(path: Path, grids: list[_Grid], when: dt.datetime) -> None
     for g in grids:
         ws = wb.add_worksheet(g.name)
         date_fmt = wb.add_format({"num_format": g.date_format, "border": 1})
-        covered = set()
+        covered: set[tuple[int, int]] = set()
         for r1, c1, r2, c2 in g.merges:
             v = g.cells.get((r1, c1), "")
             fmt = fmts.get(g.styles.get(r1)) or fmts[None]
@@ -127,7 +127,7 @@ def _write_xlwt(path: Path, grids: list[_Grid]) -> None:
         ws = wb.add_sheet(g.name)
         date_style = xlwt.easyxf("borders: left thin, right thin, top thin, bottom thin",
                                  num_format_str=g.date_format)
-        covered = set()
+        covered: set[tuple[int, int]] = set()
         for r1, c1, r2, c2 in g.merges:
             v = g.cells.get((r1, c1), "")
             ws.write_merge(r1, r2, c1, c2, v, date_style if isinstance(v, date) else styles[g.styles.get(r1)])

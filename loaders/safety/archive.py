@@ -119,6 +119,7 @@ class _OOXMLScan:
             if id(info) in done:
                 continue
             part = _norm(info.filename)
+            scan: _XMLScan
             if part in sheets or part.startswith(("xl/worksheets/", "xl/macrosheets/",
                                                   "xl/dialogsheets/")) and part.endswith(".xml"):
                 scan = _SheetScan(self, sheets.get(part, info.filename), info.file_size)
@@ -226,9 +227,9 @@ class _OOXMLScan:
         for sheet in _xml_elements(book, "sheet"):
             rid = next((v for k, v in sheet.attrib.items()
                         if k.endswith("}id") or k == "id"), "")
-            part = targets.get(rid)
-            if part:
-                sheets[part] = sheet.get("name") or part
+            sheet_part = targets.get(rid)
+            if sheet_part:
+                sheets[sheet_part] = sheet.get("name") or sheet_part
         return sheets, shared
 
 

@@ -88,6 +88,7 @@ def _col_number(letters: bytes) -> int:
 def _parse_ref(value: bytes) -> tuple[int, int]:
     """b'XFD1048576' -> (16384, 1048576); b'12' (a row) -> (0, 12); 1-based."""
     m = _REF_VALUE.match(value)
+    assert m is not None  # both groups may be empty, so the pattern matches any bytes
     letters, digits = m.group(1), m.group(2).lstrip(b"0")
     row = int(digits) if len(digits) <= 9 and digits else (limits.MAX_ROWS + 1 if digits else 0)
     return (_col_number(letters) if letters else 0), row

@@ -110,6 +110,14 @@ class _SheetScan(_XMLScan):
         if self.rows > limits.MAX_ROWS:
             raise self._refuse(f">{limits.MAX_ROWS:,} rows")
 
+    @property
+    def _prefix(self) -> bytes:
+        """The root element's prefix, which process() reads from the first chunk
+        before anything else looks at the sheet."""
+        if self.prefix is None:
+            raise RuntimeError("a sheet's tags were read before its root element")
+        return self.prefix
+
     # -- chunks ----------------------------------------------------------
 
     def process(self, buf: bytes, final: bool) -> int:
@@ -143,18 +151,18 @@ class _SheetScan(_XMLScan):
 
     def _needs_slow(self, region: bytes) -> bool:
         """True unless every <c>/<row> here starts `<c r="` / `<row r="`."""
-        bad_c, bad_row = _bad_tags(self.prefix)
+        bad_c, bad_row = _bad_tags(self._prefix)
         if bad_c.search(region) or bad_row.search(region):
             return True
         # The same elements under another prefix count too (calamine reads
         # local names).
-        if self.prefix:
+        if self._prefix:
             if _NO_PREFIX_TAG.search(region):
                 return True
         elif _PREFIXED_HINT.search(region) and _ANY_PREFIX_TAG.search(region):
             return True
         if self.count_cells:
-            self.counts(region.count(b"<" + self.prefix + b'c r="'), 0)
+            self.counts(region.count(b"<" + self._prefix + b'c r="'), 0)
         return False
 
     def _fast(self, region: bytes) -> None:
@@ -172,8 +180,8 @@ class _SheetScan(_XMLScan):
         self._track_last_row(region)
 
     def _track_last_row(self, region: bytes) -> None:
-        row_tag = b"<" + self.prefix + b'row r="'
-        end_tag = b"</" + self.prefix + b"row>"
+        row_tag = b"<" + self._prefix + b'row r="'
+        end_tag = b"</" + self._prefix + b"row>"
         i = region.rfind(row_tag)
         if i >= 0:
             _, self.last_row_ref = _parse_ref(region[i + len(row_tag):i + len(row_tag) + 16])

@@ -31,7 +31,7 @@ class _XMLScan:
         self.ctx = ctx
         self.carry = b""
         self.started = False
-        self.decoder = None
+        self.decoder: codecs.IncrementalDecoder | None = None
 
     def feed(self, chunk: bytes) -> None:
         if not self.started:
