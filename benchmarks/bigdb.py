@@ -101,7 +101,7 @@ def copy_to_lake(source: str | Path, target: str) -> None:
         con.execute("BEGIN")
         for table in tables:
             con.execute(f"DELETE FROM {table}")
-            batches = src.execute(f"SELECT * FROM {table}").fetch_record_batch(1_000_000)
+            batches = src.execute(f"SELECT * FROM {table}").to_arrow_reader(1_000_000)
             con.register("source_rows", batches)
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM source_rows")
             con.unregister("source_rows")

@@ -355,7 +355,7 @@ def test_rankings_by_satisfaction_list_the_small_samples_apart(env, lang):
 
 def test_rankings_composite_weights_say_how_satisfaction_counts(env):
     at = open_page("rankings", measure="composite")
-    assert "群众满意率（单位自评） 0.5" in captions(at)
+    assert "完成率 50%、群众满意率（单位自评）50%（合计 100%）" in captions(at)  # the weights as shares
     assert "满意率只在已评价满 5 项时计入综合得分" in captions(at)
     league = table(at, "名次", "综合得分")
     scores = dict(zip(league["单位"], league["综合得分"]))
