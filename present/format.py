@@ -10,6 +10,8 @@ import datetime as dt
 import math
 import re
 
+import numpy as np
+
 from metrics import MEASURES
 
 DASH = "—"
@@ -52,7 +54,20 @@ def _missing(value) -> bool:
 
 
 def rate(value) -> str:
-    return DASH if _missing(value) else f"{value * 100:.1f}%"
+    """85.3%, to one decimal, except at the ends: a rate short of 100% never reads
+    100.0% (2,390 of 2,391 tasks started is 99.9%) and one above 0 never reads 0.0%
+    (<0.1%). A figure read out at a briefing must not praise or shame a unit for
+    what rounding did."""
+    if _missing(value):
+        return DASH
+    return "<0.1%" if 0 < value < 0.0005 else f"{rate_points(value):.1f}%"
+
+
+def rate_points(value):
+    """A rate (or an array of them) in percent for a table or chart that shows one
+    decimal: 0.99958 is 99.9, never 100.0; 1 is 100. NaN stays NaN."""
+    points = np.round(np.asarray(value, dtype="float64") * 100, 1)
+    return np.where((points >= 100) & (np.asarray(value, dtype="float64") < 1), 99.9, points)[()]
 
 
 def count(value) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from present import format as fmt
 from tests.dbfixtures import build, task
+from ui.tables import display_frame
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {
@@ -269,9 +271,17 @@ def test_new_data_shows_without_restart(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("value, zh, en", [
     (0.8532, "85.3%", "85.3%"), (None, "—", "—"), (1.0, "100.0%", "100.0%"),
+    # rounding never makes a unit complete or idle: 2,390 of 2,391 started is not 100.0%
+    (2390 / 2391, "99.9%", "99.9%"), (0.0, "0.0%", "0.0%"), (1 / 2391, "<0.1%", "<0.1%"),
 ])
 def test_rate_format(value, zh, en):
     assert fmt.rate(value) == zh == en
+
+
+def test_a_table_of_rates_never_rounds_up_to_100_percent():
+    shown, _ = display_frame(pd.DataFrame({"region": ["甲", "乙", "丙"], "start_rate": [2390 / 2391, 1.0, None]}),
+                             ["region"], ["start_rate"])
+    assert shown.iloc[:, 1].tolist()[:2] == [99.9, 100.0] and pd.isna(shown.iloc[2, 1])
 
 
 @pytest.mark.parametrize("value, zh, en", [

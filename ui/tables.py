@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import KPI_ORDER, MEASURES
-from present import missing
+from present import format as fmt, missing
 from ui.i18n import t
 
 LABEL_COLUMNS = {"unit": "col.unit", "region": "col.region", "category": "col.category"}
@@ -46,7 +46,7 @@ def display_frame(frame: pd.DataFrame, label_columns: Sequence[str], measures: S
             label = t("col.beneficiaries")
         values = frame[key].astype("float64")
         kind = "score" if key == "composite" else MEASURES[key].kind
-        out[label] = values * 100 if kind in ("rate", "score") else values
+        out[label] = fmt.rate_points(values) if kind == "rate" else values * 100 if kind == "score" else values
         config[label] = column_config(key, label)
     return out, config
 
