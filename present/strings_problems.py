@@ -102,6 +102,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_source.rule.negation": ("“尚未完成…”类视为推进中 {n} 行", "{n} like 尚未完成… (not done yet): in progress"),
     "status_source.rule.percent": ("按文字中的百分比 {n} 行", "{n} by a percentage in the text"),
     "status_source.rule.pending_acceptance": ("“待验收”类视为推进中 {n} 行", "{n} like 待验收 (awaiting acceptance): in progress"),
+    "status_source.rule.remainder": ("“已建成4个，其余2个正在选址”类（部分完成）视为推进中 {n} 行",
+                                     "{n} like 已建成4个，其余2个… (part done): in progress"),
     "status_source.rule.not_started_words": ("“未启动、待开工”类视为未启动 {n} 行", "{n} like 待启动 (yet to begin): not started"),
     "status_source.rule.completed_words": ("“已完成…”类 {n} 行", "{n} like 已完成… (done): completed"),
     "status_source.rule.other_text": ("其他文字视为推进中 {n} 行", "{n} other text: in progress"),

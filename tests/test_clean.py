@@ -268,6 +268,10 @@ def test_status_extra_words_must_be_statuses():
     ("已申请验收", ("in_progress", "pending_acceptance")),
     ("整改到位，待销号", ("in_progress", "pending_acceptance")),
     ("材料已报送，待办结", ("in_progress", "pending_acceptance")),
+    # remainder: part done, the rest not (a new-user trial's "4 of 6 built" read as completed)
+    ("已建成4个，其余2个正在选址", ("in_progress", "remainder")),
+    ("完成3项，剩余2项年底前完成", ("in_progress", "remainder")),
+    ("已完工2处，还有1处未开工", ("in_progress", "remainder")),
     # not_started_words
     ("资金已下达，待启动", ("not_started", "not_started_words")),
     ("方案已制定，尚未开工", ("not_started", "not_started_words")),
@@ -318,7 +322,7 @@ def test_classify_progress_extra_words():
 
 def test_progress_rules_table():
     assert PROGRESS_RULE_CODES == (
-        "negation_not_started", "negation", "percent", "pending_acceptance",
+        "negation_not_started", "negation", "percent", "pending_acceptance", "remainder",
         "not_started_words", "completed_words", "other_text",
     )
     for rule in PROGRESS_RULES:

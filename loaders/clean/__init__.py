@@ -24,16 +24,18 @@ its code is stored with the task:
    every one 0% -> not_started, otherwise in_progress: "完成主体工程60%".
 4. pending_acceptance -> in_progress: the work is done, acceptance or
    sign-off is not: "待验收", "正在验收", "验收中", "待办结", "待销号".
-5. not_started_words -> not_started: 未/尚未/暂未/没有 + 开始, 启动, 开工,
+5. remainder -> in_progress: a completion (as in 7) beside what is left of
+   the task (其余, 剩余, 剩下, 余下, 还有, 尚有, 仍有): "已建成4个，其余2个正在选址".
+6. not_started_words -> not_started: 未/尚未/暂未/没有 + 开始, 启动, 开工,
    动工, 开展, 实施, 办理, 招标, 立项; 待办 (not 待办结); 待 + 开始, 启动,
    开工, 动工, 开展, 实施, 落实: "资金已下达，待启动".
-6. completed_words -> completed: 完成, 办结, 销号, 验收, 竣工, 完工, 交付,
+7. completed_words -> completed: 完成, 办结, 销号, 验收, 竣工, 完工, 交付,
    建成, 投入使用, 投用, 完毕 in a clause where no planned, pending or
    partial wording comes before it (预计, 计划于/计划年底…, 力争, 争取, 即将,
    将于, 拟于, 确保, 待, 正在, 尚需, 基本, 部分, 初步): "已完成并通过验收";
-   "预计年底完成" and "基本完成" fall through to 7. "完成投资…" (money
+   "预计年底完成" and "基本完成" fall through to 8. "完成投资…" (money
    spent so far) is not completion.
-7. other_text -> in_progress: anything else written: "正在协调资金".
+8. other_text -> in_progress: anything else written: "正在协调资金".
 
 Layout
 ------

@@ -35,6 +35,8 @@ _NOT_YET = (r"预计|计划(?=[于在到本下今明年月\d])|力争|争取|即
 # end of the task.
 _DONE_CLAUSE = (r"(?:^|[,;。])(?:(?!" + _NOT_YET + r")[^,;。])*?"
                 r"(?:" + _DONE_WORDS + r")(?!投资)")
+# What is left of a task done in part: "其余2个", "剩余3项", "还有1处", "尚有", "仍有".
+_REMAINDER = r"其余|剩余|剩下|余下|还有|尚有|仍有"
 _PERCENT_ANY = re.compile(r"(\d+(?:\.\d+)?)%")
 
 
@@ -73,6 +75,9 @@ PROGRESS_RULES: tuple[ProgressRule, ...] = (
     # "已完工，待验收", "待办结": the work is done, acceptance or sign-off is not.
     ProgressRule("pending_acceptance",
                  re.compile(r"(?:待|等待|准备|申请|正在)(?:验收|办结|销号|交付)|验收中"), IN_PROGRESS),
+    # "已建成4个，其余2个正在选址", "完成3项，剩余2项年底完成": part done, the rest is not.
+    ProgressRule("remainder",
+                 re.compile(r"^(?=.*(?:" + _DONE_CLAUSE + r"))(?=.*(?:" + _REMAINDER + r"))"), IN_PROGRESS),
     # "资金已下达，待启动", "暂未开展", "尚未开工".
     ProgressRule("not_started_words", re.compile(_NOT_STARTED_CUE), NOT_STARTED),
     # "已完成并通过验收", "2021年5月竣工", "已投入使用".
