@@ -73,7 +73,7 @@ def main() -> None:
                              selection_mode="single-row")
 
         st.subheader(t("rankings.table"))
-        st.caption(t("rankings.click_hint", entity=entity))
+        st.caption(t("rankings.click_hint", entity=t(f"rankings.one.{level}")))
         shown, config = league_frame(result.table, measure, level)
         for note in league.table_notes(result, measure, level, f.lang):
             st.caption(note)

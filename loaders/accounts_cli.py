@@ -11,7 +11,7 @@ import json
 import os
 import sys
 
-from taizhang.config import db_target
+from taizhang.config import cli_lang, db_target
 
 ACTIONS = ["add", "passwd", "role", "disable", "list"]
 ROLES = ["viewer", "uploader", "admin"]  # taizhang.accounts.ROLES, not imported: argon2 and DuckDB load only when used
@@ -31,6 +31,7 @@ def _password(args) -> str:
 
 def cmd_users(args) -> int:
     import metrics.derived  # noqa: F401  an older store is upgraded by whatever writes to it first
+    from present.catalogue import text
     from taizhang import accounts
 
     db = db_target(args.db)
@@ -55,6 +56,8 @@ def cmd_users(args) -> int:
     except accounts.AccountError as error:
         print(str(error), file=sys.stderr)
         return 1
+    if args.action != "list":
+        print(text(f"cli.account.{args.action}", cli_lang(None), user=args.username, role=args.role, db=db))
     return 0
 
 

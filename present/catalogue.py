@@ -92,6 +92,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rankings.level": ("排名对象", "Rank"),
     "rankings.level.unit": ("单位", "Units"),
     "rankings.level.region": ("县区", "Regions"),
+    # one of them, as a sentence names it: "open that unit"
+    "rankings.one.unit": ("单位", "unit"),
+    "rankings.one.region": ("县区", "region"),
     "rankings.measure": ("排名指标", "Ranked by"),
     "rankings.rules": ("{month}，按{measure}排名，并列名次相同（如 1、2、2、4）。任务不足 {min} 项的{entity}不参与排名。",
                        "{month}, ranked by {measure}; ties share a rank (1, 2, 2, 4). {entity_cap} with fewer than {min} tasks are not ranked."),

@@ -11,8 +11,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "briefing.xlsx": ("下载附表 Excel", "Download tables Excel"),
     "briefing.png_all": ("下载全部图表 PNG（ZIP）", "Download all charts PNG (ZIP)"),
     "briefing.png": ("下载本页图表 PNG", "Download this chart as PNG"),
-    "briefing.bulletin_note": ("通报为中文公文，文字来自可编辑的模板 templates/bulletin.zh.md.j2。",
-                               "The bulletin is a Chinese document; its wording comes from the editable template templates/bulletin.zh.md.j2."),
+    # no file path for presenters: the template is the administrator's (README "Briefing and bulletin")
+    "briefing.bulletin_note": ("通报为中文公文；措辞由系统管理员按本地格式维护。",
+                               "The bulletin is a Chinese document; its wording is kept by the administrator in the local style."),
     "briefing.template_error": ("通报模板有误：{error}", "The bulletin template has an error: {error}"),
     "briefing.font_error": ("无法生成 PDF：{error}", "The PDF cannot be made: {error}"),
     "briefing.chart_error": ("无法生成图片：{error}", "The chart image cannot be made: {error}"),

@@ -16,6 +16,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.status.checked": ("检查通过（未写入）", "checked, nothing written"),
     # ... and what it held
     "cli.rows": ("{n} 行", "{n} rows"),
+    # `python -m loaders users ...` says what it changed, and in which database
+    "cli.account.add": ("已添加账户 {user}（{role}），数据库：{db}", "added account {user} ({role}) to {db}"),
+    "cli.account.passwd": ("已更改 {user} 的密码，数据库：{db}", "changed the password of {user} in {db}"),
+    "cli.account.role": ("已更改 {user} 的角色为 {role}，数据库：{db}", "set the role of {user} to {role} in {db}"),
+    "cli.account.disable": ("已停用账户 {user}，数据库：{db}", "disabled account {user} in {db}"),
     "cli.sheet": ("工作表“{s}”", "sheet '{s}'"),
     "cli.units": ("{n} 个单位", "{n} units"),
     "cli.replaced": ("替换原有 {n} 行", "replaced {n} earlier rows"),

@@ -40,4 +40,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "slide.satisfaction": ("群众满意度", "People's satisfaction"),
     "slide.dissatisfied_units": ("有不满意评价的单位", "Units with dissatisfied ratings"),
     "slide.no_dissatisfied": ("本月没有不满意的评价。", "No task was rated dissatisfied this month."),
+    "slide.nothing_rated": ("本月尚无满意度评价：台账未填报群众满意度，群众也未评价。",
+                            "Nothing was rated this month: no ledger gives 群众满意度 and no resident rated a task."),
 }

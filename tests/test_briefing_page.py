@@ -50,6 +50,7 @@ def test_every_slide_and_the_pdf_button(sample_env, lang):
     assert any("PDF" in label for label in labels), labels
     assert any("Word" in label for label in labels) and any("Excel" in label for label in labels)
     assert any("PNG" in label for label in labels)
+    assert ".j2" not in captions(at) and "templates/" not in captions(at)  # no server paths for presenters
     seen = [header(at)]
     for _ in range(len(briefing.SLIDES)):
         button(at, "briefing_next").click().run()
@@ -250,3 +251,15 @@ def test_with_a_previous_month_the_change_column_shows_the_moves(sample_env):
         assert all(changes) and "—" not in changes, changes
         assert not any("上月无排名" in c for c in captions_of(at))
     assert header(at) == "红榜"   # five units, no tie: the plain title
+
+
+@pytest.mark.parametrize("lang, said", [("zh", "本月尚无满意度评价"), ("en", "Nothing was rated this month")])
+def test_the_satisfaction_slide_does_not_call_no_ratings_good_news(sample_env, lang, said):
+    """The sample's ledgers give no 群众满意度 and no resident rated: "no task was rated
+    dissatisfied" would read as praise for what nobody was asked."""
+    at = open_briefing(lang)
+    button(at, "briefing_prev").click().run()   # the last slide: 群众满意度
+    assert header(at) == HEADERS[lang][-1]
+    shown = [str(i.value) for i in at.info]
+    assert any(said in s for s in shown), shown
+    assert not any("本月没有不满意" in s or "rated dissatisfied" in s for s in shown)

@@ -36,6 +36,8 @@ DYNAMIC_PREFIXES = {
     "missing.": "present/missing.py",             # text(f"missing.{code}"), text(f"missing.entity.{entity}")
     "rankings.reason.": "ui/league.py",           # t(f"rankings.reason.{code}"); present/excel.py
     "rankings.level.": "app_pages/rankings.py",   # t(f"rankings.level.{level}"), labels("rankings.level.", LEVELS)
+    "rankings.one.": "app_pages/rankings.py",     # t(f"rankings.one.{level}"): "open that unit"
+    "cli.account.": "loaders/accounts_cli.py",    # text(f"cli.account.{args.action}")
     "rankings.rules.": "ui/league.py",            # t(f"rankings.rules.{result.not_reported_rule}")
     "slide.": "reports/exports.py",               # say(f"slide.{key}"), a slide's title; f"slide.{which}_sub"
     "sub.status.": "app_pages/submissions.py",    # t(f"sub.status.{s}")

@@ -185,6 +185,7 @@ def test_users_are_managed_from_the_command_line(tmp_path):
         cwd=ROOT, input="correct horse\n", capture_output=True, text=True, env=env,
     )
     assert add.returncode == 0, add.stderr
+    assert add.stdout.strip() == f"已添加账户 clerk（uploader），数据库：{db}"  # says what it did, and where
     listed = json.loads(run("users", "list", "--json", "--db", db).stdout)
     assert [(u["username"], u["role"], u["units"]) for u in listed] == [("clerk", "uploader", ["市教育局"])]
     duplicate = subprocess.run(

@@ -343,6 +343,7 @@ def test_rankings_page_in_english(env):
     assert frame_with(at, "Unit", "Latest reported")["Latest reported"].tolist() == ["Mar 2021"]
     assert "Not reported this month (1)" in [e.label for e in at.expander]
     assert "Units that did not report this month are not ranked" in captions(at)
+    assert "Choose a row to open that unit." in captions(at)  # not "that Units."
 
 
 def test_rankings_page_ranks_not_reported_units_last_with_the_setting(env, tmp_path, monkeypatch):

@@ -573,7 +573,9 @@ def _satisfaction(b: Bulletin, lang: str, part: int) -> None:
     def dissatisfied() -> None:
         st.subheader(t("slide.dissatisfied_units"), anchor=False)
         if not units:
-            st.info(t("slide.no_dissatisfied"))
+            # no 不满意 is good news only if something was rated at all
+            rated = any(b.kpis[key].value for key in ("rated", "resident_rated"))
+            st.info(t("slide.no_dissatisfied" if rated else "slide.nothing_rated"))
             return
         _table([{t("col.unit"): _name(u["unit"]), t("col.region"): _name(u["region"]),
                  t("m.dissatisfied"): fmt.count(u["ledger"]), t("m.resident_dissatisfied"): fmt.count(u["residents"])}
