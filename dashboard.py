@@ -37,6 +37,10 @@ PAGES = [
 ]
 
 
+# The pages whose figures are a month's: a month still coming in is said above them.
+DATA_PAGES = ("", "regions", "rankings", "investment", "units")
+
+
 def listed(url: str) -> str:
     """/admin is in the menu for a signed-in admin only; the URL opens for anyone and asks
     for a sign-in. /feedback (residents, from a notice's QR code) is never in the menu.
@@ -65,8 +69,11 @@ with data.page_view():
         # (it says itself when a signed-in unit's staff may not rate).
         page.run()
     elif auth.may_view(page.url_path, auth.view_locked()):
-        sidebar.draw(data.catalog())
+        catalog = data.catalog()
+        shown = sidebar.draw(catalog)
         auth.sidebar_account()
+        if page.url_path in DATA_PAGES:
+            sidebar.reporting_note(catalog, shown)
         page.run()
     else:
         sidebar.draw(data.Catalog("locked", ""))  # the language switch only: no months or regions

@@ -14,6 +14,7 @@ from metrics.definitions import INPUTS, KPI_ORDER, MEASURES, RANKABLE, SATISFACT
 from metrics.measures import (
     LEVELS,
     Kpi,
+    StoreCatalog,
     catalog,
     coverage,
     kpis,
@@ -24,6 +25,7 @@ from metrics.measures import (
     months_back,
     previous_month,
     resident_dissatisfied,
+    store_catalog,
     unit_history,
     unit_investment,
     unit_tasks,
@@ -34,9 +36,9 @@ from metrics.settings import ConfigError, Settings
 
 __all__ = [
     "INPUTS", "KPI_ORDER", "LEVELS", "MEASURES", "RANKABLE", "SATISFACTION",
-    "ConfigError", "Kpi", "Measure", "Ranking", "Settings",
+    "ConfigError", "Kpi", "Measure", "Ranking", "Settings", "StoreCatalog",
     "catalog", "coverage", "kpis", "kpis_from", "measures", "missing_counts", "missing_reason",
     "months_back", "not_reported", "previous_month",
-    "ranking", "ranking_partial", "resident_dissatisfied",
+    "ranking", "ranking_partial", "resident_dissatisfied", "store_catalog",
     "unit_history", "unit_investment", "unit_tasks", "units",
 ]

@@ -92,10 +92,14 @@ CATALOG_QUERY = """
     WHERE {units_filter}
     GROUP BY region, unit"""
 # No units filter: one row for the whole store, from region_summary (never empty lists' NULLs).
+# month_units: the units with rows in each of `months` (same order), from unit_summary:
+# a month still coming in (a few units so far) is told apart from a finished one.
 STORE_CATALOG_QUERY = """
     SELECT coalesce(list(DISTINCT report_month ORDER BY report_month DESC), []) AS months,
            coalesce(list(DISTINCT region ORDER BY region) FILTER (WHERE region IS NOT NULL), []) AS regions,
-           coalesce(list(DISTINCT category ORDER BY category) FILTER (WHERE category IS NOT NULL), []) AS categories
+           coalesce(list(DISTINCT category ORDER BY category) FILTER (WHERE category IS NOT NULL), []) AS categories,
+           coalesce((SELECT list(units ORDER BY report_month DESC) FROM (
+               SELECT report_month, count(*) AS units FROM unit_summary GROUP BY report_month)), []) AS month_units
     FROM region_summary"""
 REGION_QUERY = f"""
     SELECT report_month, region, category, {SUMS}
@@ -141,7 +145,8 @@ TABLES = {
     "store_catalog": """CREATE TABLE IF NOT EXISTS store_catalog (
         months DATE[] NOT NULL,
         regions VARCHAR[] NOT NULL,
-        categories VARCHAR[] NOT NULL
+        categories VARCHAR[] NOT NULL,
+        month_units BIGINT[] NOT NULL
     )""",
     "region_summary": f"""CREATE TABLE IF NOT EXISTS region_summary (
         report_month DATE NOT NULL,
@@ -151,7 +156,8 @@ TABLES = {
     )""",
 }
 # A store whose summaries lack a part (an older version) has them made again.
-REQUIRED = ("task_summary.upload_id", "unit_summary.upload_ids", "unit_catalog.latest_month", "store_catalog.months",
+REQUIRED = ("task_summary.upload_id", "unit_summary.upload_ids", "unit_catalog.latest_month",
+            "store_catalog.month_units",
             *(f"{table}.{name}" for table in ("task_summary", "unit_summary", "region_summary")
               for name, _, _ in PARTS))
 

@@ -106,11 +106,26 @@ def _clean(value):
     return value
 
 
-def catalog(con: duckdb.DuckDBPyConnection) -> tuple[list[dt.date], list[str], list[str]]:
-    """(report months with data, newest first; named regions; named categories), in one scan."""
+@dataclass(frozen=True)
+class StoreCatalog:
+    months: list[dt.date]     # report months with rows, newest first
+    regions: list[str]        # named regions
+    categories: list[str]     # named categories
+    month_units: list[int]    # units with rows in each of `months`
+
+
+def store_catalog(con: duckdb.DuckDBPyConnection) -> StoreCatalog:
+    """What the store holds (metrics/sql/catalog.sql), in one read."""
     rows = run(con, "catalog").to_pylist()
     row = rows[0] if rows else {}
-    return row.get("months") or [], row.get("regions") or [], row.get("categories") or []
+    return StoreCatalog(row.get("months") or [], row.get("regions") or [], row.get("categories") or [],
+                        row.get("month_units") or [])
+
+
+def catalog(con: duckdb.DuckDBPyConnection) -> tuple[list[dt.date], list[str], list[str]]:
+    """(report months with data, newest first; named regions; named categories)."""
+    found = store_catalog(con)
+    return found.months, found.regions, found.categories
 
 
 def units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

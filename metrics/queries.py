@@ -64,6 +64,8 @@ def prepare(con: duckdb.DuckDBPyConnection, *, writing: bool = False) -> None:
         # a database from before resident ratings: none to count
         con.execute(EMPTY_RATINGS)
     con.execute(sql("_macros"))
+    if "store_catalog" not in missing and "month_units" not in _columns(con, "store_catalog"):
+        missing.append("store_catalog")  # from before month_units: made on the fly until a writer remakes it
     if "task_summary" not in missing and not {"upload_id", *(name for name, _, _ in PARTS)} <= _columns(
             con, "task_summary"):
         # a task_summary without every part (metrics/derived.py PARTS: an older

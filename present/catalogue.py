@@ -28,6 +28,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav.submissions": ("报送情况", "Submissions"),
     "nav.briefing": ("通报", "Bulletin"),
     # Sidebar
+    "sidebar.still_reporting": (
+        "{month}仍在报送：目前 {units} 个单位已报送（{previous_month} {previous} 个），本月各项数据和与上月的比较尚不完整，请谨慎引用。",
+        "{month} is still coming in: units reported so far: {units} ({previous_month}: {previous}). Its figures, "
+        "and their change against last month, are not complete yet: quote them with care."),
     "sidebar.month": ("报告月份", "Report month"),
     "sidebar.region": ("县区", "Region"),
     "sidebar.category": ("类别", "Category"),

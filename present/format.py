@@ -60,14 +60,15 @@ def rate(value) -> str:
     what rounding did."""
     if _missing(value):
         return DASH
-    return "<0.1%" if 0 < value < 0.0005 else f"{rate_points(value):.1f}%"
+    return "<0.1%" if 0 < value < 0.0005 else f"{float(rate_points(value)):.1f}%"
 
 
 def rate_points(value):
-    """A rate (or an array of them) in percent for a table or chart that shows one
-    decimal: 0.99958 is 99.9, never 100.0; 1 is 100. NaN stays NaN."""
-    points = np.round(np.asarray(value, dtype="float64") * 100, 1)
-    return np.where((points >= 100) & (np.asarray(value, dtype="float64") < 1), 99.9, points)[()]
+    """A rate (or an array of them) in percent, for a table or chart that shows one
+    decimal: 0.99958 is 99.9, never 100.0 (what would round up to it is held at 99.9);
+    1 is 100; other values keep their precision. NaN stays NaN."""
+    rates = np.asarray(value, dtype="float64")
+    return np.where((rates >= 0.9995) & (rates < 1), 99.9, rates * 100)[()]
 
 
 def count(value) -> str:

@@ -139,19 +139,32 @@ class Catalog:
     regions: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     error: str = ""
+    month_units: tuple[int, ...] = ()   # units with rows in each of `months`
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
 
+    def still_reporting(self, month: dt.date) -> tuple[int, dt.date, int] | None:
+        """(units so far, the month before, its units) when `month` has fewer than half
+        the units of the month before: its figures are a few early ledgers, not the month."""
+        if month not in self.months or len(self.month_units) != len(self.months):
+            return None
+        i = self.months.index(month)
+        if i + 1 >= len(self.months):
+            return None
+        units, previous = self.month_units[i], self.month_units[i + 1]
+        return (units, self.months[i + 1], previous) if units * 2 < previous else None
+
 
 @st.cache_data(**CACHE)
 def _catalog(target: str, version: tuple, _s: Session) -> Catalog:
     con = _s.con()
-    months, regions_, categories_ = metrics.catalog(con)
-    if not months:
+    found = metrics.store_catalog(con)
+    if not found.months:
         return Catalog("empty", target)
-    return Catalog("ok", target, tuple(months), tuple(regions_), tuple(categories_))
+    return Catalog("ok", target, tuple(found.months), tuple(found.regions), tuple(found.categories),
+                   month_units=tuple(found.month_units))
 
 
 def catalog() -> Catalog:

@@ -100,6 +100,22 @@ def draw(catalog: Catalog) -> Filters:
     return filters
 
 
+def reporting_note(catalog: Catalog, filters_: Filters) -> None:
+    """Above a data page: the month shown is still coming in (fewer than half the units of
+    the month before have reported), so its totals and the change against last month are
+    a few early ledgers, not the month (a new-user trial: one unit's early upload made the
+    whole city's figures collapse on every page)."""
+    if not catalog.ok or filters_.month is None:
+        return
+    found = catalog.still_reporting(filters_.month)
+    if found is None:
+        return
+    units, before, previous = found
+    st.warning(t("sidebar.still_reporting", month=fmt.month(filters_.month, filters_.lang), units=f"{units:,}",
+                 previous_month=fmt.month(before, filters_.lang), previous=f"{previous:,}"),
+               icon=":material/hourglass_top:")
+
+
 def choose_region(region: str | None) -> None:
     """Make `region` the sidebar's region (None: all regions). Only from a widget's
     callback, which runs before the sidebar is drawn; the URL follows (?region=)."""
