@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.dbfixtures import sample_config, sample_db
-from tests.served import CHROMIUM, chromium, serve
+from tests.served import CHROMIUM, serve
 from ui import briefing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,12 +30,6 @@ def server(tmp_path_factory):
     db = sample_db(folder / "sample.duckdb")
     with serve(db, env={"TAIZHANG_CONFIG": str(sample_config(folder))}) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def _idle(page, timeout: float = 30) -> None:

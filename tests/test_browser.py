@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.dbfixtures import SAMPLE_JUNE_ORDER, sample_config, sample_db
-from tests.served import CHROMIUM, chromium, needs_chromium, serve
+from tests.served import CHROMIUM, needs_chromium, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_PATHS = ["/", "/regions", "/rankings", "/investment", "/units", "/upload", "/submissions", "/briefing"]
@@ -52,12 +52,6 @@ def server(tmp_path_factory):
     # with the office's map configured, so /regions draws it (and must fetch nothing)
     with serve(db, env={"TAIZHANG_CONFIG": str(sample_config(folder))}) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 @needs_chromium

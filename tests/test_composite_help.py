@@ -21,6 +21,7 @@ from present.catalogue import text
 from present.composite import explain, shares as composite_shares
 from present.excel import ranking_workbook
 from taizhang.database import reading
+from tests.apptest import open_page
 from tests.dbfixtures import sample_db
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,12 +80,7 @@ def env(tmp_path, monkeypatch):
 
 
 def rankings_by_composite(lang: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.query_params["measure"] = "composite"
-    at.run()
-    at.switch_page("app_pages/rankings.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page("app_pages/rankings.py", lang, measure="composite")
     assert at.selectbox(key="rankings_measure").value == "composite"
     return at
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.dbfixtures import build, sample_config, sample_rows, task
-from tests.served import CHROMIUM, chromium, needs_chromium, serve
+from tests.served import CHROMIUM, needs_chromium, serve
 from tests.test_browser import settle
 
 PHONE = {"width": 390, "height": 844}
@@ -46,12 +46,6 @@ def submissions_server(tmp_path_factory):
     ingest(ledger(4, "市教育局"), "april.xlsx", path, submitted_at=dt.datetime(2021, 4, 20))
     with serve(path) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def params(url: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ import pytest
 from taizhang.database import reading
 from tests.conftest import cli
 from tests.dbfixtures import build, task
-from tests.served import CHROMIUM, chromium, free_port, serve
+from tests.served import CHROMIUM, free_port, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse"
@@ -53,12 +53,6 @@ def app(tmp_path_factory):
         stdin=PASSWORD + "\n")
     with serve(port=port, env=env) as base:
         yield base, str(db)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def idle(page, quiet: float = 0.3, timeout: float = 30) -> None:

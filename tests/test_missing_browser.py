@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.dbfixtures import build
-from tests.served import CHROMIUM, chromium, serve
+from tests.served import CHROMIUM, serve
 from tests.test_browser import settle
 from tests.test_missing import _lacking_rows
 
@@ -26,12 +26,6 @@ def server(tmp_path_factory):
     db = build(tmp_path_factory.mktemp("missing") / "lacking.duckdb", _lacking_rows())
     with serve(db) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -24,6 +24,7 @@ from present.excel import ranking_workbook
 from reports import bulletin, document, pdf, word, workbook as bulletin_workbook
 from taizhang.database import reading
 from tests import workbooks as wb
+from tests.apptest import captions, open_page
 from tests.dbfixtures import sample_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -274,25 +275,11 @@ def test_bulletin_ranks_the_missing_unit_last_with_the_setting(db):
 
 # --- the pages --------------------------------------------------------------------
 
-def open_page(path: str, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.run()
-    if path != "app_pages/overview.py":
-        at.switch_page(path).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def frame_with(at: AppTest, *columns: str):
     for element in at.dataframe:
         if all(column in element.value.columns for column in columns):
             return element.value
     raise AssertionError(f"no table with {columns}; tables: {[list(d.value.columns) for d in at.dataframe]}")
-
-
-def captions(at: AppTest) -> str:
-    return "\n".join(str(c.value) for c in at.caption)
 
 
 @pytest.fixture
@@ -324,12 +311,7 @@ def test_rankings_page_lists_partial_and_not_reported_units_apart(env):
 def test_rankings_by_region_name_a_region_that_sent_nothing(env, lang, said):
     """西山县's one unit reported in March, not in April: by region it is in no list, so
     the page names it (as /regions and the slides do); by unit it is the not-reported unit."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.query_params["level"] = "region"
-    at.run()
-    at.switch_page("app_pages/rankings.py").run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_page("app_pages/rankings.py", lang, level="region")
     assert said in captions(at)
     leagues = [d.value for d in at.dataframe if {"名次", "Rank"} & set(d.value.columns)]
     assert leagues and all("西山县" not in set(map(str, t.to_numpy().ravel())) for t in leagues)

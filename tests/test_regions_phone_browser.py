@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.dbfixtures import build, task
-from tests.served import CHROMIUM, chromium, serve
+from tests.served import CHROMIUM, serve
 from tests.test_browser import settle
 
 # as many regions as the demo city (14 县区 and 市直), one with a long name
@@ -56,12 +56,6 @@ def server(tmp_path_factory):
     db = build(tmp_path_factory.mktemp("heat") / "heat.duckdb", rows())
     with serve(db) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 def apart(boxes: list[dict], lead: str, trail: str) -> list[tuple[str, str]]:

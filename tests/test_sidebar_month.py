@@ -10,9 +10,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import open_page
 from tests.dbfixtures import build, task
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def rows(month: str) -> list[dict]:
@@ -38,12 +37,7 @@ def load_july(path: Path) -> None:
 
 
 def open_app(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(lang=None, **params)
 
 
 def month_shown(at: AppTest) -> str:

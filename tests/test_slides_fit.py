@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.dbfixtures import build, sample_config, sample_db, task
-from tests.served import CHROMIUM, chromium, serve
+from tests.served import CHROMIUM, serve
 from tests.test_briefing_browser import _idle
 from ui import briefing
 
@@ -41,12 +41,6 @@ def city_rows() -> list[dict]:
                                      planned=100.0 * (i + 1), actual=50.0 * (i + 1) if status != "not_started" else 0.0,
                                      beneficiaries=30 * (i + 1)))
     return rows
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ The count of units per month is kept by the writer in store_catalog."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -14,25 +13,15 @@ from streamlit.testing.v1 import AppTest
 
 import metrics
 from taizhang.database import reading, writing
+from tests.apptest import open_page
 from tests.dbfixtures import build, task
 
-ROOT = Path(__file__).resolve().parent.parent
 UNITS = ("东湖镇", "西山乡", "南溪镇", "北岭乡")
 
 
 def rows(month: str, units=UNITS) -> list[dict]:
     return [task(month, unit, f"{unit}任务{i}", "completed" if i < 2 else "in_progress") for unit in units
             for i in range(3)]
-
-
-def open_page(path: str, lang: str = "zh") -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
-    at.query_params["lang"] = lang
-    at.run()
-    if path != "app_pages/overview.py":
-        at.switch_page(path).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def warnings(at: AppTest) -> str:
