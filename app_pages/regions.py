@@ -58,10 +58,9 @@ def main() -> None:
         config=PLOTLY_CONFIG, key=bars_key, on_select=frame.on_pick(bars_key, options, pick_region),
         selection_mode="points")
     frame.chart_note(bar_names, rows, key, f.lang)
-    shown = set(rows["region"].dropna())
-    absent = [r for r in catalog.regions if r not in shown]
+    absent = frame.absent_regions(catalog.regions, rows["region"], f.lang)
     if absent:  # a region that sent nothing this month is named, not silently left out
-        st.caption(t("regions.absent", names=("、" if f.lang == "zh" else ", ").join(fmt.md(r) for r in absent)))
+        st.caption(absent)
     if key in SATISFACTION:
         # the rate never stands alone: each region's counts beside it
         rated, _, _, dissatisfied = SATISFACTION[key]

@@ -252,6 +252,17 @@ def kpi_tiles(kpis: dict[str, Kpi], keys: Iterable[str], lang: str) -> None:
         st.caption(note)
 
 
+def absent_regions(known, listed, lang: str) -> str | None:
+    """The regions the store knows (`known`) that are not in `listed` this month (no ledger
+    at all), named ("未显示：…（本月没有台账）。"); None when every one is there. /regions and
+    /rankings by region say them, so a county that sent nothing is never left out unsaid."""
+    shown = {r for r in listed if isinstance(r, str)}
+    absent = [r for r in known if r not in shown]
+    if not absent:
+        return None
+    return t("regions.absent", names=("、" if lang == "zh" else ", ").join(fmt.md(r) for r in absent))
+
+
 def chart_note(names: list[str], rows, key: str, lang: str, *, named: bool = False) -> None:
     """Under a bar chart of `key`: which bars are not drawn because their figure is
     missing, and why (a missing bar is not a zero bar); `named`: say which measure's

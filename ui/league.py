@@ -126,11 +126,10 @@ def table_notes(result: Ranking, measure: str, level: str, lang_: str) -> list[s
 def absent_regions(result: Ranking, regions: tuple[str, ...], lang_: str) -> str | None:
     """By region: the regions the store knows that are in neither list this month (no
     ledger at all), named as /regions and the slides name them, never left out unsaid."""
-    listed = set(result.table["region"].dropna()) | set(result.unranked.get("region", pd.Series()).dropna())
-    absent = [r for r in regions if r not in listed]
-    if result.level != "region" or not absent:
+    if result.level != "region":
         return None
-    return t("regions.absent", names=("、" if lang_ == "zh" else ", ").join(fmt.md(r) for r in absent))
+    listed = [*result.table["region"], *result.unranked.get("region", pd.Series(dtype=object))]
+    return frame.absent_regions(regions, listed, lang_)
 
 
 def absent_frame(absent: pd.DataFrame) -> pd.DataFrame:
